@@ -1,0 +1,53 @@
+//! God-module candidates: the largest hand-maintained files by code lines, overall and per
+//! language. Hand-maintained means role source, test, build or ci: vendored, generated,
+//! docs and config files are left out, since nobody refactors them by hand.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Audit, FileSize, Role};
+use crate::scan::FileRecord;
+
+use super::{Analysis, Analyzer};
+
+pub struct GodModulesAnalyzer;
+
+/// How many files each list keeps.
+pub const TOP: usize = 10;
+
+const HAND_MAINTAINED: [Role; 4] = [Role::Source, Role::Test, Role::Build, Role::Ci];
+
+impl Analyzer for GodModulesAnalyzer {
+    fn id(&self) -> &'static str {
+        "god-modules"
+    }
+
+    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+        let mut candidates: Vec<&FileRecord> = analysis
+            .tracked()
+            .filter(|f| HAND_MAINTAINED.contains(&f.info.role) && f.info.language.is_some() && f.lines.code > 0)
+            .collect();
+        candidates.sort_by(|a, b| b.lines.code.cmp(&a.lines.code).then_with(|| a.info.path.cmp(&b.info.path)));
+        let mut by_language: BTreeMap<String, Vec<FileSize>> = BTreeMap::new();
+        for file in &candidates {
+            let list = by_language.entry(language_name(file)).or_default();
+            if list.len() < TOP {
+                list.push(size(file));
+            }
+        }
+        audit.god_modules.overall = candidates.iter().take(TOP).map(|f| size(f)).collect();
+        audit.god_modules.by_language = by_language;
+    }
+}
+
+fn language_name(file: &FileRecord) -> String {
+    file.info.language.map(|l| l.name().to_string()).unwrap_or_default()
+}
+
+fn size(file: &FileRecord) -> FileSize {
+    FileSize {
+        path: file.info.path.clone(),
+        language: language_name(file),
+        role: file.info.role,
+        lines: file.lines,
+    }
+}

@@ -1,0 +1,96 @@
+//! Analyzers: independent analyses that see the files the scan hands them and turn what
+//! they saw into facts of the audit. They never print or write.
+//!
+//! Adding one: a file here with a unit struct implementing [`Analyzer`], a `mod` line and
+//! an entry in [`ALL`].
+
+mod god_modules;
+mod inventory;
+mod module_tree;
+mod submodules;
+mod tests_inventory;
+mod toolchains;
+
+use crate::model::{Audit, Finding, ScanNote, ToolchainDecl};
+use crate::scan::{File, FileInfo, FileRecord};
+
+pub use submodules::{GitmodulesEntry, SubmoduleEntry};
+pub use tests_inventory::TestFile;
+
+/// One independent analysis. Implementations are unit structs listed in [`ALL`].
+pub trait Analyzer: Sync {
+    /// Stable kebab-case id.
+    fn id(&self) -> &'static str;
+    /// Cheap test on path, role and language: only wanted files are handed to `visit`.
+    fn wants(&self, _file: &FileInfo) -> bool {
+        false
+    }
+    /// Per-file work inside the parallel scan; `out` is this thread's accumulator.
+    fn visit(&self, _file: &File<'_>, _out: &mut Analysis) {}
+    /// Whole-snapshot work after the scan: reads what the visits gathered, writes facts.
+    fn finish(&self, analysis: &Analysis, audit: &mut Audit);
+}
+
+/// Every analyzer, in the order their `finish` runs (a `finish` reads only `Analysis`,
+/// never another analyzer's output, so the order does not change results).
+pub const ALL: &[&dyn Analyzer] = &[
+    &god_modules::GodModulesAnalyzer,
+    &inventory::InventoryAnalyzer,
+    &module_tree::ModuleTreeAnalyzer,
+    &submodules::SubmodulesAnalyzer,
+    &tests_inventory::TestsAnalyzer,
+    &toolchains::ToolchainsAnalyzer,
+];
+
+/// What one scan thread gathered; merged once at the end of the scan.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Every file (not submodules), tracked or untracked.
+    pub files: Vec<FileRecord>,
+    pub submodules: Vec<SubmoduleEntry>,
+    pub gitmodules: Vec<GitmodulesEntry>,
+    pub test_files: Vec<TestFile>,
+    pub toolchains: Vec<ToolchainDecl>,
+    pub findings: Vec<Finding>,
+    pub notes: Vec<ScanNote>,
+}
+
+impl Analysis {
+    pub fn merge(mut self, other: Analysis) -> Analysis {
+        self.files.extend(other.files);
+        self.submodules.extend(other.submodules);
+        self.gitmodules.extend(other.gitmodules);
+        self.test_files.extend(other.test_files);
+        self.toolchains.extend(other.toolchains);
+        self.findings.extend(other.findings);
+        self.notes.extend(other.notes);
+        self
+    }
+
+    /// Puts every list in path order, so results never depend on thread scheduling.
+    pub fn sort(&mut self) {
+        self.files.sort_by(|a, b| a.info.path.cmp(&b.info.path));
+        self.submodules.sort();
+        self.gitmodules.sort();
+        self.test_files.sort();
+        self.toolchains.sort();
+        self.findings.sort();
+        self.notes.sort();
+    }
+
+    /// The tracked (inventoried) files.
+    pub fn tracked(&self) -> impl Iterator<Item = &FileRecord> {
+        self.files.iter().filter(|f| f.info.tracked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ALL;
+
+    #[test]
+    fn ids_are_unique_and_sorted() {
+        let ids: Vec<_> = ALL.iter().map(|a| a.id()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    }
+}

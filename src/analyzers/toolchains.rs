@@ -1,0 +1,319 @@
+//! Declared toolchains: the Python, Rust, Go and Node versions and the C/C++ standards a
+//! project states in its own files, each with file and line. Vendored and test files are
+//! left out: their declarations are not the project's.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::model::{Audit, Role, ScanNote, SkipReason, Toolchain, ToolchainDecl};
+use crate::scan::{File, FileInfo};
+
+use super::{Analysis, Analyzer};
+
+pub struct ToolchainsAnalyzer;
+
+impl Analyzer for ToolchainsAnalyzer {
+    fn id(&self) -> &'static str {
+        "toolchains"
+    }
+
+    fn wants(&self, file: &FileInfo) -> bool {
+        !matches!(file.role, Role::Vendored | Role::Test | Role::Binary) && declarer(file.name()).is_some()
+    }
+
+    fn visit(&self, file: &File<'_>, out: &mut Analysis) {
+        let Some(kind) = declarer(file.info.name()) else { return };
+        let Some(text) = file.text() else {
+            out.notes.push(ScanNote::new(&file.info.path, SkipReason::NonUtf8, Some("toolchains".into())));
+            return;
+        };
+        let mut found = Found {
+            path: &file.info.path,
+            decls: &mut out.toolchains,
+        };
+        let result = match kind {
+            Declarer::PythonVersion => {
+                found.first_line(Toolchain::Python, text, ".python-version");
+                Ok(())
+            }
+            Declarer::NodeVersion => {
+                found.first_line(Toolchain::Node, text, file.info.name());
+                Ok(())
+            }
+            Declarer::RustToolchainFile => {
+                found.first_line(Toolchain::Rust, text, "rust-toolchain");
+                Ok(())
+            }
+            Declarer::Pyproject => pyproject(text, &mut found),
+            Declarer::CargoToml => cargo_toml(text, &mut found),
+            Declarer::RustToolchainToml => rust_toolchain_toml(text, &mut found),
+            Declarer::GoMod => {
+                go_mod(text, &mut found);
+                Ok(())
+            }
+            Declarer::PackageJson => package_json(text, &mut found),
+            Declarer::Cmake => {
+                cmake(text, &mut found);
+                Ok(())
+            }
+        };
+        if let Err(message) = result {
+            out.notes.push(ScanNote::new(&file.info.path, SkipReason::ParseError, Some(message)));
+        }
+    }
+
+    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+        audit.toolchains = analysis.toolchains.clone();
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Declarer {
+    PythonVersion,
+    NodeVersion,
+    RustToolchainFile,
+    RustToolchainToml,
+    Pyproject,
+    CargoToml,
+    GoMod,
+    PackageJson,
+    Cmake,
+}
+
+fn declarer(name: &str) -> Option<Declarer> {
+    Some(match name {
+        ".python-version" => Declarer::PythonVersion,
+        ".nvmrc" | ".node-version" => Declarer::NodeVersion,
+        "rust-toolchain" => Declarer::RustToolchainFile,
+        "rust-toolchain.toml" => Declarer::RustToolchainToml,
+        "pyproject.toml" => Declarer::Pyproject,
+        "Cargo.toml" => Declarer::CargoToml,
+        "go.mod" => Declarer::GoMod,
+        "package.json" => Declarer::PackageJson,
+        "CMakeLists.txt" => Declarer::Cmake,
+        _ if name.ends_with(".cmake") => Declarer::Cmake,
+        _ => return None,
+    })
+}
+
+/// Declarations found in one file.
+struct Found<'a> {
+    path: &'a str,
+    decls: &'a mut Vec<ToolchainDecl>,
+}
+
+impl Found<'_> {
+    fn push(&mut self, toolchain: Toolchain, value: &str, line: usize, key: &str) {
+        self.decls.push(ToolchainDecl {
+            toolchain,
+            value: value.trim().to_string(),
+            path: self.path.to_string(),
+            line,
+            key: key.to_string(),
+        });
+    }
+
+    /// Files whose first meaningful line is the version (`.python-version`, `.nvmrc`).
+    fn first_line(&mut self, toolchain: Toolchain, text: &str, key: &str) {
+        let found = text
+            .lines()
+            .enumerate()
+            .map(|(i, line)| (i + 1, line.trim()))
+            .find(|(_, line)| !line.is_empty() && !line.starts_with('#'));
+        if let Some((line, value)) = found {
+            self.push(toolchain, value, line, key);
+        }
+    }
+
+    fn spanned(&mut self, toolchain: Toolchain, text: &str, value: &Spanned<toml::Value>, key: &str) {
+        if let Some(version) = value.get_ref().as_str() {
+            self.push(toolchain, version, line_of(text, value.span().start), key);
+        }
+    }
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+type TomlValue = Option<Spanned<toml::Value>>;
+
+fn pyproject(text: &str, found: &mut Found<'_>) -> Result<(), String> {
+    #[derive(Deserialize)]
+    struct Pyproject {
+        project: Option<Project>,
+        tool: Option<Tool>,
+    }
+    #[derive(Deserialize)]
+    struct Project {
+        #[serde(rename = "requires-python")]
+        requires_python: TomlValue,
+    }
+    #[derive(Deserialize)]
+    struct Tool {
+        poetry: Option<Poetry>,
+    }
+    #[derive(Deserialize)]
+    struct Poetry {
+        dependencies: Option<toml::Table>,
+    }
+    let doc: Pyproject = parse_toml(text)?;
+    if let Some(value) = doc.project.and_then(|p| p.requires_python) {
+        found.spanned(Toolchain::Python, text, &value, "requires-python");
+    }
+    let poetry_python = doc
+        .tool
+        .and_then(|t| t.poetry)
+        .and_then(|p| p.dependencies)
+        .and_then(|d| d.get("python").and_then(|v| v.as_str().map(str::to_string)));
+    if let Some(version) = poetry_python {
+        let line = find_line(text, "python").unwrap_or(1);
+        found.push(Toolchain::Python, &version, line, "tool.poetry.dependencies.python");
+    }
+    Ok(())
+}
+
+fn cargo_toml(text: &str, found: &mut Found<'_>) -> Result<(), String> {
+    #[derive(Deserialize)]
+    struct Manifest {
+        package: Option<Package>,
+        workspace: Option<Workspace>,
+    }
+    #[derive(Deserialize)]
+    struct Package {
+        #[serde(rename = "rust-version")]
+        rust_version: TomlValue,
+    }
+    #[derive(Deserialize)]
+    struct Workspace {
+        package: Option<Package>,
+    }
+    let doc: Manifest = parse_toml(text)?;
+    if let Some(value) = doc.package.and_then(|p| p.rust_version) {
+        found.spanned(Toolchain::Rust, text, &value, "rust-version");
+    }
+    if let Some(value) = doc.workspace.and_then(|w| w.package).and_then(|p| p.rust_version) {
+        found.spanned(Toolchain::Rust, text, &value, "workspace.package.rust-version");
+    }
+    Ok(())
+}
+
+fn rust_toolchain_toml(text: &str, found: &mut Found<'_>) -> Result<(), String> {
+    #[derive(Deserialize)]
+    struct File {
+        toolchain: Option<Section>,
+    }
+    #[derive(Deserialize)]
+    struct Section {
+        channel: TomlValue,
+    }
+    let doc: File = parse_toml(text)?;
+    if let Some(value) = doc.toolchain.and_then(|t| t.channel) {
+        found.spanned(Toolchain::Rust, text, &value, "toolchain.channel");
+    }
+    Ok(())
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    toml::from_str(text).map_err(|e| e.message().to_string())
+}
+
+fn go_mod(text: &str, found: &mut Found<'_>) {
+    for (i, line) in text.lines().enumerate() {
+        let mut words = line.split_whitespace();
+        if let (Some(key @ ("go" | "toolchain")), Some(value)) = (words.next(), words.next()) {
+            found.push(Toolchain::Go, value, i + 1, key);
+        }
+    }
+}
+
+fn package_json(text: &str, found: &mut Found<'_>) -> Result<(), String> {
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if let Some(node) = doc.pointer("/engines/node").and_then(|v| v.as_str()) {
+        // serde_json keeps no positions: the line is that of the first `"node"` after `"engines"`.
+        let engines = text.find("\"engines\"").unwrap_or(0);
+        let line = text[engines..]
+            .find("\"node\"")
+            .map_or(line_of(text, engines), |i| line_of(text, engines + i));
+        found.push(Toolchain::Node, node, line, "engines.node");
+    }
+    Ok(())
+}
+
+/// `set(CMAKE_CXX_STANDARD 17)`, `CXX_STANDARD 17` target properties and `cxx_std_17`
+/// compile features (and their C equivalents).
+fn cmake(text: &str, found: &mut Found<'_>) {
+    for (i, line) in text.lines().enumerate() {
+        let code = line.split('#').next().unwrap_or_default();
+        let tokens: Vec<&str> = code
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .map(|t| t.trim_matches('"'))
+            .filter(|t| !t.is_empty())
+            .collect();
+        for (j, token) in tokens.iter().enumerate() {
+            let next_number = tokens.get(j + 1).filter(|t| t.bytes().all(|b| b.is_ascii_digit()));
+            let decl = match (*token, next_number) {
+                ("CMAKE_CXX_STANDARD" | "CXX_STANDARD", Some(n)) => Some((Toolchain::Cxx, *n)),
+                ("CMAKE_C_STANDARD" | "C_STANDARD", Some(n)) => Some((Toolchain::C, *n)),
+                _ => token
+                    .strip_prefix("cxx_std_")
+                    .map(|n| (Toolchain::Cxx, n))
+                    .or_else(|| token.strip_prefix("c_std_").map(|n| (Toolchain::C, n)))
+                    .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+            };
+            if let Some((toolchain, value)) = decl {
+                found.push(toolchain, value, i + 1, token);
+            }
+        }
+    }
+}
+
+fn find_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| line.trim_start().starts_with(key))
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(path: &str, text: &str) -> Vec<String> {
+        let mut decls = Vec::new();
+        let mut found = Found { path, decls: &mut decls };
+        match declarer(path).expect("declarer") {
+            Declarer::Pyproject => pyproject(text, &mut found).expect("parse"),
+            Declarer::CargoToml => cargo_toml(text, &mut found).expect("parse"),
+            Declarer::GoMod => go_mod(text, &mut found),
+            Declarer::PackageJson => package_json(text, &mut found).expect("parse"),
+            Declarer::Cmake => cmake(text, &mut found),
+            _ => unreachable!("not used here"),
+        }
+        decls
+            .iter()
+            .map(|d| format!("{:?} {} {}:{} {}", d.toolchain, d.value, d.path, d.line, d.key))
+            .collect()
+    }
+
+    #[test]
+    fn declarations_carry_their_line() {
+        assert_eq!(
+            run("pyproject.toml", "[project]\nname='x'\nrequires-python = \">=3.10\"\n"),
+            ["Python >=3.10 pyproject.toml:3 requires-python"]
+        );
+        assert_eq!(
+            run("Cargo.toml", "[package]\nrust-version.workspace = true\n[workspace.package]\nrust-version = \"1.80\"\n"),
+            ["Rust 1.80 Cargo.toml:4 workspace.package.rust-version"]
+        );
+        assert_eq!(run("go.mod", "module x\n\ngo 1.22\ntoolchain go1.22.3\n"), ["Go 1.22 go.mod:3 go", "Go go1.22.3 go.mod:4 toolchain"]);
+        assert_eq!(
+            run("package.json", "{\n \"node\": 1,\n \"engines\": {\n  \"node\": \">=18\"\n }\n}"),
+            ["Node >=18 package.json:4 engines.node"]
+        );
+        assert_eq!(
+            run("CMakeLists.txt", "set(CMAKE_CXX_STANDARD 17)\nif(CMAKE_CXX_STANDARD LESS 14)\n# set(CMAKE_C_STANDARD 99)\ntarget_compile_features(x PUBLIC cxx_std_20 c_std_11)\n"),
+            ["Cxx 17 CMakeLists.txt:1 CMAKE_CXX_STANDARD", "Cxx 20 CMakeLists.txt:4 cxx_std_20", "C 11 CMakeLists.txt:4 c_std_11"]
+        );
+    }
+}

@@ -1,0 +1,68 @@
+//! Command-line types. The doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Static baseline refactoring audit of a git repository: measured, never guessed.
+#[derive(Debug, Parser)]
+#[command(name = "plumb", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit a repository, a revision or a plain directory and write the audit pack.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Anywhere inside a work tree, a bare repository, or a plain directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Audit this commit-ish (sha, tag, branch, HEAD~3) straight from the object
+    /// database, without a checkout.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+
+    /// Where to write the pack [default: docs/audit under the repository root].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Formats to write, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values = ["md", "json"])]
+    pub format: Vec<Format>,
+
+    /// Print one format on stdout instead of writing files.
+    #[arg(long, value_name = "FORMAT", conflicts_with = "out")]
+    pub stdout: Option<Format>,
+
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Files larger than this many bytes are counted and listed, not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum Format {
+    /// audit.md: the audit pack in the seed's 13 sections and appendices.
+    Md,
+    /// audit.json: the whole model, deterministic.
+    Json,
+}
+
+impl Format {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Md => "audit.md",
+            Format::Json => "audit.json",
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Errors that stop an audit before it starts: the user asked for something that does
+//! not exist. Everything that goes wrong with a single file is a scan note instead.
+
+use std::path::PathBuf;
+
+/// A mistake in the command line or its inputs: one line on stderr, exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("no such path: {0}")]
+    NoSuchPath(PathBuf),
+    #[error("not a directory: {0}")]
+    NotADirectory(PathBuf),
+    #[error("cannot read {0}: {1}")]
+    Unreadable(PathBuf, String),
+    #[error("cannot open the git repository at {0}: {1}")]
+    Repository(PathBuf, String),
+    #[error("unknown revision: {0}")]
+    UnknownRevision(String),
+    #[error("--rev {0} needs a git repository, and the path is a plain directory")]
+    RevisionWithoutRepository(String),
+    #[error("a bare repository has no work tree to hold docs/audit: pass --out DIR or --stdout")]
+    BareNeedsOut,
+    #[error("cannot write {0}: {1}")]
+    Write(PathBuf, String),
+}

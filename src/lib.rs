@@ -1,0 +1,195 @@
+//! plumb audits a repository statically and writes the baseline refactoring audit pack.
+//!
+//! Data flows one way: [`source`] opens a snapshot (work tree, revision or plain
+//! directory), [`scan`] reads every file once in parallel and hands it to the
+//! [`analyzers`], whose facts make up the [`model::Audit`], which [`render`] turns into
+//! Markdown and JSON. The CLI only wires these together.
+
+pub mod analyzers;
+pub mod cli;
+pub mod error;
+pub mod model;
+pub mod render;
+pub mod scan;
+pub mod source;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::cli::{AuditArgs, Command, Format};
+use crate::error::UserError;
+use crate::model::{Audit, SnapshotFacts, Tool};
+use crate::scan::ScanOptions;
+use crate::source::Snapshot;
+
+/// Runs the command line; `Err` is printed as one line and exits with 2.
+pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Audit(args) => audit_command(&args),
+    }
+}
+
+fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
+    let snapshot = Snapshot::open(&args.path, args.rev.as_deref())?;
+    let out_dir = match (&args.stdout, &args.out, &snapshot.worktree) {
+        (Some(_), _, _) => None,
+        (None, Some(out), _) => Some(out.clone()),
+        (None, None, Some(root)) => Some(root.join("docs").join("audit")),
+        (None, None, None) => return Err(UserError::BareNeedsOut.into()),
+    };
+    let options = ScanOptions {
+        max_file_bytes: args.max_file_size,
+        excluded: own_outputs(&snapshot, out_dir.as_deref()),
+    };
+    let progress = Progress::start(snapshot.entries.len() as u64, args.quiet);
+    let audit = audit(&snapshot, &options, generated_at(), &|| progress.tick());
+    progress.finish();
+
+    if let Some(format) = args.stdout {
+        let mut stdout = std::io::stdout().lock();
+        let written = stdout
+            .write_all(render::render(format, &audit).as_bytes())
+            .and_then(|()| stdout.flush());
+        return match written {
+            // A reader that stops early (`| head`) is not an error of the audit.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+            _ => Ok(ExitCode::SUCCESS),
+        };
+    }
+    let out_dir = out_dir.expect("an output folder is chosen unless --stdout");
+    let mut formats = args.format.clone();
+    formats.sort();
+    formats.dedup();
+    let files: Vec<(PathBuf, String)> = formats
+        .iter()
+        .map(|format| (out_dir.join(format.file_name()), render::render(*format, &audit)))
+        .collect();
+    render::write_all_atomic(&out_dir, &files)?;
+    if !args.quiet {
+        println!("{}", summary(&audit, &files));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Audits a snapshot: the scan, then every analyzer's `finish`, then sorting.
+pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, tick: &(dyn Fn() + Sync)) -> Audit {
+    let analysis = scan::scan(snapshot, options, tick);
+    let mut audit = Audit {
+        schema_version: model::SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        generated_at,
+        snapshot: SnapshotFacts {
+            kind: snapshot.kind,
+            root_name: snapshot.root_name.clone(),
+            requested_revision: snapshot.requested_revision.clone(),
+            commit: snapshot.commit.clone(),
+            max_file_bytes: options.max_file_bytes,
+        },
+        repository: snapshot.repo.clone(),
+        inventory: Default::default(),
+        module_tree: Vec::new(),
+        god_modules: Default::default(),
+        tests: Default::default(),
+        toolchains: Vec::new(),
+        analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
+        findings: analysis.findings.clone(),
+        scan_notes: analysis.notes.clone(),
+    };
+    for analyzer in analyzers::ALL {
+        analyzer.finish(&analysis, &mut audit);
+    }
+    audit.normalize();
+    audit
+}
+
+/// The repository-relative paths of the reports this run writes, when they sit inside the
+/// audited tree: an earlier run's reports are counted but not analysed, or every run would
+/// audit the previous one and no two runs would agree.
+fn own_outputs(snapshot: &Snapshot, out_dir: Option<&Path>) -> std::collections::BTreeSet<String> {
+    let (Some(out_dir), Some(root)) = (out_dir, &snapshot.worktree) else {
+        return Default::default();
+    };
+    let absolute = |p: &Path| std::fs::canonicalize(p).or_else(|_| std::path::absolute(p)).unwrap_or_else(|_| p.to_path_buf());
+    let (root, out) = (absolute(root), absolute(out_dir));
+    let Ok(relative) = out.strip_prefix(&root) else {
+        return Default::default();
+    };
+    let prefix = relative.to_string_lossy().replace('\\', "/");
+    [Format::Md, Format::Json]
+        .iter()
+        .map(|f| match prefix.as_str() {
+            "" => f.file_name().to_string(),
+            dir => format!("{dir}/{}", f.file_name()),
+        })
+        .collect()
+}
+
+/// The audit's time stamp: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+fn generated_at() -> String {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    gix::date::Time::new(seconds, 0).format_or_unix(gix::date::time::format::ISO8601_STRICT)
+}
+
+fn summary(audit: &Audit, files: &[(PathBuf, String)]) -> String {
+    let what = match (&audit.snapshot.requested_revision, &audit.snapshot.commit) {
+        (Some(rev), Some(commit)) => format!("revision {rev} ({})", &commit[..commit.len().min(12)]),
+        (None, Some(commit)) => format!("work tree at {}", &commit[..commit.len().min(12)]),
+        _ => format!("{} ({:?})", audit.snapshot.root_name, audit.snapshot.kind),
+    };
+    let inventory = &audit.inventory;
+    let written: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    format!(
+        "plumb: audited {what}: {} files ({} untracked), {} lines of code in {} languages, {} scan notes\nplumb: wrote {}",
+        inventory.tracked_files,
+        inventory.untracked.files,
+        inventory.lines.code,
+        inventory.languages.len(),
+        audit.scan_notes.len(),
+        written.join(", ")
+    )
+}
+
+/// A progress bar on stderr, shown only on a terminal and only once a run takes longer
+/// than a moment.
+struct Progress {
+    bar: indicatif::ProgressBar,
+}
+
+impl Progress {
+    fn start(total: u64, quiet: bool) -> Progress {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::hidden());
+        if !quiet && std::io::stderr().is_terminal() {
+            let style = indicatif::ProgressStyle::with_template("{spinner} scanning {pos}/{len} files {wide_bar} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            let delayed = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(300));
+                if !delayed.is_finished() {
+                    delayed.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                }
+            });
+        }
+        Progress { bar }
+    }
+
+    fn tick(&self) {
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

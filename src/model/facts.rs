@@ -1,0 +1,350 @@
+//! Typed facts, one struct per domain of the audit pack.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// What was audited, described without machine-specific paths.
+#[derive(Debug, Clone, Serialize)]
+pub struct SnapshotFacts {
+    pub kind: SnapshotKind,
+    /// Name of the audited folder (the work tree's or the repository's), never an absolute path.
+    pub root_name: String,
+    /// The revision as the user gave it (`--rev`), if any.
+    pub requested_revision: Option<String>,
+    /// The commit whose files were audited; `None` for a work tree with no commit yet or a
+    /// plain directory.
+    pub commit: Option<String>,
+    /// Maximum size of a file whose content is analysed; larger files are only counted.
+    pub max_file_bytes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SnapshotKind {
+    /// Tracked files as the index lists them, with their work-tree contents.
+    WorkTree,
+    /// A commit's tree read from the object database (`--rev`, or HEAD of a bare repository).
+    Revision,
+    /// A folder that is not inside a git repository.
+    PlainDirectory,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RepositoryFacts {
+    pub bare: bool,
+    pub shallow: bool,
+    /// Current branch; `None` when HEAD is detached.
+    pub branch: Option<String>,
+    pub upstream: Option<Upstream>,
+    /// HEAD's commit; `None` in a repository with no commits.
+    pub head: Option<CommitFacts>,
+    /// The audited commit when it is not HEAD (`--rev`).
+    pub audited_commit: Option<CommitFacts>,
+    pub remotes: Vec<Remote>,
+    /// Work-tree status; `None` for a revision audit or a bare repository.
+    pub status: Option<WorktreeStatus>,
+    pub submodules: Vec<Submodule>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitFacts {
+    pub sha: String,
+    pub author: String,
+    pub author_email: String,
+    /// Author date, ISO 8601 with the author's offset.
+    pub date: String,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Upstream {
+    pub name: String,
+    /// Commits on the branch that the upstream lacks; `None` when the upstream ref is absent.
+    pub ahead: Option<usize>,
+    pub behind: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Remote {
+    pub name: String,
+    /// Fetch URL with any credentials replaced by `***`.
+    pub fetch_url: Option<String>,
+    pub push_url: Option<String>,
+}
+
+/// Counts and the first paths of each kind, like `git status`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WorktreeStatus {
+    pub staged: PathSample,
+    pub modified: PathSample,
+    pub deleted: PathSample,
+    pub untracked: PathSample,
+}
+
+impl WorktreeStatus {
+    pub fn is_clean(&self) -> bool {
+        self.staged.count + self.modified.count + self.deleted.count + self.untracked.count == 0
+    }
+}
+
+/// How many paths there are, and the first of them in path order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PathSample {
+    pub count: usize,
+    pub first: Vec<String>,
+}
+
+impl PathSample {
+    /// How many paths a sample keeps.
+    pub const KEEP: usize = 10;
+
+    pub fn from_sorted(mut paths: Vec<String>) -> Self {
+        paths.sort();
+        paths.dedup();
+        let count = paths.len();
+        paths.truncate(Self::KEEP);
+        PathSample { count, first: paths }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Submodule {
+    pub path: String,
+    /// The commit the superproject pins.
+    pub commit: String,
+    /// URL from `.gitmodules`, credentials redacted; `None` when `.gitmodules` does not name it.
+    pub url: Option<String>,
+    /// Branch from `.gitmodules` (`submodule.<name>.branch`), if any.
+    pub branch: Option<String>,
+    /// Whether the submodule's work tree is populated; `None` for a revision audit.
+    pub checked_out: Option<bool>,
+}
+
+/// Code, comment and blank lines as tokei counts them.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct LineCounts {
+    pub code: u64,
+    pub comments: u64,
+    pub blanks: u64,
+}
+
+impl LineCounts {
+    pub fn lines(&self) -> u64 {
+        self.code + self.comments + self.blanks
+    }
+
+    pub fn add(&mut self, other: LineCounts) {
+        self.code += other.code;
+        self.comments += other.comments;
+        self.blanks += other.blanks;
+    }
+}
+
+/// Exactly one per file; see `scan::role` for the rule that assigns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Vendored,
+    Binary,
+    Generated,
+    Ci,
+    Test,
+    Build,
+    Docs,
+    Config,
+    Source,
+    Other,
+}
+
+impl Role {
+    /// Every role, in the precedence order of the classification rule.
+    pub const ALL: [Role; 10] = [
+        Role::Vendored,
+        Role::Binary,
+        Role::Generated,
+        Role::Ci,
+        Role::Test,
+        Role::Build,
+        Role::Docs,
+        Role::Config,
+        Role::Source,
+        Role::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Vendored => "vendored",
+            Role::Binary => "binary",
+            Role::Generated => "generated",
+            Role::Ci => "ci",
+            Role::Test => "test",
+            Role::Build => "build",
+            Role::Docs => "docs",
+            Role::Config => "config",
+            Role::Source => "source",
+            Role::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Inventory {
+    /// Entries the git index (or the tree) lists: files, symlinks and submodules, as
+    /// `git ls-files` / `git ls-tree -r` count them.
+    pub tracked_entries: usize,
+    /// Tracked entries that are not submodules.
+    pub tracked_files: usize,
+    pub submodules: usize,
+    pub bytes: u64,
+    /// Totals over every counted file, embedded code included (tokei's "Total" row).
+    pub lines: LineCounts,
+    pub languages: Vec<LanguageStats>,
+    pub roles: Vec<RoleStats>,
+    /// Files tokei has no language for.
+    pub unrecognized_files: usize,
+    /// Files larger than `max_file_bytes`: counted, not parsed.
+    pub large_files: Vec<SizedPath>,
+    pub untracked: UntrackedSummary,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LanguageStats {
+    /// tokei's language name.
+    pub name: String,
+    pub files: usize,
+    /// The language's own lines (tokei JSON's `code`/`comments`/`blanks`).
+    pub lines: LineCounts,
+    /// Lines of other languages embedded in these files (code blocks in Markdown, ...).
+    pub embedded: LineCounts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleStats {
+    pub role: Role,
+    pub files: usize,
+    pub code: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SizedPath {
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// Untracked, not ignored files: counted apart from the tracked inventory.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UntrackedSummary {
+    pub files: usize,
+    pub bytes: u64,
+    pub code: u64,
+    /// Files per language (tokei name), for the languages present.
+    pub languages: BTreeMap<String, usize>,
+}
+
+/// A directory of the top two levels of the tree, measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleNode {
+    /// Directory path; `.` collects the files at the root.
+    pub path: String,
+    pub files: usize,
+    pub code: u64,
+    /// Language of the files with the most code lines (embedded code included) below
+    /// this directory.
+    pub dominant_language: Option<String>,
+    pub children: Vec<ModuleNode>,
+}
+
+/// The largest hand-maintained files by code lines.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GodModules {
+    pub overall: Vec<FileSize>,
+    pub by_language: BTreeMap<String, Vec<FileSize>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSize {
+    pub path: String,
+    pub language: String,
+    pub role: Role,
+    pub lines: LineCounts,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TestInventory {
+    /// Files whose role is `test`.
+    pub files: usize,
+    pub code: u64,
+    /// Test files per language and framework.
+    pub groups: Vec<TestGroup>,
+    /// Directories named like test roots (`test/`, `tests/`, `__tests__/`, ...), outermost only.
+    pub directories: Vec<TestDirectory>,
+    /// Source files (role `source`) that carry tests inline, e.g. Rust `#[test]`.
+    pub inline_test_files: usize,
+    pub source_files: usize,
+    pub source_code: u64,
+    pub mirroring: Mirroring,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TestGroup {
+    pub language: String,
+    pub framework: String,
+    pub files: usize,
+    pub code: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TestDirectory {
+    pub path: String,
+    pub files: usize,
+    pub code: u64,
+}
+
+/// Whether test files name a source module that exists (`test_foo.py` ↔ `foo.py`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Mirroring {
+    /// Test files whose name follows a convention that names a subject.
+    pub named_tests: usize,
+    /// Of those, the ones whose subject exists as a source file or package.
+    pub mirrored: usize,
+    /// Test files whose subject was not found.
+    pub unmatched: PathSample,
+}
+
+/// A toolchain version declared in the tree, with where it is declared.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ToolchainDecl {
+    pub toolchain: Toolchain,
+    pub value: String,
+    pub path: String,
+    /// 1-based line of the declaration.
+    pub line: usize,
+    /// The key or directive that declares it (`requires-python`, `go`, `CMAKE_CXX_STANDARD`, ...).
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Toolchain {
+    Python,
+    Rust,
+    Go,
+    Node,
+    Cxx,
+    C,
+}
+
+impl Toolchain {
+    pub fn name(self) -> &'static str {
+        match self {
+            Toolchain::Python => "Python",
+            Toolchain::Rust => "Rust",
+            Toolchain::Go => "Go",
+            Toolchain::Node => "Node.js",
+            Toolchain::Cxx => "C++ standard",
+            Toolchain::C => "C standard",
+        }
+    }
+}

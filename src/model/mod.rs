@@ -1,0 +1,58 @@
+//! The audit model: plain serde types that every renderer reads and nothing else writes to
+//! after the analyzers have finished.
+//!
+//! Everything here is deterministic: maps are `BTreeMap`, lists are sorted by
+//! [`Audit::normalize`], and nothing refers to the machine the audit ran on (no absolute
+//! paths, no host names) so that the same snapshot gives byte-identical JSON anywhere.
+
+mod facts;
+mod finding;
+mod note;
+mod url;
+
+pub use facts::*;
+pub use finding::*;
+pub use note::*;
+pub use url::redact_url;
+
+use serde::Serialize;
+
+/// Version of the `audit.json` layout. Bump it when a field changes meaning or goes away.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One audit of one snapshot.
+#[derive(Debug, Clone, Serialize)]
+pub struct Audit {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// When the audit ran (UTC, RFC 3339); `SOURCE_DATE_EPOCH` overrides the clock.
+    pub generated_at: String,
+    pub snapshot: SnapshotFacts,
+    pub repository: Option<RepositoryFacts>,
+    pub inventory: Inventory,
+    pub module_tree: Vec<ModuleNode>,
+    pub god_modules: GodModules,
+    pub tests: TestInventory,
+    pub toolchains: Vec<ToolchainDecl>,
+    /// Ids of the analyzers that ran; a section whose analyzer is absent says
+    /// "not audited by this version".
+    pub analyzers: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub scan_notes: Vec<ScanNote>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+impl Audit {
+    /// Sorts every list whose order is not already meaningful, so output never depends
+    /// on thread scheduling.
+    pub fn normalize(&mut self) {
+        self.toolchains.sort();
+        self.findings.sort();
+        self.scan_notes.sort();
+    }
+}

@@ -1,0 +1,104 @@
+//! One snapshot of a repository: its file list, a way to read each file's bytes, and the
+//! git facts that describe it.
+//!
+//! Three kinds, one interface: a work tree (index entries read from disk), a revision
+//! (a commit's tree read from the object database, no checkout) and a plain directory
+//! (walked with `.gitignore` rules). Nothing here follows a symlink or writes anything.
+
+mod dir;
+mod git;
+mod read;
+
+use std::path::{Path, PathBuf};
+
+pub use read::{Blob, Reader};
+
+use crate::error::UserError;
+use crate::model::{RepositoryFacts, SnapshotKind};
+
+/// One entry of the snapshot's file list.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Repository-relative path with `/` separators (lossy where the name is not UTF-8).
+    pub path: String,
+    pub kind: EntryKind,
+    /// `false` for untracked (not ignored) work-tree files, counted apart.
+    pub tracked: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum EntryKind {
+    /// A regular file. `object` is where its bytes live when they do not come from disk.
+    File { object: Option<gix::ObjectId> },
+    Symlink { object: Option<gix::ObjectId> },
+    /// A gitlink: the superproject pins `commit`; the contents are never descended.
+    Submodule {
+        commit: gix::ObjectId,
+        checked_out: Option<bool>,
+    },
+}
+
+/// A repository or directory at one point in time.
+pub struct Snapshot {
+    pub kind: SnapshotKind,
+    /// Name of the audited folder, for reports.
+    pub root_name: String,
+    /// The repository's work tree, or the plain directory; `None` for a bare repository.
+    /// (Under `--rev` the files still come from the object database, not from here.)
+    pub worktree: Option<PathBuf>,
+    pub requested_revision: Option<String>,
+    /// The commit audited (HEAD for a work tree).
+    pub commit: Option<String>,
+    /// Every entry, sorted by path.
+    pub entries: Vec<Entry>,
+    pub repo: Option<RepositoryFacts>,
+    /// Where file bytes are read from.
+    pub(crate) content: read::Content,
+}
+
+impl Snapshot {
+    /// Opens whatever `path` is: a place inside a work tree, a bare repository or a plain
+    /// directory. With `rev`, the files come from that commit's tree.
+    pub fn open(path: &Path, rev: Option<&str>) -> Result<Snapshot, UserError> {
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => UserError::NoSuchPath(path.to_path_buf()),
+            _ => UserError::Unreadable(path.to_path_buf(), e.to_string()),
+        })?;
+        if !meta.is_dir() {
+            return Err(UserError::NotADirectory(path.to_path_buf()));
+        }
+        // Reading the directory up front turns "permission denied" into one clear line
+        // instead of an empty audit.
+        std::fs::read_dir(path).map_err(|e| UserError::Unreadable(path.to_path_buf(), e.to_string()))?;
+        use gix::discover::upwards::Error as NotFound;
+        match gix::discover(path) {
+            Ok(repo) => git::open(repo, rev),
+            Err(e) => match e.downcast_any_ref::<NotFound>() {
+                Some(
+                    NotFound::NoGitRepository { .. }
+                    | NotFound::NoGitRepositoryWithinCeiling { .. }
+                    | NotFound::NoGitRepositoryWithinFs { .. },
+                ) => match rev {
+                    Some(rev) => Err(UserError::RevisionWithoutRepository(rev.to_string())),
+                    None => dir::open(path),
+                },
+                _ => Err(UserError::Repository(path.to_path_buf(), e.to_string())),
+            },
+        }
+    }
+
+    /// A per-thread reader; `gix::Repository` is not `Sync`, so each rayon split makes one.
+    pub fn reader(&self) -> Reader {
+        self.content.reader()
+    }
+}
+
+/// The last component of `path`, for reports that must not show absolute paths.
+fn folder_name(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute
+        .components()
+        .next_back()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_else(|| "/".to_string())
+}

@@ -1,0 +1,210 @@
+//! Reading one entry's bytes, exactly once, without following symlinks.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::model::SkipReason;
+
+use super::{Entry, EntryKind};
+
+/// Where a snapshot's bytes live.
+pub(crate) enum Content {
+    /// Files on disk under this root; entries that carry an object id (skip-worktree
+    /// entries of a sparse checkout) are read from `odb` instead.
+    Disk {
+        root: PathBuf,
+        odb: Option<gix::ThreadSafeRepository>,
+    },
+    /// Every file from the object database.
+    Odb(gix::ThreadSafeRepository),
+}
+
+impl Content {
+    pub(crate) fn reader(&self) -> Reader {
+        match self {
+            Content::Disk { root, odb } => Reader {
+                root: Some(root.clone()),
+                repo: odb.as_ref().map(|r| r.to_thread_local()),
+                symlinked_dirs: HashMap::new(),
+            },
+            Content::Odb(repo) => Reader {
+                root: None,
+                repo: Some(repo.to_thread_local()),
+                symlinked_dirs: HashMap::new(),
+            },
+        }
+    }
+}
+
+/// What reading an entry gave.
+pub enum Blob {
+    Bytes(Vec<u8>),
+    /// Bigger than the limit: only its size is known.
+    TooLarge(u64),
+    /// A symlink and its target text; the target is never opened.
+    Symlink(String),
+    /// Could not be read, for this reason (with detail).
+    Skipped(SkipReason, Option<String>),
+}
+
+/// A per-thread reader (see [`super::Snapshot::reader`]).
+pub struct Reader {
+    root: Option<PathBuf>,
+    repo: Option<gix::Repository>,
+    /// Memo of "is this directory a symlink on disk", so each directory costs one `lstat`.
+    symlinked_dirs: HashMap<String, bool>,
+}
+
+impl Reader {
+    /// Reads `entry`, or says why not. Submodules are never read.
+    pub fn read(&mut self, entry: &Entry, max_bytes: u64) -> Blob {
+        match (&entry.kind, &self.root) {
+            (EntryKind::Submodule { .. }, _) => Blob::Skipped(SkipReason::Submodule, None),
+            (EntryKind::File { object: Some(id) }, _) | (EntryKind::Symlink { object: Some(id) }, None) => {
+                let link = matches!(entry.kind, EntryKind::Symlink { .. });
+                self.read_object(*id, link, max_bytes)
+            }
+            (EntryKind::Symlink { .. }, Some(root)) => {
+                let root = root.clone();
+                self.read_disk_symlink(&root, &entry.path)
+            }
+            (EntryKind::File { object: None }, Some(root)) => {
+                let root = root.clone();
+                self.read_disk(&root, &entry.path, max_bytes)
+            }
+            (EntryKind::File { object: None }, None) | (EntryKind::Symlink { object: None }, None) => {
+                Blob::Skipped(SkipReason::BlobMissing, None)
+            }
+        }
+    }
+
+    fn read_object(&mut self, id: gix::ObjectId, link: bool, max_bytes: u64) -> Blob {
+        let Some(repo) = &self.repo else {
+            return Blob::Skipped(SkipReason::BlobMissing, None);
+        };
+        // The header gives the size without inflating the blob, so a huge blob costs nothing.
+        let size = match repo.find_header(id) {
+            Ok(header) => header.size(),
+            Err(_) => return Blob::Skipped(SkipReason::BlobMissing, Some(id.to_string())),
+        };
+        if size > max_bytes && !link {
+            return Blob::TooLarge(size);
+        }
+        match repo.find_object(id) {
+            Ok(object) => {
+                let data = object.detach().data;
+                if link {
+                    Blob::Symlink(String::from_utf8_lossy(&data).into_owned())
+                } else {
+                    Blob::Bytes(data)
+                }
+            }
+            Err(_) => Blob::Skipped(SkipReason::BlobMissing, Some(id.to_string())),
+        }
+    }
+
+    fn read_disk_symlink(&mut self, root: &Path, rel: &str) -> Blob {
+        if let Some(blob) = self.parent_symlink(root, rel) {
+            return blob;
+        }
+        match std::fs::read_link(root.join(rel)) {
+            Ok(target) => Blob::Symlink(target.to_string_lossy().into_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Blob::Skipped(SkipReason::MissingFromWorktree, None)
+            }
+            // The index says symlink but the disk has a file: report, never read through.
+            Err(e) => Blob::Skipped(SkipReason::NotRegularFile, Some(e.to_string())),
+        }
+    }
+
+    fn read_disk(&mut self, root: &Path, rel: &str, max_bytes: u64) -> Blob {
+        if let Some(blob) = self.parent_symlink(root, rel) {
+            return blob;
+        }
+        let path = root.join(rel);
+        let mut file = match open_no_follow(&path) {
+            Ok(file) => file,
+            Err(e) => return self.open_error(&path, e),
+        };
+        let meta = match file.metadata() {
+            Ok(meta) => meta,
+            Err(e) => return Blob::Skipped(SkipReason::Unreadable, Some(e.to_string())),
+        };
+        if !meta.is_file() {
+            return Blob::Skipped(SkipReason::NotRegularFile, None);
+        }
+        if meta.len() > max_bytes {
+            return Blob::TooLarge(meta.len());
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+        match file.read_to_end(&mut bytes) {
+            Ok(_) => Blob::Bytes(bytes),
+            Err(e) => Blob::Skipped(SkipReason::Unreadable, Some(e.to_string())),
+        }
+    }
+
+    fn open_error(&self, path: &Path, e: std::io::Error) -> Blob {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => Blob::Skipped(SkipReason::MissingFromWorktree, None),
+            _ if is_symlink_error(&e) => match std::fs::read_link(path) {
+                Ok(target) => Blob::Symlink(target.to_string_lossy().into_owned()),
+                Err(e) => Blob::Skipped(SkipReason::Unreadable, Some(e.to_string())),
+            },
+            _ => Blob::Skipped(SkipReason::Unreadable, Some(e.to_string())),
+        }
+    }
+
+    /// `Some` when a directory above `rel` is a symlink on disk: reading through it could
+    /// leave the repository.
+    fn parent_symlink(&mut self, root: &Path, rel: &str) -> Option<Blob> {
+        let mut end = 0;
+        while let Some(offset) = rel[end..].find('/') {
+            end += offset;
+            let dir = &rel[..end];
+            let is_link = match self.symlinked_dirs.get(dir) {
+                Some(known) => *known,
+                None => {
+                    let link = std::fs::symlink_metadata(root.join(dir))
+                        .map(|m| m.file_type().is_symlink())
+                        .unwrap_or(false);
+                    self.symlinked_dirs.insert(dir.to_string(), link);
+                    link
+                }
+            };
+            if is_link {
+                return Some(Blob::Skipped(SkipReason::ParentSymlink, Some(dir.to_string())));
+            }
+            end += 1;
+        }
+        None
+    }
+}
+
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::other("symlink"));
+    }
+    std::fs::File::open(path)
+}
+
+/// `O_NOFOLLOW` on a symlink fails with `ELOOP`.
+#[cfg(unix)]
+fn is_symlink_error(e: &std::io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn is_symlink_error(e: &std::io::Error) -> bool {
+    e.to_string() == "symlink"
+}
