@@ -114,7 +114,11 @@ fn own_outputs(snapshot: &Snapshot, out_dir: Option<&Path>) -> std::collections:
     let (Some(out_dir), Some(root)) = (out_dir, &snapshot.worktree) else {
         return Default::default();
     };
-    let absolute = |p: &Path| std::fs::canonicalize(p).or_else(|_| std::path::absolute(p)).unwrap_or_else(|_| p.to_path_buf());
+    let absolute = |p: &Path| {
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
     let (root, out) = (absolute(root), absolute(out_dir));
     let Ok(relative) = out.strip_prefix(&root) else {
         return Default::default();
@@ -171,8 +175,9 @@ impl Progress {
     fn start(total: u64, quiet: bool) -> Progress {
         let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::hidden());
         if !quiet && std::io::stderr().is_terminal() {
-            let style = indicatif::ProgressStyle::with_template("{spinner} scanning {pos}/{len} files {wide_bar} {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            let style =
+                indicatif::ProgressStyle::with_template("{spinner} scanning {pos}/{len} files {wide_bar} {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
             bar.set_style(style);
             let delayed = bar.clone();
             std::thread::spawn(move || {

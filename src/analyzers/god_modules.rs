@@ -26,7 +26,12 @@ impl Analyzer for GodModulesAnalyzer {
             .tracked()
             .filter(|f| HAND_MAINTAINED.contains(&f.info.role) && f.info.language.is_some() && f.lines.code > 0)
             .collect();
-        candidates.sort_by(|a, b| b.lines.code.cmp(&a.lines.code).then_with(|| a.info.path.cmp(&b.info.path)));
+        candidates.sort_by(|a, b| {
+            b.lines
+                .code
+                .cmp(&a.lines.code)
+                .then_with(|| a.info.path.cmp(&b.info.path))
+        });
         let mut by_language: BTreeMap<String, Vec<FileSize>> = BTreeMap::new();
         for file in &candidates {
             let list = by_language.entry(language_name(file)).or_default();

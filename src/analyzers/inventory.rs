@@ -68,7 +68,10 @@ impl Analyzer for InventoryAnalyzer {
 }
 
 fn large_files(analysis: &Analysis) -> Vec<SizedPath> {
-    let sizes: BTreeMap<&str, u64> = analysis.tracked().map(|f| (f.info.path.as_str(), f.info.bytes)).collect();
+    let sizes: BTreeMap<&str, u64> = analysis
+        .tracked()
+        .map(|f| (f.info.path.as_str(), f.info.bytes))
+        .collect();
     analysis
         .notes
         .iter()

@@ -79,7 +79,8 @@ fn parse_gitmodules(text: &str) -> Vec<GitmodulesEntry> {
             }
             continue;
         }
-        let (Some(entry), Some((key, value))) = (entries.last_mut().filter(|_| in_submodule), line.split_once('=')) else {
+        let (Some(entry), Some((key, value))) = (entries.last_mut().filter(|_| in_submodule), line.split_once('='))
+        else {
             continue;
         };
         let value = value.trim().trim_matches('"').to_string();

@@ -24,7 +24,11 @@ impl Analyzer for ToolchainsAnalyzer {
     fn visit(&self, file: &File<'_>, out: &mut Analysis) {
         let Some(kind) = declarer(file.info.name()) else { return };
         let Some(text) = file.text() else {
-            out.notes.push(ScanNote::new(&file.info.path, SkipReason::NonUtf8, Some("toolchains".into())));
+            out.notes.push(ScanNote::new(
+                &file.info.path,
+                SkipReason::NonUtf8,
+                Some("toolchains".into()),
+            ));
             return;
         };
         let mut found = Found {
@@ -58,7 +62,8 @@ impl Analyzer for ToolchainsAnalyzer {
             }
         };
         if let Err(message) = result {
-            out.notes.push(ScanNote::new(&file.info.path, SkipReason::ParseError, Some(message)));
+            out.notes
+                .push(ScanNote::new(&file.info.path, SkipReason::ParseError, Some(message)));
         }
     }
 
@@ -134,7 +139,11 @@ impl Found<'_> {
 
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 type TomlValue = Option<Spanned<toml::Value>>;
@@ -281,7 +290,10 @@ mod tests {
 
     fn run(path: &str, text: &str) -> Vec<String> {
         let mut decls = Vec::new();
-        let mut found = Found { path, decls: &mut decls };
+        let mut found = Found {
+            path,
+            decls: &mut decls,
+        };
         match declarer(path).expect("declarer") {
             Declarer::Pyproject => pyproject(text, &mut found).expect("parse"),
             Declarer::CargoToml => cargo_toml(text, &mut found).expect("parse"),
@@ -303,12 +315,21 @@ mod tests {
             ["Python >=3.10 pyproject.toml:3 requires-python"]
         );
         assert_eq!(
-            run("Cargo.toml", "[package]\nrust-version.workspace = true\n[workspace.package]\nrust-version = \"1.80\"\n"),
+            run(
+                "Cargo.toml",
+                "[package]\nrust-version.workspace = true\n[workspace.package]\nrust-version = \"1.80\"\n"
+            ),
             ["Rust 1.80 Cargo.toml:4 workspace.package.rust-version"]
         );
-        assert_eq!(run("go.mod", "module x\n\ngo 1.22\ntoolchain go1.22.3\n"), ["Go 1.22 go.mod:3 go", "Go go1.22.3 go.mod:4 toolchain"]);
         assert_eq!(
-            run("package.json", "{\n \"node\": 1,\n \"engines\": {\n  \"node\": \">=18\"\n }\n}"),
+            run("go.mod", "module x\n\ngo 1.22\ntoolchain go1.22.3\n"),
+            ["Go 1.22 go.mod:3 go", "Go go1.22.3 go.mod:4 toolchain"]
+        );
+        assert_eq!(
+            run(
+                "package.json",
+                "{\n \"node\": 1,\n \"engines\": {\n  \"node\": \">=18\"\n }\n}"
+            ),
             ["Node >=18 package.json:4 engines.node"]
         );
         assert_eq!(

@@ -32,7 +32,10 @@ mod tests {
 
     #[test]
     fn credentials_never_survive_in_urls() {
-        assert_eq!(redact_url("https://ghp_secret@github.com/o/r.git"), "https://***@github.com/o/r.git");
+        assert_eq!(
+            redact_url("https://ghp_secret@github.com/o/r.git"),
+            "https://***@github.com/o/r.git"
+        );
         assert_eq!(redact_url("https://user:pw@host/x"), "https://***@host/x");
         assert_eq!(redact_url("ssh://git:pw@host/x"), "ssh://git:***@host/x");
         assert_eq!(redact_url("ssh://git@host/x"), "ssh://git@host/x");

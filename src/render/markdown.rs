@@ -66,7 +66,14 @@ impl Markdown {
         self.line(format!("| {} |", headers.join(" | ")));
         let rule: Vec<String> = headers
             .iter()
-            .map(|h| if h.starts_with(char::is_alphabetic) && !is_numeric_header(h) { "---" } else { "---:" }.to_string())
+            .map(|h| {
+                if h.starts_with(char::is_alphabetic) && !is_numeric_header(h) {
+                    "---"
+                } else {
+                    "---:"
+                }
+                .to_string()
+            })
             .collect();
         self.line(format!("|{}|", rule.join("|")));
         for row in rows {
@@ -80,7 +87,7 @@ impl Markdown {
 fn is_numeric_header(header: &str) -> bool {
     matches!(
         header,
-        "Files" | "Code" | "Comments" | "Blanks" | "Lines" | "Bytes" | "Count" | "Line" | "Code lines" | "Share of code" | "#"
+        "Files" | "Code" | "Comments" | "Blanks" | "Bytes" | "Count" | "Code lines" | "Embedded lines" | "#"
     )
 }
 
@@ -162,11 +169,19 @@ fn header(md: &mut Markdown, audit: &Audit) {
         md.line(format!("**Branch:** {branch}  "));
         let commit = repository.audited_commit.as_ref().or(repository.head.as_ref());
         match commit {
-            Some(c) => md.line(format!("**Last Commit:** {} ({}) {}  ", code(short(&c.sha)), date_of(&c.date), c.subject)),
+            Some(c) => md.line(format!(
+                "**Last Commit:** {} ({}) {}  ",
+                code(short(&c.sha)),
+                date_of(&c.date),
+                c.subject
+            )),
             None => md.line("**Last Commit:** none (the repository has no commits)  "),
         }
     }
-    md.line(format!("**Python Version:** {}  ", declared(audit, crate::model::Toolchain::Python)));
+    md.line(format!(
+        "**Python Version:** {}  ",
+        declared(audit, crate::model::Toolchain::Python)
+    ));
     md.line("**CI Status:** not determined: plumb reads files and runs nothing (deferred, see section 10)  ");
     md.line("**Verdict:** not scored by this version  ");
     md.line(format!(
@@ -180,10 +195,17 @@ fn snapshot_line(audit: &Audit) -> String {
     let snapshot = &audit.snapshot;
     match (snapshot.kind, &snapshot.requested_revision, &snapshot.commit) {
         (SnapshotKind::PlainDirectory, _, _) => "plain directory, not a git repository".to_string(),
-        (SnapshotKind::WorkTree, _, Some(commit)) => format!("work tree at {} (tracked files as the index lists them)", code(short(commit))),
+        (SnapshotKind::WorkTree, _, Some(commit)) => format!(
+            "work tree at {} (tracked files as the index lists them)",
+            code(short(commit))
+        ),
         (SnapshotKind::WorkTree, _, None) => "work tree of a repository with no commits".to_string(),
         (SnapshotKind::Revision, Some(rev), Some(commit)) => {
-            format!("revision {} = {} read from the object database", code(rev), code(commit))
+            format!(
+                "revision {} = {} read from the object database",
+                code(rev),
+                code(commit)
+            )
         }
         (SnapshotKind::Revision, None, Some(commit)) => format!("HEAD of a bare repository = {}", code(commit)),
         (SnapshotKind::Revision, _, None) => "a bare repository with no commits".to_string(),
@@ -238,10 +260,10 @@ fn executive_summary(md: &mut Markdown, audit: &Audit) {
         .take(5)
         .map(|l| {
             format!(
-                "{} {} ({} files)",
+                "{} {} ({})",
                 l.name,
                 percent(l.lines.code, inventory.lines.code),
-                count(l.files)
+                plural(l.files, "file")
             )
         })
         .collect();
@@ -251,8 +273,8 @@ fn executive_summary(md: &mut Markdown, audit: &Audit) {
     let role = |r: Role| inventory.roles.iter().find(|s| s.role == r);
     if let Some(vendored) = role(Role::Vendored).filter(|v| v.files > 0) {
         md.line(format!(
-            "- Vendored code: {} files, {} code lines ({} of all code).",
-            count(vendored.files),
+            "- Vendored code: {}, {} code lines ({} of all code).",
+            plural(vendored.files, "file"),
             int(vendored.code),
             percent(vendored.code, inventory.lines.code)
         ));
@@ -281,8 +303,8 @@ fn executive_summary(md: &mut Markdown, audit: &Audit) {
         ));
     }
     md.line(format!(
-        "- Scan notes: {} files skipped or only counted, each with its reason (Appendix E).",
-        count(audit.scan_notes.len())
+        "- Scan notes: {} skipped or only counted, each with its reason (Appendix E).",
+        plural(audit.scan_notes.len(), "file")
     ));
     md.blank();
     md.heading("Wins");
@@ -321,11 +343,17 @@ fn architecture(md: &mut Markdown, audit: &Audit) {
         children.truncate(TREE_CHILDREN);
         let prefix = if last { "    " } else { "│   " };
         for (j, child) in children.iter().enumerate() {
-            let branch = if j + 1 == children.len() && hidden == 0 { "└── " } else { "├── " };
+            let branch = if j + 1 == children.len() && hidden == 0 {
+                "└── "
+            } else {
+                "├── "
+            };
             tree_line(md, child, &format!("{prefix}{branch}"));
         }
         if hidden > 0 {
-            md.line(format!("{prefix}└── … {hidden} more directories (audit.json has them all)"));
+            md.line(format!(
+                "{prefix}└── … {hidden} more directories (audit.json has them all)"
+            ));
         }
     }
     md.line("```");
@@ -374,7 +402,11 @@ fn architecture(md: &mut Markdown, audit: &Audit) {
 
 fn tree_line(md: &mut Markdown, node: &ModuleNode, prefix: &str) {
     let name = node.path.rsplit('/').next().unwrap_or(&node.path);
-    let name = if node.path == "." { "(files at the root)".to_string() } else { format!("{name}/") };
+    let name = if node.path == "." {
+        "(files at the root)".to_string()
+    } else {
+        format!("{name}/")
+    };
     let language = node.dominant_language.as_deref().unwrap_or("no code");
     md.line(format!(
         "{prefix}{name:<24} {}, {} code lines, {language}",
@@ -384,7 +416,12 @@ fn tree_line(md: &mut Markdown, node: &ModuleNode, prefix: &str) {
 }
 
 fn files_of_role(audit: &Audit, role: Role) -> usize {
-    audit.inventory.roles.iter().find(|r| r.role == role).map_or(0, |r| r.files)
+    audit
+        .inventory
+        .roles
+        .iter()
+        .find(|r| r.role == role)
+        .map_or(0, |r| r.files)
 }
 
 fn ci(md: &mut Markdown, audit: &Audit) {
@@ -394,7 +431,9 @@ fn ci(md: &mut Markdown, audit: &Audit) {
         count(files_of_role(audit, Role::Ci))
     ));
     md.blank();
-    md.line(format!("Workflow parsing, triggers, pinning, permissions and CI health signals: {NOT_AUDITED}"));
+    md.line(format!(
+        "Workflow parsing, triggers, pinning, permissions and CI health signals: {NOT_AUDITED}"
+    ));
     md.blank();
 }
 
@@ -515,7 +554,7 @@ fn deferred(md: &mut Markdown, audit: &Audit) {
     if unread > 0 {
         rows.push(vec![
             "D04".to_string(),
-            format!("{} files not (fully) analysed", count(unread)),
+            format!("{} not (fully) analysed", plural(unread, "file")),
             "Too large, binary, missing, unreadable or symlinks: Appendix E names each".to_string(),
             "When the files are restored or the limit is raised (`--max-file-size`)".to_string(),
         ]);
@@ -643,8 +682,12 @@ fn appendix_repository(md: &mut Markdown, audit: &Audit) {
                         vec![
                             code(&s.path),
                             code(short(&s.commit)),
-                            s.url.as_deref().map(code).unwrap_or_else(|| "not in .gitmodules".to_string()),
-                            s.checked_out.map_or("n/a (revision)".to_string(), |c| yes_no(c).to_string()),
+                            s.url
+                                .as_deref()
+                                .map(code)
+                                .unwrap_or_else(|| "not in .gitmodules".to_string()),
+                            s.checked_out
+                                .map_or("n/a (revision)".to_string(), |c| yes_no(c).to_string()),
                         ]
                     }),
                 );
@@ -690,7 +733,10 @@ fn yes_no(value: bool) -> &'static str {
 
 fn more(md: &mut Markdown, total: usize, shown: usize) {
     if total > shown {
-        md.line(format!("… and {} more (audit.json lists them all).", count(total - shown)));
+        md.line(format!(
+            "… and {} more (audit.json lists them all).",
+            count(total - shown)
+        ));
         md.blank();
     }
 }
@@ -748,7 +794,10 @@ fn file_counts(md: &mut Markdown, audit: &Audit) {
         int(own.blanks),
         int(inventory.lines.lines() - own.lines()),
     ]);
-    md.table(&["Language", "Files", "Code", "Comments", "Blanks", "Embedded lines"], rows);
+    md.table(
+        &["Language", "Files", "Code", "Comments", "Blanks", "Embedded lines"],
+        rows,
+    );
     md.line("Files per role (each file has exactly one; the rule is in Appendix F):");
     md.blank();
     md.table(
@@ -766,7 +815,11 @@ fn file_counts(md: &mut Markdown, audit: &Audit) {
         md.blank();
         md.table(
             &["File", "Bytes"],
-            inventory.large_files.iter().take(LIST_ROWS).map(|f| vec![code(&f.path), int(f.bytes)]),
+            inventory
+                .large_files
+                .iter()
+                .take(LIST_ROWS)
+                .map(|f| vec![code(&f.path), int(f.bytes)]),
         );
         more(md, inventory.large_files.len(), LIST_ROWS);
     }
@@ -779,7 +832,12 @@ fn appendix_manifests(md: &mut Markdown, audit: &Audit) {
         .toolchains
         .iter()
         .map(|d| d.path.as_str())
-        .filter(|p| p.ends_with("pyproject.toml") || p.ends_with("Cargo.toml") || p.ends_with("package.json") || p.ends_with("go.mod"))
+        .filter(|p| {
+            p.ends_with("pyproject.toml")
+                || p.ends_with("Cargo.toml")
+                || p.ends_with("package.json")
+                || p.ends_with("go.mod")
+        })
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -790,11 +848,18 @@ fn appendix_manifests(md: &mut Markdown, audit: &Audit) {
     if !manifests.is_empty() {
         md.line(format!(
             "Manifests that declare a toolchain: {}.",
-            manifests.iter().take(LIST_ROWS).map(|p| code(p)).collect::<Vec<_>>().join(", ")
+            manifests
+                .iter()
+                .take(LIST_ROWS)
+                .map(|p| code(p))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     md.blank();
-    md.line(format!("Dependencies per manifest, lockfiles and pinning: {NOT_AUDITED}"));
+    md.line(format!(
+        "Dependencies per manifest, lockfiles and pinning: {NOT_AUDITED}"
+    ));
     md.blank();
 }
 
@@ -805,7 +870,9 @@ fn appendix_ci(md: &mut Markdown, audit: &Audit) {
         count(files_of_role(audit, Role::Ci))
     ));
     md.blank();
-    md.line(format!("Workflow structure, reusable workflows and matrices: {NOT_AUDITED}"));
+    md.line(format!(
+        "Workflow structure, reusable workflows and matrices: {NOT_AUDITED}"
+    ));
     md.blank();
 }
 
@@ -820,7 +887,9 @@ fn appendix_tests(md: &mut Markdown, audit: &Audit) {
         md.blank();
         md.table(
             &["Directory", "Files", "Code lines"],
-            dirs.iter().take(LIST_ROWS).map(|d| vec![code(&format!("{}/", d.path)), count(d.files), int(d.code)]),
+            dirs.iter()
+                .take(LIST_ROWS)
+                .map(|d| vec![code(&format!("{}/", d.path)), count(d.files), int(d.code)]),
         );
         more(md, dirs.len(), LIST_ROWS);
     }
@@ -848,7 +917,9 @@ fn appendix_notes(md: &mut Markdown, audit: &Audit) {
     }
     md.table(
         &["Reason", "Count"],
-        by_reason.iter().map(|(reason, notes)| vec![reason.describe().to_string(), count(notes.len())]),
+        by_reason
+            .iter()
+            .map(|(reason, notes)| vec![reason.describe().to_string(), count(notes.len())]),
     );
     for (reason, notes) in &by_reason {
         md.line(format!("**{}** ({}):", reason.describe(), count(notes.len())));
@@ -860,7 +931,10 @@ fn appendix_notes(md: &mut Markdown, audit: &Audit) {
             }
         }
         if notes.len() > LIST_ROWS {
-            md.line(format!("- … and {} more (audit.json lists them all)", count(notes.len() - LIST_ROWS)));
+            md.line(format!(
+                "- … and {} more (audit.json lists them all)",
+                count(notes.len() - LIST_ROWS)
+            ));
         }
         md.blank();
     }

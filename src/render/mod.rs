@@ -10,7 +10,6 @@ use crate::cli::Format;
 use crate::error::UserError;
 use crate::model::Audit;
 
-
 /// The audit in one format.
 pub fn render(format: Format, audit: &Audit) -> String {
     match format {
@@ -26,7 +25,10 @@ pub fn write_all_atomic(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), U
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     let mut temps: Vec<(PathBuf, &Path)> = Vec::new();
     let result = files.iter().try_for_each(|(path, text)| {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         temps.push((temp.clone(), path));
         let mut file = std::fs::File::create(&temp).map_err(|e| fail(&temp, e))?;

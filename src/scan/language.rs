@@ -70,7 +70,10 @@ mod tests {
             let path = dir.path().join("script");
             std::fs::write(&path, format!("#!/usr/bin/env {word}\n")).expect("write");
             assert_eq!(LanguageType::from_shebang(&path), Some(*language), "{word}");
-            assert_eq!(from_shebang(format!("#!/usr/bin/env {word}\n").as_bytes()), Some(*language));
+            assert_eq!(
+                from_shebang(format!("#!/usr/bin/env {word}\n").as_bytes()),
+                Some(*language)
+            );
         }
     }
 

@@ -75,12 +75,14 @@ fn scan_entry(
             Some(false) => SkipReason::SubmoduleNotCheckedOut,
             _ => SkipReason::Submodule,
         };
-        out.notes.push(ScanNote::new(&entry.path, reason, Some(commit.to_string())));
+        out.notes
+            .push(ScanNote::new(&entry.path, reason, Some(commit.to_string())));
         return;
     }
     let path_language = language::from_path(&entry.path, config);
     if options.excluded.contains(&entry.path) {
-        out.notes.push(ScanNote::new(&entry.path, SkipReason::PlumbOutput, None));
+        out.notes
+            .push(ScanNote::new(&entry.path, SkipReason::PlumbOutput, None));
         out.files.push(unread(entry, path_language, Role::Generated, 0));
         return;
     }
@@ -88,7 +90,8 @@ fn scan_entry(
         Blob::Bytes(bytes) => scan_bytes(entry, path_language, &bytes, config, out),
         Blob::TooLarge(size) => {
             let detail = format!("{size} bytes, limit {}", options.max_file_bytes);
-            out.notes.push(ScanNote::new(&entry.path, SkipReason::TooLarge, Some(detail)));
+            out.notes
+                .push(ScanNote::new(&entry.path, SkipReason::TooLarge, Some(detail)));
             out.files.push(unread_by_path(entry, path_language, size));
         }
         Blob::Symlink(target) => {
@@ -145,7 +148,8 @@ fn scan_bytes(entry: &Entry, path_language: Option<LanguageType>, bytes: &[u8], 
 /// languages. Like `tokei::LanguageType::parse`, a UTF-16 or UTF-8 byte order mark is
 /// decoded first, so the figures equal tokei's.
 fn count_lines(language: LanguageType, bytes: &[u8], config: &Config) -> (LineCounts, LineCounts) {
-    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let has_bom =
+        bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     let stats = if has_bom {
         let mut decoded = Vec::with_capacity(bytes.len());
         let mut reader = encoding_rs_io::DecodeReaderBytesBuilder::new().build(bytes);

@@ -29,7 +29,9 @@ pub(super) fn open(root: &Path) -> Result<Snapshot, UserError> {
         } else {
             continue;
         };
-        let Ok(relative) = item.path().strip_prefix(root) else { continue };
+        let Ok(relative) = item.path().strip_prefix(root) else {
+            continue;
+        };
         entries.push(Entry {
             path: relative.to_string_lossy().replace('\\', "/"),
             kind,

@@ -5,7 +5,9 @@ use gix::bstr::{BStr, ByteSlice};
 use gix::remote::Direction;
 
 use crate::error::UserError;
-use crate::model::{redact_url, CommitFacts, PathSample, Remote, RepositoryFacts, SnapshotKind, Upstream, WorktreeStatus};
+use crate::model::{
+    redact_url, CommitFacts, PathSample, Remote, RepositoryFacts, SnapshotKind, Upstream, WorktreeStatus,
+};
 
 use super::read::Content;
 use super::{folder_name, Entry, EntryKind, Snapshot};
@@ -90,7 +92,7 @@ fn tree_entries(repo: &gix::Repository, commit: gix::ObjectId) -> Result<Vec<Ent
     let fail = |e: String| UserError::Repository(repo.git_dir().to_path_buf(), e);
     let tree = repo
         .find_commit(commit)
-        .and_then(|c| c.tree().map_err(Into::into))
+        .and_then(|c| c.tree())
         .map_err(|e| fail(e.to_string()))?;
     let mut recorder = gix::traverse::tree::Recorder::default();
     tree.traverse()
@@ -210,8 +212,13 @@ fn repository_facts(repo: &gix::Repository, head: Option<gix::ObjectId>) -> Repo
     RepositoryFacts {
         bare: false,
         shallow: repo.is_shallow().unwrap_or(false),
-        branch: head_name.as_ref().map(|name| name.shorten().to_str_lossy().into_owned()),
-        upstream: head_name.as_ref().zip(head).and_then(|(name, id)| upstream(repo, name, id)),
+        branch: head_name
+            .as_ref()
+            .map(|name| name.shorten().to_str_lossy().into_owned()),
+        upstream: head_name
+            .as_ref()
+            .zip(head)
+            .and_then(|(name, id)| upstream(repo, name, id)),
         head: head.and_then(|id| commit_facts(repo, id)),
         audited_commit: None,
         remotes: remotes(repo),
@@ -272,7 +279,11 @@ fn remotes(repo: &gix::Repository) -> Vec<Remote> {
         .iter()
         .filter_map(|name| {
             let remote = repo.find_remote(name.as_bstr()).ok()?;
-            let url = |direction| remote.url(direction).map(|u| redact_url(&u.to_bstring().to_str_lossy()));
+            let url = |direction| {
+                remote
+                    .url(direction)
+                    .map(|u| redact_url(&u.to_bstring().to_str_lossy()))
+            };
             Some(Remote {
                 name: name.to_str_lossy().into_owned(),
                 fetch_url: url(Direction::Fetch),

@@ -29,8 +29,12 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub enum EntryKind {
     /// A regular file. `object` is where its bytes live when they do not come from disk.
-    File { object: Option<gix::ObjectId> },
-    Symlink { object: Option<gix::ObjectId> },
+    File {
+        object: Option<gix::ObjectId>,
+    },
+    Symlink {
+        object: Option<gix::ObjectId>,
+    },
     /// A gitlink: the superproject pins `commit`; the contents are never descended.
     Submodule {
         commit: gix::ObjectId,

@@ -110,9 +110,7 @@ impl Reader {
         }
         match std::fs::read_link(root.join(rel)) {
             Ok(target) => Blob::Symlink(target.to_string_lossy().into_owned()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Blob::Skipped(SkipReason::MissingFromWorktree, None)
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Blob::Skipped(SkipReason::MissingFromWorktree, None),
             // The index says symlink but the disk has a file: report, never read through.
             Err(e) => Blob::Skipped(SkipReason::NotRegularFile, Some(e.to_string())),
         }

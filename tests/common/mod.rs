@@ -1,0 +1,175 @@
+//! Fixture repositories built inside the tests, and a runner for the plumb binary.
+//!
+//! Git runs with its global and system configuration pointed at /dev/null and with pinned
+//! identities and dates, so commits (and their shas) are the same on every machine.
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const DATE: &str = "2026-01-02T03:04:05+00:00";
+
+/// A temporary folder holding a repository (or plain directory) named `fixture`.
+pub struct TestRepo {
+    _temp: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl TestRepo {
+    /// A new git repository with branch `main`.
+    pub fn new() -> TestRepo {
+        let repo = TestRepo::plain();
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    /// A folder that is not a git repository.
+    pub fn plain() -> TestRepo {
+        let temp = tempfile::tempdir().expect("tempdir");
+        let root = temp.path().join("fixture");
+        std::fs::create_dir(&root).expect("create fixture dir");
+        TestRepo { _temp: temp, root }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder that holds the fixture (for outputs outside it).
+    pub fn parent(&self) -> &Path {
+        self.root.parent().expect("fixture has a parent")
+    }
+
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) -> &TestRepo {
+        let full = self.root.join(path);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).expect("create dirs");
+        }
+        std::fs::write(full, contents).expect("write file");
+        self
+    }
+
+    pub fn symlink(&self, path: &str, target: &str) -> &TestRepo {
+        let full = self.root.join(path);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).expect("create dirs");
+        }
+        std::os::unix::fs::symlink(target, full).expect("symlink");
+        self
+    }
+
+    /// `git add -A && git commit`.
+    pub fn commit(&self, message: &str) -> &TestRepo {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self
+    }
+
+    /// Runs git in the fixture and returns its stdout; panics when git fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        git_in(&self.root, args)
+    }
+}
+
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_SYSTEM", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Fixture Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.invalid")
+        .env("GIT_AUTHOR_DATE", DATE)
+        .env("GIT_COMMITTER_NAME", "Fixture Committer")
+        .env("GIT_COMMITTER_EMAIL", "committer@example.invalid")
+        .env("GIT_COMMITTER_DATE", DATE)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The plumb binary with a fixed clock (`SOURCE_DATE_EPOCH`).
+pub fn plumb() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plumb"));
+    command.env("SOURCE_DATE_EPOCH", "1767322800");
+    command
+}
+
+/// Runs `plumb audit ARGS` and returns the parsed audit.json printed on stdout.
+pub fn audit_json(path: &Path, extra: &[&str]) -> serde_json::Value {
+    let output = plumb()
+        .arg("audit")
+        .arg(path)
+        .args(["--stdout", "json"])
+        .args(extra)
+        .output()
+        .expect("plumb runs");
+    assert!(
+        output.status.success(),
+        "plumb failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+/// The scan notes of an audit as `reason path` lines.
+pub fn notes(audit: &serde_json::Value) -> Vec<String> {
+    audit["scan_notes"]
+        .as_array()
+        .expect("scan_notes is a list")
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {}",
+                n["reason"].as_str().unwrap_or_default(),
+                n["path"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// A command run as the unprivileged user `nobody`, so that file permissions bite even
+/// when the tests run as root (as CI does here).
+pub fn as_nobody(mut command: Command) -> Command {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    if !is_root {
+        return command;
+    }
+    let mut wrapped = Command::new("setpriv");
+    wrapped.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
+    wrapped.arg(command.get_program());
+    wrapped.args(command.get_args());
+    for (key, value) in command.get_envs() {
+        if let Some(value) = value {
+            wrapped.env(key, value);
+        }
+    }
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    command = wrapped;
+    command
+}
+
+/// Makes `path` and the folders above it (up to the temp root) readable by anyone.
+pub fn open_up(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut current = Some(path);
+    while let Some(dir) = current {
+        if dir == Path::new("/") || dir == std::env::temp_dir() {
+            break;
+        }
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+        current = dir.parent();
+    }
+}
