@@ -11,7 +11,7 @@ mod submodules;
 mod tests_inventory;
 mod toolchains;
 
-use crate::model::{Audit, Finding, ScanNote, ToolchainDecl};
+use crate::model::{Audit, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
@@ -21,6 +21,10 @@ pub use tests_inventory::TestFile;
 pub trait Analyzer: Sync {
     /// Stable kebab-case id.
     fn id(&self) -> &'static str;
+    /// The rules whose findings this analyzer can report.
+    fn rules(&self) -> &'static [Rule] {
+        &[]
+    }
     /// Cheap test on path, role and language: only wanted files are handed to `visit`.
     fn wants(&self, _file: &FileInfo) -> bool {
         false

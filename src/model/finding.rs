@@ -1,8 +1,8 @@
-//! Findings: something an analyzer judged, at a precise place.
+//! Findings: something an analyzer judged, at a precise place, under a stable rule.
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Info,
@@ -21,21 +21,41 @@ pub enum Confidence {
 
 /// A place in the snapshot. Lines and columns are 1-based; a parser's 0-based positions
 /// are converted where they enter the model.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
     pub path: String,
     pub line: usize,
     pub column: usize,
 }
 
+/// What a rule checks, for reports and SARIF rule metadata. Each analyzer declares its
+/// rules as `const`s next to the code that applies them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Rule {
+    /// Stable kebab-case id (`unpinned-uses`); never reused for another meaning.
+    pub id: &'static str,
+    /// One line: what is wrong.
+    pub title: &'static str,
+    /// Why it matters and how to fix it, a short paragraph.
+    pub help: &'static str,
+}
+
 /// Field order is the sort order: by place, then rule.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Finding {
     pub location: Location,
-    /// Stable kebab-case id, prefixed by the analyzer's id.
+    /// The id of a [`Rule`] listed in [`super::Audit::rules`].
     pub rule: String,
     pub severity: Severity,
     pub confidence: Confidence,
     pub message: String,
     pub remediation: String,
+    /// The offending source line, as read during the scan (renderers never re-read files).
+    pub snippet: Option<String>,
+    /// Length in characters of the span the finding points at, from `location.column`.
+    pub span: usize,
+    /// Stable across unrelated edits: rule, path and the snippet's text, not its line.
+    pub fingerprint: String,
+    /// Silenced by an inline `# plumb: ignore[rule-id]` comment: counted, not reported as open.
+    pub suppressed: bool,
 }

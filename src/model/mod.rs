@@ -37,6 +37,8 @@ pub struct Audit {
     /// Ids of the analyzers that ran; a section whose analyzer is absent says
     /// "not audited by this version".
     pub analyzers: Vec<String>,
+    /// Metadata of every rule the analyzers that ran can report, sorted by id.
+    pub rules: Vec<Rule>,
     pub findings: Vec<Finding>,
     pub scan_notes: Vec<ScanNote>,
 }
@@ -52,6 +54,8 @@ impl Audit {
     /// on thread scheduling.
     pub fn normalize(&mut self) {
         self.toolchains.sort();
+        self.rules.sort();
+        self.rules.dedup();
         self.findings.sort();
         self.scan_notes.sort();
     }
