@@ -75,7 +75,23 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
 
 /// Audits a snapshot: the scan, then every analyzer's `finish`, then sorting.
 pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, tick: &(dyn Fn() + Sync)) -> Audit {
-    let analysis = scan::scan(snapshot, options, tick);
+    // `git status` stats every file and walks for untracked ones: it runs alongside the
+    // scan of the tracked files, and its untracked files are scanned after.
+    let (status, tracked) = rayon::join(
+        || snapshot.worktree_status(),
+        || scan::scan(snapshot, &snapshot.entries, options, tick),
+    );
+    let mut repository = snapshot.repo.clone();
+    let pass = match status {
+        Some(worktree) => {
+            if let Some(repository) = repository.as_mut() {
+                repository.status = Some(worktree.status);
+            }
+            tracked.merge(scan::scan(snapshot, &worktree.untracked, options, tick))
+        }
+        None => tracked,
+    };
+    let analysis = pass.finish();
     let mut audit = Audit {
         schema_version: model::SCHEMA_VERSION,
         tool: Tool {
@@ -90,7 +106,7 @@ pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, t
             commit: snapshot.commit.clone(),
             max_file_bytes: options.max_file_bytes,
         },
-        repository: snapshot.repo.clone(),
+        repository,
         inventory: Default::default(),
         module_tree: Vec::new(),
         god_modules: Default::default(),

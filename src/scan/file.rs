@@ -61,3 +61,15 @@ pub struct FileRecord {
     /// Lines of other languages embedded in the file.
     pub embedded: LineCounts,
 }
+
+impl FileRecord {
+    /// A file whose lines were not counted.
+    pub fn uncounted(info: FileInfo) -> Self {
+        FileRecord {
+            info,
+            counted: false,
+            lines: LineCounts::default(),
+            embedded: LineCounts::default(),
+        }
+    }
+}

@@ -10,15 +10,16 @@ mod symlink;
 
 use std::collections::BTreeSet;
 use std::io::Read;
+use std::path::Path;
 
 use rayon::prelude::*;
 use tokei::{Config, LanguageType};
 
 pub use file::{File, FileInfo, FileRecord};
 
-use crate::analyzers::{Analysis, SubmoduleEntry, ALL};
+use crate::analyzers::{Analysis, Analyzer, SubmoduleEntry, ALL};
 use crate::model::{LineCounts, Role, ScanNote, SkipReason};
-use crate::source::{Blob, Entry, EntryKind, Reader, Snapshot};
+use crate::source::{Blob, Entry, EntryKind, Partial, Reader, Snapshot, Want};
 
 /// Options of the scan that change its results.
 pub struct ScanOptions {
@@ -28,12 +29,34 @@ pub struct ScanOptions {
     pub excluded: BTreeSet<String>,
 }
 
-/// Scans `snapshot`, calling `tick` once per entry (for a progress bar).
-pub fn scan(snapshot: &Snapshot, options: &ScanOptions, tick: &(dyn Fn() + Sync)) -> Analysis {
+/// What one read pass gathered: the analysis, plus the symlinks, which can only be
+/// judged once every pass is in (a link may point at a file of another pass).
+pub struct Pass {
+    analysis: Analysis,
+    links: Vec<(String, String)>,
+}
+
+impl Pass {
+    pub fn merge(mut self, other: Pass) -> Pass {
+        self.analysis = self.analysis.merge(other.analysis);
+        self.links.extend(other.links);
+        self
+    }
+
+    /// Classifies the symlinks against every path seen and sorts everything.
+    pub fn finish(self) -> Analysis {
+        let mut analysis = self.analysis;
+        classify_symlinks(&mut analysis, &self.links);
+        analysis.sort();
+        analysis
+    }
+}
+
+/// Reads `entries` of `snapshot` in parallel, calling `tick` once per entry (for a
+/// progress bar).
+pub fn scan(snapshot: &Snapshot, entries: &[Entry], options: &ScanOptions, tick: &(dyn Fn() + Sync)) -> Pass {
     let config = Config::default();
-    let mut links: Vec<(String, String)> = Vec::new();
-    let (mut analysis, thread_links) = snapshot
-        .entries
+    let (analysis, links) = entries
         .par_iter()
         .fold(
             || (snapshot.reader(), Analysis::default(), Vec::new()),
@@ -51,10 +74,7 @@ pub fn scan(snapshot: &Snapshot, options: &ScanOptions, tick: &(dyn Fn() + Sync)
                 (a.merge(b), la)
             },
         );
-    links.extend(thread_links);
-    classify_symlinks(&mut analysis, &links);
-    analysis.sort();
-    analysis
+    Pass { analysis, links }
 }
 
 fn scan_entry(
@@ -86,8 +106,8 @@ fn scan_entry(
         out.files.push(unread(entry, path_language, Role::Generated, 0));
         return;
     }
-    match reader.read(entry, options.max_file_bytes) {
-        Blob::Bytes(bytes) => scan_bytes(entry, path_language, &bytes, config, out),
+    match reader.read(entry, options.max_file_bytes, want(&entry.path, path_language)) {
+        Blob::Bytes(bytes, partial) => scan_bytes(entry, path_language, (bytes, partial), config, out),
         Blob::TooLarge(size) => {
             let detail = format!("{size} bytes, limit {}", options.max_file_bytes);
             out.notes
@@ -105,43 +125,77 @@ fn scan_entry(
     }
 }
 
-fn scan_bytes(entry: &Entry, path_language: Option<LanguageType>, bytes: &[u8], config: &Config, out: &mut Analysis) {
-    let has_extension = entry.path.rsplit('/').next().is_some_and(|n| n.contains('.'));
-    let language = path_language.or_else(|| (!has_extension).then(|| language::from_shebang(bytes)).flatten());
+fn scan_bytes(
+    entry: &Entry,
+    path_language: Option<LanguageType>,
+    (mut bytes, partial): (Vec<u8>, Partial),
+    config: &Config,
+    out: &mut Analysis,
+) {
+    let language = path_language.or_else(|| {
+        (!has_extension(&entry.path))
+            .then(|| language::from_shebang(&bytes))
+            .flatten()
+    });
+    let binary = role::is_binary(&bytes);
     let role = role::classify(&role::RoleInput {
         path: &entry.path,
-        bytes: Some(bytes),
+        bytes: Some(&bytes),
         language_known: language.is_some(),
     });
     let info = FileInfo {
         path: entry.path.clone(),
         language,
         role,
-        bytes: bytes.len() as u64,
+        bytes: partial.size(&bytes),
         tracked: entry.tracked,
     };
+    let wanted: Vec<&dyn Analyzer> = ALL.iter().copied().filter(|a| a.wants(&info)).collect();
+    if !wanted.is_empty() {
+        if let Err(e) = partial.complete(&mut bytes) {
+            out.notes
+                .push(ScanNote::new(&entry.path, SkipReason::Unreadable, Some(e.to_string())));
+            out.files.push(FileRecord::uncounted(info));
+            return;
+        }
+    }
+    // A binary file is never line-counted, whatever its role (a vendored one included).
     let counts = match language {
-        _ if role == Role::Binary => {
+        _ if binary => {
             out.notes.push(ScanNote::new(&entry.path, SkipReason::Binary, None));
             None
         }
-        Some(language) => Some(count_lines(language, bytes, config)),
+        Some(language) => Some(count_lines(language, &bytes, config)),
         None => None,
     };
-    let counted = counts.is_some();
-    let (lines, embedded) = counts.unwrap_or_default();
-    let file = File::new(&info, bytes);
-    for analyzer in ALL {
-        if analyzer.wants(&info) {
-            analyzer.visit(&file, out);
-        }
+    let file = File::new(&info, &bytes);
+    for analyzer in wanted {
+        analyzer.visit(&file, out);
     }
+    let (lines, embedded) = counts.unwrap_or_default();
     out.files.push(FileRecord {
+        counted: counts.is_some(),
         info,
-        counted,
         lines,
         embedded,
     });
+}
+
+/// How much of a file the scan reads: everything when tokei may count it (a known
+/// language, or no extension and so perhaps a shebang), else a prefix, which is all the
+/// role rule needs. Images, models and archives are half the bytes of some repositories.
+fn want(path: &str, language: Option<LanguageType>) -> Want {
+    if language.is_some() || !has_extension(path) {
+        Want::All
+    } else {
+        Want::Prefix
+    }
+}
+
+/// Whether the file name has an extension, as `Path::extension` (and so tokei) sees it:
+/// `.envrc` has none.
+fn has_extension(path: &str) -> bool {
+    Path::new(path.rsplit('/').next().unwrap_or(path)).extension().is_some()
 }
 
 /// tokei's counts for `bytes`: the language's own lines, and the lines of embedded
@@ -188,18 +242,13 @@ fn unread_by_path(entry: &Entry, language: Option<LanguageType>, bytes: u64) -> 
 }
 
 fn unread(entry: &Entry, language: Option<LanguageType>, role: Role, bytes: u64) -> FileRecord {
-    FileRecord {
-        info: FileInfo {
-            path: entry.path.clone(),
-            language,
-            role,
-            bytes,
-            tracked: entry.tracked,
-        },
-        counted: false,
-        lines: LineCounts::default(),
-        embedded: LineCounts::default(),
-    }
+    FileRecord::uncounted(FileInfo {
+        path: entry.path.clone(),
+        language,
+        role,
+        bytes,
+        tracked: entry.tracked,
+    })
 }
 
 /// Notes for every symlink, once the whole path list is known.

@@ -51,5 +51,6 @@ pub(super) fn open(root: &Path) -> Result<Snapshot, UserError> {
             root: root.to_path_buf(),
             odb: None,
         },
+        status_repo: None,
     })
 }

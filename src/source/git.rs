@@ -10,7 +10,7 @@ use crate::model::{
 };
 
 use super::read::Content;
-use super::{folder_name, Entry, EntryKind, Snapshot};
+use super::{folder_name, Entry, EntryKind, Snapshot, WorktreeScan};
 
 pub(super) fn open(repo: gix::Repository, rev: Option<&str>) -> Result<Snapshot, UserError> {
     let bare = repo.workdir().is_none();
@@ -23,15 +23,7 @@ pub(super) fn open(repo: gix::Repository, rev: Option<&str>) -> Result<Snapshot,
     match (rev, repo.workdir()) {
         (None, Some(workdir)) => {
             let workdir = workdir.to_path_buf();
-            let (mut entries, skip_worktree) = index_entries(&repo, &workdir)?;
-            let (status, untracked) = worktree_status(&repo);
-            entries.extend(untracked.into_iter().map(|path| Entry {
-                path,
-                kind: EntryKind::File { object: None },
-                tracked: false,
-            }));
-            entries.sort_by(|a, b| a.path.cmp(&b.path));
-            facts.status = Some(status);
+            let (entries, skip_worktree) = index_entries(&repo, &workdir)?;
             Ok(Snapshot {
                 kind: SnapshotKind::WorkTree,
                 root_name,
@@ -42,8 +34,9 @@ pub(super) fn open(repo: gix::Repository, rev: Option<&str>) -> Result<Snapshot,
                 repo: Some(facts),
                 content: Content::Disk {
                     root: workdir,
-                    odb: skip_worktree.then_some(sync),
+                    odb: skip_worktree.then(|| sync.clone()),
                 },
+                status_repo: Some(sync),
             })
         }
         _ => {
@@ -69,6 +62,7 @@ pub(super) fn open(repo: gix::Repository, rev: Option<&str>) -> Result<Snapshot,
                 entries,
                 repo: Some(facts),
                 content: Content::Odb(sync),
+                status_repo: None,
             })
         }
     }
@@ -167,7 +161,7 @@ fn index_entries(repo: &gix::Repository, workdir: &std::path::Path) -> Result<(V
 
 /// `git status` as counts and samples, plus the untracked, not ignored files.
 /// A status that cannot be computed leaves the counts empty rather than stopping the audit.
-fn worktree_status(repo: &gix::Repository) -> (WorktreeStatus, Vec<String>) {
+pub(super) fn worktree_status(repo: &gix::Repository) -> WorktreeScan {
     use gix::status::index_worktree::iter::Summary;
     let (mut staged, mut modified, mut deleted, mut untracked) = (vec![], vec![], vec![], vec![]);
     let iter = repo.status(gix::progress::Discard).and_then(|status| {
@@ -200,7 +194,15 @@ fn worktree_status(repo: &gix::Repository) -> (WorktreeStatus, Vec<String>) {
         deleted: PathSample::from_sorted(deleted),
         untracked: PathSample::from_sorted(untracked.clone()),
     };
-    (status, untracked)
+    let untracked = untracked
+        .into_iter()
+        .map(|path| Entry {
+            path,
+            kind: EntryKind::File { object: None },
+            tracked: false,
+        })
+        .collect();
+    WorktreeScan { status, untracked }
 }
 
 fn lossy(path: &BStr) -> String {

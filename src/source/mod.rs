@@ -11,10 +11,10 @@ mod read;
 
 use std::path::{Path, PathBuf};
 
-pub use read::{Blob, Reader};
+pub use read::{Blob, Partial, Reader, Want};
 
 use crate::error::UserError;
-use crate::model::{RepositoryFacts, SnapshotKind};
+use crate::model::{RepositoryFacts, SnapshotKind, WorktreeStatus};
 
 /// One entry of the snapshot's file list.
 #[derive(Debug, Clone)]
@@ -53,11 +53,20 @@ pub struct Snapshot {
     pub requested_revision: Option<String>,
     /// The commit audited (HEAD for a work tree).
     pub commit: Option<String>,
-    /// Every entry, sorted by path.
+    /// Every tracked entry (every file of a plain directory), sorted by path. Untracked
+    /// files come from [`Snapshot::worktree_status`].
     pub entries: Vec<Entry>,
     pub repo: Option<RepositoryFacts>,
     /// Where file bytes are read from.
     pub(crate) content: read::Content,
+    /// The repository whose work-tree status is still to be computed (work trees only).
+    status_repo: Option<gix::ThreadSafeRepository>,
+}
+
+/// A work tree's `git status`, and the untracked files it found (to be scanned too).
+pub struct WorktreeScan {
+    pub status: WorktreeStatus,
+    pub untracked: Vec<Entry>,
 }
 
 impl Snapshot {
@@ -89,6 +98,15 @@ impl Snapshot {
                 _ => Err(UserError::Repository(path.to_path_buf(), e.to_string())),
             },
         }
+    }
+
+    /// `git status` of a work-tree snapshot; `None` for revisions and plain directories.
+    /// Kept apart from [`Snapshot::open`] so that it can run alongside the scan of the
+    /// tracked files.
+    pub fn worktree_status(&self) -> Option<WorktreeScan> {
+        self.status_repo
+            .as_ref()
+            .map(|repo| git::worktree_status(&repo.to_thread_local()))
     }
 
     /// A per-thread reader; `gix::Repository` is not `Sync`, so each rayon split makes one.

@@ -37,15 +37,57 @@ impl Content {
     }
 }
 
+/// How much of a file the scan needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// Every byte (files that get line-counted or parsed).
+    All,
+    /// The first [`PREFIX_BYTES`] (enough for the binary and generated-marker tests); the
+    /// rest can still be read from where the prefix stopped, see [`Partial`].
+    Prefix,
+}
+
+/// How many bytes [`Want::Prefix`] reads: git's 8,000-byte binary test, rounded up.
+pub const PREFIX_BYTES: usize = 8192;
+
 /// What reading an entry gave.
 pub enum Blob {
-    Bytes(Vec<u8>),
+    /// The bytes, or their first part when only a prefix was wanted.
+    Bytes(Vec<u8>, Partial),
     /// Bigger than the limit: only its size is known.
     TooLarge(u64),
     /// A symlink and its target text; the target is never opened.
     Symlink(String),
     /// Could not be read, for this reason (with detail).
     Skipped(SkipReason, Option<String>),
+}
+
+/// Whether [`Blob::Bytes`] holds the whole file.
+pub enum Partial {
+    Complete,
+    /// Only a prefix was read; the open file continues right after it.
+    Rest {
+        file: std::fs::File,
+        size: u64,
+    },
+}
+
+impl Partial {
+    /// Reads the rest of the file onto `bytes`: the same single pass, continued.
+    pub fn complete(self, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+        match self {
+            Partial::Complete => Ok(()),
+            Partial::Rest { mut file, .. } => file.read_to_end(bytes).map(|_| ()),
+        }
+    }
+
+    /// The file's size, given the bytes read so far.
+    pub fn size(&self, read: &[u8]) -> u64 {
+        match self {
+            Partial::Complete => read.len() as u64,
+            Partial::Rest { size, .. } => *size,
+        }
+    }
 }
 
 /// A per-thread reader (see [`super::Snapshot::reader`]).
@@ -58,7 +100,7 @@ pub struct Reader {
 
 impl Reader {
     /// Reads `entry`, or says why not. Submodules are never read.
-    pub fn read(&mut self, entry: &Entry, max_bytes: u64) -> Blob {
+    pub fn read(&mut self, entry: &Entry, max_bytes: u64, want: Want) -> Blob {
         match (&entry.kind, &self.root) {
             (EntryKind::Submodule { .. }, _) => Blob::Skipped(SkipReason::Submodule, None),
             (EntryKind::File { object: Some(id) }, _) | (EntryKind::Symlink { object: Some(id) }, None) => {
@@ -71,7 +113,7 @@ impl Reader {
             }
             (EntryKind::File { object: None }, Some(root)) => {
                 let root = root.clone();
-                self.read_disk(&root, &entry.path, max_bytes)
+                self.read_disk(&root, &entry.path, max_bytes, want)
             }
             (EntryKind::File { object: None }, None) | (EntryKind::Symlink { object: None }, None) => {
                 Blob::Skipped(SkipReason::BlobMissing, None)
@@ -97,7 +139,7 @@ impl Reader {
                 if link {
                     Blob::Symlink(String::from_utf8_lossy(&data).into_owned())
                 } else {
-                    Blob::Bytes(data)
+                    Blob::Bytes(data, Partial::Complete)
                 }
             }
             Err(_) => Blob::Skipped(SkipReason::BlobMissing, Some(id.to_string())),
@@ -116,7 +158,7 @@ impl Reader {
         }
     }
 
-    fn read_disk(&mut self, root: &Path, rel: &str, max_bytes: u64) -> Blob {
+    fn read_disk(&mut self, root: &Path, rel: &str, max_bytes: u64, want: Want) -> Blob {
         if let Some(blob) = self.parent_symlink(root, rel) {
             return blob;
         }
@@ -135,11 +177,21 @@ impl Reader {
         if meta.len() > max_bytes {
             return Blob::TooLarge(meta.len());
         }
-        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-        match file.read_to_end(&mut bytes) {
-            Ok(_) => Blob::Bytes(bytes),
-            Err(e) => Blob::Skipped(SkipReason::Unreadable, Some(e.to_string())),
-        }
+        let result = match want {
+            Want::Prefix if meta.len() > PREFIX_BYTES as u64 => {
+                let mut bytes = Vec::with_capacity(PREFIX_BYTES);
+                (&mut file)
+                    .take(PREFIX_BYTES as u64)
+                    .read_to_end(&mut bytes)
+                    .map(|_| Blob::Bytes(bytes, Partial::Rest { file, size: meta.len() }))
+            }
+            _ => {
+                let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+                file.read_to_end(&mut bytes)
+                    .map(|_| Blob::Bytes(bytes, Partial::Complete))
+            }
+        };
+        result.unwrap_or_else(|e| Blob::Skipped(SkipReason::Unreadable, Some(e.to_string())))
     }
 
     fn open_error(&self, path: &Path, e: std::io::Error) -> Blob {
