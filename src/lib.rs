@@ -3,7 +3,7 @@
 //! Data flows one way: [`source`] opens a snapshot (work tree, revision or plain
 //! directory), [`scan`] reads every file once in parallel and hands it to the
 //! [`analyzers`], whose facts make up the [`model::Audit`], which [`render`] turns into
-//! Markdown and JSON. The CLI only wires these together.
+//! Markdown, JSON and SARIF. The CLI only wires these together.
 
 pub mod analyzers;
 pub mod cli;
