@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::ValueEnum;
+
 use crate::cli::{AuditArgs, Command, Format};
 use crate::error::UserError;
 use crate::model::{Audit, SnapshotFacts, Tool};
@@ -125,7 +127,9 @@ fn own_outputs(snapshot: &Snapshot, out_dir: Option<&Path>) -> std::collections:
         return Default::default();
     };
     let prefix = relative.to_string_lossy().replace('\\', "/");
-    [Format::Md, Format::Json]
+    // Every format, not only those asked for: a report left by an earlier run with other
+    // formats is just as much the tool's own output.
+    Format::value_variants()
         .iter()
         .map(|f| match prefix.as_str() {
             "" => f.file_name().to_string(),
