@@ -56,6 +56,8 @@ pub enum Format {
     Md,
     /// audit.json: the whole model, deterministic.
     Json,
+    /// audit.sarif: the findings as SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
 }
 
 impl Format {
@@ -63,6 +65,7 @@ impl Format {
         match self {
             Format::Md => "audit.md",
             Format::Json => "audit.json",
+            Format::Sarif => "audit.sarif",
         }
     }
 }

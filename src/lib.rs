@@ -3,7 +3,7 @@
 //! Data flows one way: [`source`] opens a snapshot (work tree, revision or plain
 //! directory), [`scan`] reads every file once in parallel and hands it to the
 //! [`analyzers`], whose facts make up the [`model::Audit`], which [`render`] turns into
-//! Markdown and JSON. The CLI only wires these together.
+//! Markdown, JSON and SARIF. The CLI only wires these together.
 
 pub mod analyzers;
 pub mod cli;
@@ -17,6 +17,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+
+use clap::ValueEnum;
 
 use crate::cli::{AuditArgs, Command, Format};
 use crate::error::UserError;
@@ -141,7 +143,9 @@ fn own_outputs(snapshot: &Snapshot, out_dir: Option<&Path>) -> std::collections:
         return Default::default();
     };
     let prefix = relative.to_string_lossy().replace('\\', "/");
-    [Format::Md, Format::Json]
+    // Every format, not only those asked for: a report left by an earlier run with other
+    // formats is just as much the tool's own output.
+    Format::value_variants()
         .iter()
         .map(|f| match prefix.as_str() {
             "" => f.file_name().to_string(),

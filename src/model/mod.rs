@@ -8,11 +8,15 @@
 mod facts;
 mod finding;
 mod note;
+#[cfg(test)]
+mod sample;
 mod url;
 
 pub use facts::*;
 pub use finding::*;
 pub use note::*;
+#[cfg(test)]
+pub use sample::sample;
 pub use url::redact_url;
 
 use serde::Serialize;

@@ -2,6 +2,7 @@
 
 mod json;
 mod markdown;
+mod sarif;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ pub fn render(format: Format, audit: &Audit) -> String {
     match format {
         Format::Md => markdown::render(audit),
         Format::Json => json::render(audit),
+        Format::Sarif => sarif::render(audit),
     }
 }
 
