@@ -114,6 +114,7 @@ pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, t
         god_modules: Default::default(),
         tests: Default::default(),
         toolchains: Vec::new(),
+        ci: Default::default(),
         analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
         findings: analysis.findings.clone(),

@@ -40,7 +40,7 @@ fn polyglot() -> TestRepo {
         "remote",
         "add",
         "origin",
-        "https://user:token@example.invalid/fixture.git",
+        "https://user:s3cr3t-credential@example.invalid/fixture.git",
     ]);
     repo
 }
@@ -60,7 +60,7 @@ fn render(repo: &TestRepo, format: &str, extra: &[&str]) -> String {
 fn polyglot_audit_json() {
     let repo = polyglot();
     let json = render(&repo, "json", &[]);
-    assert!(!json.contains("token"), "credentials must be redacted");
+    assert!(!json.contains("s3cr3t-credential"), "credentials must be redacted");
     insta::assert_snapshot!("polyglot_audit_json", json);
 }
 

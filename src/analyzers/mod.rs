@@ -10,8 +10,9 @@ mod module_tree;
 mod submodules;
 mod tests_inventory;
 mod toolchains;
+mod workflows;
 
-use crate::model::{Audit, Finding, Rule, ScanNote, ToolchainDecl};
+use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
@@ -44,6 +45,7 @@ pub const ALL: &[&dyn Analyzer] = &[
     &submodules::SubmodulesAnalyzer,
     &tests_inventory::TestsAnalyzer,
     &toolchains::ToolchainsAnalyzer,
+    &workflows::WorkflowsAnalyzer,
 ];
 
 /// What one scan thread gathered; merged once at the end of the scan.
@@ -55,6 +57,7 @@ pub struct Analysis {
     pub gitmodules: Vec<GitmodulesEntry>,
     pub test_files: Vec<TestFile>,
     pub toolchains: Vec<ToolchainDecl>,
+    pub ci: CiFacts,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -66,6 +69,12 @@ impl Analysis {
         self.gitmodules.extend(other.gitmodules);
         self.test_files.extend(other.test_files);
         self.toolchains.extend(other.toolchains);
+        self.ci.workflows.extend(other.ci.workflows);
+        self.ci.actions.extend(other.ci.actions);
+        self.ci.action_refs.extend(other.ci.action_refs);
+        self.ci.dependabot.extend(other.ci.dependabot);
+        self.ci.renovate.extend(other.ci.renovate);
+        self.ci.actionlint.extend(other.ci.actionlint);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::Location;
+
 /// What was audited, described without machine-specific paths.
 #[derive(Debug, Clone, Serialize)]
 pub struct SnapshotFacts {
@@ -347,4 +349,96 @@ impl Toolchain {
             Toolchain::C => "C standard",
         }
     }
+}
+
+/// GitHub Actions as the tree declares it: workflows, local actions, every `uses:`, and
+/// the dependency-update configuration.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CiFacts {
+    pub workflows: Vec<WorkflowFacts>,
+    /// Local actions (`action.yml`), composite or not.
+    pub actions: Vec<ActionFacts>,
+    /// Every `uses:` of workflows and composite actions.
+    pub action_refs: Vec<ActionRef>,
+    pub dependabot: Vec<DependabotFacts>,
+    /// Renovate configuration files.
+    pub renovate: Vec<String>,
+    /// Where a workflow runs actionlint.
+    pub actionlint: Vec<Location>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WorkflowFacts {
+    pub path: String,
+    pub name: Option<String>,
+    /// Events under `on:`, in file order.
+    pub triggers: Vec<String>,
+    /// Declares `on: workflow_call`.
+    pub reusable: bool,
+    pub jobs: usize,
+    pub steps: usize,
+    /// Largest matrix expansion of any job (includes and excludes applied); 1 without a matrix.
+    pub max_matrix: usize,
+    /// Jobs whose matrix is computed at run time (`fromJSON(...)`), so not counted.
+    pub dynamic_matrices: usize,
+    /// Jobs with a shard-like matrix key (`shard`, `num_shards`, ...).
+    pub sharded_jobs: usize,
+    /// Runner labels (`runs-on`), sorted and distinct.
+    pub runners: Vec<String>,
+    /// Jobs that run steps and have no `timeout-minutes`.
+    pub jobs_without_timeout: usize,
+    pub concurrency: bool,
+    /// Steps that cache (actions/cache, `cache:` on setup actions, rust-cache, ccache, sccache).
+    pub caching_steps: usize,
+    /// Test runners the `run:` scripts call (pytest, cargo test, ...), sorted and distinct.
+    pub test_commands: Vec<String>,
+    /// Reusable workflows this one calls (`jobs.<id>.uses`), as written.
+    pub calls: Vec<String>,
+    /// `permissions:` at the top: absent, read-all, write-all, or scoped.
+    pub permissions: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ActionFacts {
+    pub path: String,
+    pub name: Option<String>,
+    /// `runs.using`: composite, node20, docker, ...
+    pub using: String,
+    pub steps: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ActionRef {
+    pub location: Location,
+    pub uses: String,
+    pub pin: PinKind,
+    /// A reusable workflow call (`jobs.<id>.uses`) rather than a step.
+    pub workflow_call: bool,
+}
+
+/// How a `uses:` reference is pinned.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum PinKind {
+    /// A full commit SHA: immutable.
+    Sha,
+    /// A version-like tag (`v4`, `1.2.3`): movable by the action's owner.
+    Tag,
+    /// Anything else (`main`, `master`, `release/x`): moves with every push.
+    Branch,
+    /// No `@ref` at all.
+    Unpinned,
+    /// `./path`: this repository's own action or workflow.
+    Local,
+    /// `docker://image@sha256:...`.
+    DockerDigest,
+    /// `docker://image:tag`.
+    DockerTag,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DependabotFacts {
+    pub path: String,
+    /// `package-ecosystem` of every update entry, as written.
+    pub ecosystems: Vec<String>,
 }

@@ -38,6 +38,7 @@ pub struct Audit {
     pub god_modules: GodModules,
     pub tests: TestInventory,
     pub toolchains: Vec<ToolchainDecl>,
+    pub ci: CiFacts,
     /// Ids of the analyzers that ran; a section whose analyzer is absent says
     /// "not audited by this version".
     pub analyzers: Vec<String>,

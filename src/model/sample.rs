@@ -46,6 +46,7 @@ pub fn sample() -> Audit {
         god_modules: GodModules::default(),
         tests: TestInventory::default(),
         toolchains: Vec::new(),
+        ci: Default::default(),
         analyzers: vec!["sample".to_string()],
         // Deliberately out of order: `normalize` sorts them, as it does for a real audit.
         rules: vec![

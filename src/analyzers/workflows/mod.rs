@@ -1,0 +1,188 @@
+//! GitHub Actions: every workflow, local action, Dependabot and Renovate file parsed with
+//! positions, measured (triggers, jobs, matrices, runners, caching, test commands, every
+//! `uses:` and its pin), and checked by the rules in [`rules`].
+//!
+//! Locations follow zizmor's convention so the two can be compared line for line: a
+//! finding about a step points at the step's first line, one about a job at its key, one
+//! about the whole workflow at line 1 or at `on:`.
+
+mod checks;
+pub mod rules;
+mod yaml;
+
+use crate::model::{ActionFacts, Audit, Confidence, DependabotFacts, Location, Role, Rule, Severity};
+use crate::scan::{File, FileInfo};
+
+use super::{Analysis, Analyzer};
+use rules::{Judgement, Reporter};
+use yaml::Node;
+
+pub struct WorkflowsAnalyzer;
+
+/// What kind of GitHub file a path is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Workflow,
+    Action,
+    Dependabot,
+    Renovate,
+}
+
+fn kind(path: &str) -> Option<Kind> {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    Some(match (dir, name) {
+        // GitHub runs only the workflows at the root's .github/workflows, not nested ones.
+        (".github/workflows", _) if yaml => Kind::Workflow,
+        (".github", "dependabot.yml" | "dependabot.yaml") => Kind::Dependabot,
+        (_, "action.yml" | "action.yaml") => Kind::Action,
+        ("" | ".github" | ".gitlab", "renovate.json" | "renovate.json5") => Kind::Renovate,
+        ("", n) if n.starts_with(".renovaterc") => Kind::Renovate,
+        _ => return None,
+    })
+}
+
+impl Analyzer for WorkflowsAnalyzer {
+    fn id(&self) -> &'static str {
+        "workflows"
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        rules::ALL
+    }
+
+    fn wants(&self, file: &FileInfo) -> bool {
+        file.tracked && file.role != Role::Vendored && kind(&file.path).is_some()
+    }
+
+    fn visit(&self, file: &File<'_>, out: &mut Analysis) {
+        let Some(kind) = kind(&file.info.path) else { return };
+        let path = file.info.path.as_str();
+        if kind == Kind::Renovate {
+            out.ci.renovate.push(path.to_string());
+            return;
+        }
+        let Some(text) = file.text() else {
+            let mut reporter = Reporter::new(path, "");
+            parse_error(&mut reporter, (1, 1), "the file is not UTF-8".to_string());
+            out.findings.extend(reporter.findings);
+            return;
+        };
+        let mut reporter = Reporter::new(path, text);
+        match yaml::load(text) {
+            Err(e) => parse_error(&mut reporter, (e.line.max(1), e.column.max(1)), e.message),
+            Ok(docs) => match (kind, docs.first()) {
+                (_, None) => parse_error(&mut reporter, (1, 1), "the file is empty".to_string()),
+                (Kind::Workflow, Some(doc)) => checks::workflow(doc, &mut reporter, &mut out.ci),
+                (Kind::Action, Some(doc)) => action(doc, &mut reporter, out),
+                (Kind::Dependabot, Some(doc)) => dependabot(doc, path, out),
+                (Kind::Renovate, Some(_)) => {}
+            },
+        }
+        out.findings.extend(reporter.findings);
+    }
+
+    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+        let mut ci = analysis.ci.clone();
+        ci.workflows.sort();
+        ci.actions.sort();
+        ci.action_refs.sort();
+        ci.dependabot.sort();
+        ci.renovate.sort();
+        ci.actionlint.sort();
+        if let Some(finding) = missing_update_tool(&ci) {
+            audit.findings.push(finding);
+        }
+        audit.ci = ci;
+    }
+}
+
+fn parse_error(reporter: &mut Reporter<'_>, at: (usize, usize), message: String) {
+    reporter.report(
+        &rules::WORKFLOW_PARSE_ERROR,
+        at,
+        0,
+        Judgement {
+            severity: Severity::High,
+            confidence: Confidence::High,
+            message,
+            remediation: "Fix the file so that it loads; run actionlint on it.",
+        },
+    );
+}
+
+/// A local action: its `runs.using`, and for composite actions their steps and `uses:`.
+fn action(doc: &Node<'_>, reporter: &mut Reporter<'_>, out: &mut Analysis) {
+    let Some(runs) = yaml::get(doc, "runs") else {
+        parse_error(reporter, (1, 1), "not an action: no `runs:`".to_string());
+        return;
+    };
+    let using = yaml::get(runs, "using")
+        .and_then(yaml::text)
+        .map(|s| s.into_owned())
+        .unwrap_or_default();
+    let steps = yaml::get(runs, "steps").map(yaml::items).unwrap_or_default();
+    for step in steps {
+        checks::step(step, reporter, &mut out.ci, &mut checks::JobContext::default());
+    }
+    out.ci.actions.push(ActionFacts {
+        path: reporter.path.to_string(),
+        name: yaml::get(doc, "name").and_then(yaml::text).map(|s| s.into_owned()),
+        using,
+        steps: steps.len(),
+    });
+}
+
+fn dependabot(doc: &Node<'_>, path: &str, out: &mut Analysis) {
+    let ecosystems = yaml::get(doc, "updates")
+        .map(yaml::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|update| yaml::get(update, "package-ecosystem").and_then(yaml::text))
+        .map(|s| s.into_owned())
+        .collect();
+    out.ci.dependabot.push(DependabotFacts {
+        path: path.to_string(),
+        ecosystems,
+    });
+}
+
+/// `no-dependency-updates`: workflows exist, and neither Dependabot (with the
+/// `github-actions` ecosystem) nor Renovate keeps their pins current. Reported on the
+/// Dependabot file when there is one, else on the first workflow.
+fn missing_update_tool(ci: &crate::model::CiFacts) -> Option<crate::model::Finding> {
+    let first = ci.workflows.first()?;
+    let covered = ci
+        .dependabot
+        .iter()
+        .any(|d| d.ecosystems.iter().any(|e| e == "github-actions"));
+    if covered || !ci.renovate.is_empty() {
+        return None;
+    }
+    let path = ci.dependabot.first().map_or(first.path.as_str(), |d| d.path.as_str());
+    let mut reporter = Reporter::new(path, "");
+    reporter.report(
+        &rules::NO_DEPENDENCY_UPDATES,
+        (1, 1),
+        0,
+        Judgement {
+            severity: Severity::Medium,
+            confidence: Confidence::High,
+            message:
+                "no Dependabot `github-actions` entry and no Renovate configuration: action pins are never updated"
+                    .to_string(),
+            remediation: "Add `- package-ecosystem: github-actions` with `directory: /` to .github/dependabot.yml.",
+        },
+    );
+    reporter.findings.pop()
+}
+
+/// Where a node starts, as a model location in `path`.
+fn location(path: &str, node: &Node<'_>) -> Location {
+    let (line, column) = yaml::position(node);
+    Location {
+        path: path.to_string(),
+        line,
+        column,
+    }
+}

@@ -1,0 +1,193 @@
+//! The workflow rules: their ids and help (what SARIF and the report show), and the
+//! helper that turns a judged node into a [`Finding`] with its snippet, fingerprint and
+//! inline suppression.
+
+use crate::model::{Confidence, Finding, Location, Rule, Severity};
+
+pub const UNPINNED_USES: Rule = Rule {
+    id: "unpinned-uses",
+    title: "action or reusable workflow not pinned to a commit SHA",
+    help: "A tag or branch can be moved to other code after review; a branch moves with every push. Pin `uses:` to a full 40-character commit SHA (keep the version in a trailing comment) and let Dependabot or Renovate update it. Docker images: pin by `@sha256:` digest.",
+};
+
+pub const EXCESSIVE_PERMISSIONS: Rule = Rule {
+    id: "excessive-permissions",
+    title: "GITHUB_TOKEN permissions broader than needed",
+    help: "Without a `permissions:` block the token gets the repository's default scopes, often write on everything; `write-all` and `read-all` grant every scope; write scopes at the workflow level reach every job. Set `permissions: {}` or `contents: read` at the top and grant write scopes to the single job that needs them.",
+};
+
+pub const DANGEROUS_TRIGGERS: Rule = Rule {
+    id: "dangerous-triggers",
+    title: "workflow runs with secrets on events from forks",
+    help: "`pull_request_target` and `workflow_run` run in the base repository's context, with its secrets and a write token, on behalf of untrusted contributions; checking out the pull request's head then runs attacker code with those privileges. Prefer `pull_request`; otherwise never check out or execute the head, and keep permissions minimal.",
+};
+
+pub const TEMPLATE_INJECTION: Rule = Rule {
+    id: "template-injection",
+    title: "expression expanded into a script",
+    help: "`${{ ... }}` is substituted into the script text before the shell runs it, so a value such as an issue title or branch name becomes code. Pass the value through an environment variable (`env: TITLE: ${{ github.event.issue.title }}`) and use `\"$TITLE\"` in the script.",
+};
+
+pub const SILENT_FAILURE: Rule = Rule {
+    id: "silent-failure",
+    title: "a failure that CI will not report",
+    help: "`continue-on-error: true`, `if: always()`, `|| true` and `set +e` let a failing step or job pass. Each hides a real failure unless it is deliberate; make it explicit (a comment and an issue link) or remove it.",
+};
+
+pub const SECRETS_INHERIT: Rule = Rule {
+    id: "secrets-inherit",
+    title: "every secret passed to a called workflow",
+    help: "`secrets: inherit` hands all of the caller's secrets to the reusable workflow, whatever it needs. Pass only the secrets it uses, by name.",
+};
+
+pub const HARDCODED_CREDENTIALS: Rule = Rule {
+    id: "hardcoded-credentials",
+    title: "password written in the workflow",
+    help: "A literal password for a container or service registry is readable by anyone who can read the repository. Store it as an encrypted secret and reference it as `${{ secrets.NAME }}`.",
+};
+
+pub const PERSIST_CREDENTIALS: Rule = Rule {
+    id: "persist-credentials",
+    title: "checkout leaves the token in .git/config for later steps",
+    help: "actions/checkout writes the GITHUB_TOKEN into the repository's git config by default, where every later step (scripts, third-party actions, uploaded artifacts) can read it. Set `with: persist-credentials: false` unless a later step pushes.",
+};
+
+pub const MISSING_TIMEOUT: Rule = Rule {
+    id: "missing-timeout",
+    title: "job without timeout-minutes",
+    help: "A job without `timeout-minutes` can hang for the default six hours, holding a runner. Set a timeout a little above the job's usual duration.",
+};
+
+pub const NO_DEPENDENCY_UPDATES: Rule = Rule {
+    id: "no-dependency-updates",
+    title: "no Dependabot or Renovate updates for GitHub Actions",
+    help: "Pinned actions only stay safe if they are updated. Add a `.github/dependabot.yml` entry with `package-ecosystem: github-actions` (or a Renovate configuration) so pins move with reviewed releases.",
+};
+
+pub const WORKFLOW_PARSE_ERROR: Rule = Rule {
+    id: "workflow-parse-error",
+    title: "workflow file that GitHub cannot load",
+    help: "The file is not valid YAML, or not a workflow (it needs `on:` and `jobs:`), so GitHub will not run it and this audit could not check it. Fix the reported line; actionlint catches these before merge.",
+};
+
+pub const ALL: &[Rule] = &[
+    DANGEROUS_TRIGGERS,
+    EXCESSIVE_PERMISSIONS,
+    HARDCODED_CREDENTIALS,
+    MISSING_TIMEOUT,
+    NO_DEPENDENCY_UPDATES,
+    PERSIST_CREDENTIALS,
+    SECRETS_INHERIT,
+    SILENT_FAILURE,
+    TEMPLATE_INJECTION,
+    UNPINNED_USES,
+    WORKFLOW_PARSE_ERROR,
+];
+
+/// Turns judgements on one file into findings.
+pub struct Reporter<'a> {
+    pub path: &'a str,
+    lines: Vec<&'a str>,
+    pub findings: Vec<Finding>,
+}
+
+/// What a finding says, apart from where.
+pub struct Judgement {
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub message: String,
+    pub remediation: &'static str,
+}
+
+impl<'a> Reporter<'a> {
+    pub fn new(path: &'a str, text: &'a str) -> Self {
+        Reporter {
+            path,
+            lines: text.lines().collect(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Reports `rule` at 1-based `line`/`column`, pointing at `span` characters.
+    pub fn report(&mut self, rule: &Rule, (line, column): (usize, usize), span: usize, judgement: Judgement) {
+        let snippet = self.lines.get(line.wrapping_sub(1)).map(|l| l.trim_end().to_string());
+        let suppressed = self.suppressed(rule.id, line);
+        let fingerprint = fingerprint(&[
+            rule.id,
+            self.path,
+            snippet.as_deref().unwrap_or("").trim(),
+            &judgement.message,
+        ]);
+        self.findings.push(Finding {
+            location: Location {
+                path: self.path.to_string(),
+                line,
+                column,
+            },
+            rule: rule.id.to_string(),
+            severity: judgement.severity,
+            confidence: judgement.confidence,
+            message: judgement.message,
+            remediation: judgement.remediation.to_string(),
+            snippet,
+            span,
+            fingerprint,
+            suppressed,
+        });
+    }
+
+    /// The first line in `first..=last` (1-based) containing `needle`, with the 1-based
+    /// column where it starts (in characters, as the model counts them).
+    pub fn find(&self, first: usize, last: usize, needle: &str) -> Option<(usize, usize)> {
+        (first.max(1)..=last.min(self.lines.len())).find_map(|line| {
+            let text = self.lines[line - 1];
+            text.find(needle).map(|byte| (line, text[..byte].chars().count() + 1))
+        })
+    }
+
+    /// `# plumb: ignore[rule-a, rule-b]` on the line itself or the line above.
+    fn suppressed(&self, rule: &str, line: usize) -> bool {
+        [line, line.wrapping_sub(1)]
+            .iter()
+            .filter_map(|l| self.lines.get(l.wrapping_sub(1)))
+            .any(|text| {
+                text.split("plumb: ignore[").skip(1).any(|rest| {
+                    rest.split(']')
+                        .next()
+                        .is_some_and(|ids| ids.split(',').any(|id| id.trim() == rule))
+                })
+            })
+    }
+}
+
+/// FNV-1a over the parts: stable across runs, machines and unrelated edits (no line numbers).
+fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_sorted_and_unique() {
+        assert!(ALL.windows(2).all(|w| w[0].id < w[1].id));
+    }
+
+    #[test]
+    fn suppression_on_the_line_or_above() {
+        let text = "a: 1 # plumb: ignore[unpinned-uses]\n# plumb: ignore[other, silent-failure]\nb: 2\nc: 3\n";
+        let reporter = Reporter::new("x.yml", text);
+        assert!(reporter.suppressed("unpinned-uses", 1));
+        assert!(reporter.suppressed("silent-failure", 3));
+        assert!(!reporter.suppressed("unpinned-uses", 3));
+        assert!(!reporter.suppressed("silent-failure", 4));
+    }
+}
