@@ -41,6 +41,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FORMAT", conflicts_with = "out")]
     pub stdout: Option<Format>,
 
+    /// List the open findings in the terminal, each with its line and a caret (on stderr
+    /// when --stdout prints a report).
+    #[arg(long)]
+    pub findings: bool,
+
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

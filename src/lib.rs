@@ -49,6 +49,14 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let audit = audit(&snapshot, &options, generated_at(), &|| progress.tick());
     progress.finish();
 
+    if args.findings {
+        let listing = render::terminal::findings(&audit);
+        if args.stdout.is_some() {
+            eprint!("{listing}");
+        } else {
+            print!("{listing}");
+        }
+    }
     if let Some(format) = args.stdout {
         let mut stdout = std::io::stdout().lock();
         let written = stdout

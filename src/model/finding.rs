@@ -32,6 +32,8 @@ pub struct Location {
 /// rules as `const`s next to the code that applies them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Rule {
+    /// The analyzer that reports it (`workflows`), for grouping in reports.
+    pub group: &'static str,
     /// Stable kebab-case id (`unpinned-uses`); never reused for another meaning.
     pub id: &'static str,
     /// One line: what is wrong.

@@ -9,7 +9,12 @@ use super::*;
 
 /// The shared sample audit, normalized like a real one.
 pub fn sample() -> Audit {
-    let rule = |id, title, help| Rule { id, title, help };
+    let rule = |id, title, help| Rule {
+        group: "sample",
+        id,
+        title,
+        help,
+    };
     let finding = |path: &str, line, column, rule: &str, severity, confidence| Finding {
         location: Location {
             path: path.to_string(),

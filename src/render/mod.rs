@@ -3,6 +3,7 @@
 mod json;
 mod markdown;
 mod sarif;
+pub mod terminal;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -5,66 +5,77 @@
 use crate::model::{Confidence, Finding, Location, Rule, Severity};
 
 pub const UNPINNED_USES: Rule = Rule {
+    group: "workflows",
     id: "unpinned-uses",
     title: "action or reusable workflow not pinned to a commit SHA",
     help: "A tag or branch can be moved to other code after review; a branch moves with every push. Pin `uses:` to a full 40-character commit SHA (keep the version in a trailing comment) and let Dependabot or Renovate update it. Docker images: pin by `@sha256:` digest.",
 };
 
 pub const EXCESSIVE_PERMISSIONS: Rule = Rule {
+    group: "workflows",
     id: "excessive-permissions",
     title: "GITHUB_TOKEN permissions broader than needed",
     help: "Without a `permissions:` block the token gets the repository's default scopes, often write on everything; `write-all` and `read-all` grant every scope; write scopes at the workflow level reach every job. Set `permissions: {}` or `contents: read` at the top and grant write scopes to the single job that needs them.",
 };
 
 pub const DANGEROUS_TRIGGERS: Rule = Rule {
+    group: "workflows",
     id: "dangerous-triggers",
     title: "workflow runs with secrets on events from forks",
     help: "`pull_request_target` and `workflow_run` run in the base repository's context, with its secrets and a write token, on behalf of untrusted contributions; checking out the pull request's head then runs attacker code with those privileges. Prefer `pull_request`; otherwise never check out or execute the head, and keep permissions minimal.",
 };
 
 pub const TEMPLATE_INJECTION: Rule = Rule {
+    group: "workflows",
     id: "template-injection",
     title: "expression expanded into a script",
     help: "`${{ ... }}` is substituted into the script text before the shell runs it, so a value such as an issue title or branch name becomes code. Pass the value through an environment variable (`env: TITLE: ${{ github.event.issue.title }}`) and use `\"$TITLE\"` in the script.",
 };
 
 pub const SILENT_FAILURE: Rule = Rule {
+    group: "workflows",
     id: "silent-failure",
     title: "a failure that CI will not report",
     help: "`continue-on-error: true`, `if: always()`, `|| true` and `set +e` let a failing step or job pass. Each hides a real failure unless it is deliberate; make it explicit (a comment and an issue link) or remove it.",
 };
 
 pub const SECRETS_INHERIT: Rule = Rule {
+    group: "workflows",
     id: "secrets-inherit",
     title: "every secret passed to a called workflow",
     help: "`secrets: inherit` hands all of the caller's secrets to the reusable workflow, whatever it needs. Pass only the secrets it uses, by name.",
 };
 
 pub const HARDCODED_CREDENTIALS: Rule = Rule {
+    group: "workflows",
     id: "hardcoded-credentials",
     title: "password written in the workflow",
     help: "A literal password for a container or service registry is readable by anyone who can read the repository. Store it as an encrypted secret and reference it as `${{ secrets.NAME }}`.",
 };
 
 pub const PERSIST_CREDENTIALS: Rule = Rule {
+    group: "workflows",
     id: "persist-credentials",
     title: "checkout leaves the token in .git/config for later steps",
     help: "actions/checkout writes the GITHUB_TOKEN into the repository's git config by default, where every later step (scripts, third-party actions, uploaded artifacts) can read it. Set `with: persist-credentials: false` unless a later step pushes.",
 };
 
 pub const MISSING_TIMEOUT: Rule = Rule {
+    group: "workflows",
     id: "missing-timeout",
     title: "job without timeout-minutes",
     help: "A job without `timeout-minutes` can hang for the default six hours, holding a runner. Set a timeout a little above the job's usual duration.",
 };
 
 pub const NO_DEPENDENCY_UPDATES: Rule = Rule {
+    group: "workflows",
     id: "no-dependency-updates",
     title: "no Dependabot or Renovate updates for GitHub Actions",
     help: "Pinned actions only stay safe if they are updated. Add a `.github/dependabot.yml` entry with `package-ecosystem: github-actions` (or a Renovate configuration) so pins move with reviewed releases.",
 };
 
 pub const WORKFLOW_PARSE_ERROR: Rule = Rule {
+    group: "workflows",
     id: "workflow-parse-error",
     title: "workflow file that GitHub cannot load",
     help: "The file is not valid YAML, or not a workflow (it needs `on:` and `jobs:`), so GitHub will not run it and this audit could not check it. Fix the reported line; actionlint catches these before merge.",

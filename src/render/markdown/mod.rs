@@ -1,7 +1,13 @@
 //! `audit.md`: the seed audit's 13 sections and appendices, in its order, every figure
 //! taken from the model. A section whose analyzer is not in this version says so.
 
-use crate::model::{Audit, LineCounts, ModuleNode, PathSample, Role, ScanNote, SkipReason, SnapshotKind};
+mod ci;
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    Audit, Finding, LineCounts, ModuleNode, PathSample, Role, ScanNote, Severity, SkipReason, SnapshotKind,
+};
 
 /// What a section says when no analyzer of this version measures it.
 const NOT_AUDITED: &str = "_Not audited by this version._";
@@ -17,7 +23,7 @@ pub fn render(audit: &Audit) -> String {
     executive_summary(&mut md, audit);
     surfaces(&mut md);
     architecture(&mut md, audit);
-    ci(&mut md, audit);
+    ci::section(&mut md, audit);
     tests(&mut md, audit);
     security(&mut md, audit);
     guardrails(&mut md);
@@ -29,7 +35,7 @@ pub fn render(audit: &Audit) -> String {
     json_appendix(&mut md, audit);
     appendix_repository(&mut md, audit);
     appendix_manifests(&mut md, audit);
-    appendix_ci(&mut md, audit);
+    ci::appendix(&mut md, audit);
     appendix_tests(&mut md, audit);
     appendix_notes(&mut md, audit);
     appendix_method(&mut md, audit);
@@ -87,7 +93,22 @@ impl Markdown {
 fn is_numeric_header(header: &str) -> bool {
     matches!(
         header,
-        "Files" | "Code" | "Comments" | "Blanks" | "Bytes" | "Count" | "Code lines" | "Embedded lines" | "#"
+        "Files"
+            | "Code"
+            | "Comments"
+            | "Blanks"
+            | "Bytes"
+            | "Count"
+            | "Code lines"
+            | "Embedded lines"
+            | "#"
+            | "Open"
+            | "Suppressed"
+            | "Workflows"
+            | "Uses"
+            | "Jobs"
+            | "Steps"
+            | "Largest matrix"
     )
 }
 
@@ -424,19 +445,6 @@ fn files_of_role(audit: &Audit, role: Role) -> usize {
         .map_or(0, |r| r.files)
 }
 
-fn ci(md: &mut Markdown, audit: &Audit) {
-    md.section("4. CI/CD & Workflow Audit");
-    md.line(format!(
-        "CI files in the tree (role `ci`): **{}**; they are listed in Appendix C.",
-        count(files_of_role(audit, Role::Ci))
-    ));
-    md.blank();
-    md.line(format!(
-        "Workflow parsing, triggers, pinning, permissions and CI health signals: {NOT_AUDITED}"
-    ));
-    md.blank();
-}
-
 fn tests(md: &mut Markdown, audit: &Audit) {
     let tests = &audit.tests;
     md.section("5. Tests, Coverage, and Invariants (Baseline Status)");
@@ -495,9 +503,10 @@ fn security(md: &mut Markdown, audit: &Audit) {
     ));
     md.blank();
     md.line(format!(
-        "Dependency posture, secret scanning, SBOM / provenance and CI trust boundaries: {NOT_AUDITED}"
+        "Dependency posture, secret scanning and SBOM / provenance: {NOT_AUDITED}"
     ));
     md.blank();
+    ci::trust_boundaries(md, audit);
 }
 
 fn guardrails(md: &mut Markdown) {
@@ -506,14 +515,71 @@ fn guardrails(md: &mut Markdown) {
     md.blank();
 }
 
+/// Section 8: the open findings grouped by rule, ranked by their highest severity, then
+/// by how many there are. Priority follows severity: high P1, medium P2, low and info P3.
 fn top_issues(md: &mut Markdown, audit: &Audit) {
     md.section("8. Top Issues (Max 7, Ranked)");
-    md.line(format!(
-        "{NOT_AUDITED} This version's analyzers ({}) record facts; none of them ranks issues. Findings: {}.",
-        audit.analyzers.join(", "),
-        audit.findings.len()
-    ));
+    let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for finding in audit.findings.iter().filter(|f| !f.suppressed) {
+        by_rule.entry(finding.rule.as_str()).or_default().push(finding);
+    }
+    if by_rule.is_empty() {
+        md.line(format!(
+            "No open findings from this version's analyzers ({}); issues of architecture, tests and supply chain: {NOT_AUDITED}",
+            audit.analyzers.join(", ")
+        ));
+        md.blank();
+        return;
+    }
+    let mut ranked: Vec<(&str, Vec<&Finding>)> = by_rule.into_iter().collect();
+    let worst = |findings: &[&Finding]| findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+    ranked.sort_by(|a, b| {
+        worst(&b.1)
+            .cmp(&worst(&a.1))
+            .then(b.1.len().cmp(&a.1.len()))
+            .then(a.0.cmp(b.0))
+    });
+    md.line("Ranked from the open findings (those not silenced by `# plumb: ignore[...]`); issues of architecture, tests and supply chain are not audited by this version.");
     md.blank();
+    for (rank, (rule, findings)) in ranked.iter().take(7).enumerate() {
+        let meta = audit.rules.iter().find(|r| r.id == *rule);
+        let severity = worst(findings);
+        let priority = match severity {
+            Severity::High => "P1",
+            Severity::Medium => "P2",
+            Severity::Low | Severity::Info => "P3",
+        };
+        md.heading(&format!(
+            "Issue {}: {} ({priority})",
+            rank + 1,
+            meta.map_or(*rule, |r| r.title)
+        ));
+        let examples: Vec<String> = findings
+            .iter()
+            .take(3)
+            .map(|f| code(&format!("{}:{}", f.location.path, f.location.line)))
+            .collect();
+        md.line(format!(
+            "**Observation**: {} `{rule}` findings, highest severity {}; e.g. {}.",
+            count(findings.len()),
+            severity_name(severity),
+            examples.join(", ")
+        ));
+        md.blank();
+        if let Some(meta) = meta {
+            md.line(format!("**Recommendation**: {}", meta.help));
+            md.blank();
+        }
+    }
+}
+
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+        Severity::Info => "info",
+    }
 }
 
 fn action_plan(md: &mut Markdown) {
@@ -859,19 +925,6 @@ fn appendix_manifests(md: &mut Markdown, audit: &Audit) {
     md.blank();
     md.line(format!(
         "Dependencies per manifest, lockfiles and pinning: {NOT_AUDITED}"
-    ));
-    md.blank();
-}
-
-fn appendix_ci(md: &mut Markdown, audit: &Audit) {
-    md.section("Appendix C: CI Workflow Overview");
-    md.line(format!(
-        "**CI files** (role `ci`): {}.",
-        count(files_of_role(audit, Role::Ci))
-    ));
-    md.blank();
-    md.line(format!(
-        "Workflow structure, reusable workflows and matrices: {NOT_AUDITED}"
     ));
     md.blank();
 }

@@ -1,0 +1,89 @@
+//! `--findings`: open findings in the terminal, rustc-style, each with its source line and
+//! a caret under the offending text, then a one-line tally.
+
+use std::fmt::Write;
+
+use crate::model::{Audit, Finding, Severity};
+
+pub fn findings(audit: &Audit) -> String {
+    let mut out = String::new();
+    let open: Vec<&Finding> = audit.findings.iter().filter(|f| !f.suppressed).collect();
+    for finding in &open {
+        finding_block(&mut out, audit, finding);
+    }
+    let suppressed = audit.findings.len() - open.len();
+    let count = |s: Severity| open.iter().filter(|f| f.severity == s).count();
+    let _ = writeln!(
+        out,
+        "{} findings ({} high, {} medium, {} low, {} info), {} suppressed",
+        open.len(),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        count(Severity::Info),
+        suppressed
+    );
+    out
+}
+
+fn finding_block(out: &mut String, audit: &Audit, finding: &Finding) {
+    let location = &finding.location;
+    let level = match finding.severity {
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+        Severity::Info => "info",
+    };
+    let gutter = location.line.to_string().len();
+    let pad = " ".repeat(gutter);
+    let _ = writeln!(out, "{level}[{}]: {}", finding.rule, finding.message);
+    let _ = writeln!(out, "{pad}--> {}:{}:{}", location.path, location.line, location.column);
+    if let Some(snippet) = &finding.snippet {
+        let underline = caret(snippet, location.column, finding.span);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{} | {}", location.line, snippet);
+        let _ = writeln!(out, "{pad} | {underline}");
+    }
+    if let Some(rule) = audit.rules.iter().find(|r| r.id == finding.rule) {
+        let _ = writeln!(out, "{pad} = help: {}", rule.help);
+    }
+    out.push('\n');
+}
+
+/// Spaces up to the 1-based `column`, then `^` under `span` characters, or under the rest
+/// of the line's text when the span is unknown (0).
+fn caret(line: &str, column: usize, span: usize) -> String {
+    let start = column.saturating_sub(1);
+    let rest: String = line.chars().skip(start).collect();
+    let width = match span {
+        0 => rest.trim_end().chars().count().max(1),
+        n => n,
+    };
+    let indent: String = line
+        .chars()
+        .take(start)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!("{indent}{}", "^".repeat(width))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carets_sit_under_the_text() {
+        assert_eq!(
+            caret("      - uses: actions/checkout@v4", 9, 0),
+            format!("{}{}", " ".repeat(8), "^".repeat(25))
+        );
+        assert_eq!(caret("  job:", 3, 3), "  ^^^");
+        assert_eq!(caret("\tx", 2, 1), "\t^");
+    }
+
+    #[test]
+    fn listing_of_the_sample() {
+        let audit = crate::model::sample();
+        insta::assert_snapshot!(findings(&audit));
+    }
+}
