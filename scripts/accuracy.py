@@ -290,7 +290,7 @@ class Driller:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("repo")
-    ap.add_argument("--plumb", default=os.environ.get("PLUMB", "/work/bench-target/release/plumb"))
+    ap.add_argument("--plumb", default=os.environ.get("PLUMB", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "release", "plumb")))
     ap.add_argument("--tokei", default=os.environ.get("TOKEI", "tokei"))
     ap.add_argument("--keep", help="keep plumb/tokei outputs in this directory")
     ap.add_argument("--drill", type=int, default=3, help="languages to drill down into (default 3)")

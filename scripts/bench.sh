@@ -5,9 +5,9 @@
 #   scripts/bench.sh REPO [--plumb BIN] [--runs N] [--warmup N] [--rss-runs N] [--out DIR]
 #
 #   REPO        a git work tree (e.g. /work/corpus/linux)
-#   --plumb     plumb binary [default: $PLUMB or /work/bench-target/release/plumb]
-#               Build it apart from the main target dir:
-#                 cd /work/main && cargo build --release --target-dir /work/bench-target
+#   --plumb     plumb binary [default: $PLUMB or target/release/plumb of this checkout]
+#               Build it first:
+#                 cargo build --release
 #   --runs      hyperfine runs per command [5]
 #   --warmup    hyperfine warmup runs [1] (fills the page cache: warm-cache figures)
 #   --rss-runs  /usr/bin/time -v runs per plumb mode for peak RSS; the median is kept [5]
@@ -33,7 +33,7 @@ set -euo pipefail
 usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 REPO=""
-PLUMB="${PLUMB:-/work/bench-target/release/plumb}"
+PLUMB="${PLUMB:-$(cd "$(dirname "$0")/.." && pwd)/target/release/plumb}"
 RUNS=5
 WARMUP=1
 RSS_RUNS=5
@@ -54,7 +54,7 @@ done
 REPO="$(cd "$REPO" && pwd)"
 git -C "$REPO" rev-parse --is-inside-work-tree >/dev/null
 PLUMB="$(command -v "$PLUMB" || true)"
-[ -x "$PLUMB" ] || { echo "plumb binary not found; build it: cd /work/main && cargo build --release --target-dir /work/bench-target" >&2; exit 2; }
+[ -x "$PLUMB" ] || { echo "plumb binary not found; build it: cargo build --release" >&2; exit 2; }
 for tool in hyperfine tokei git python3; do
   command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }
 done

@@ -65,7 +65,8 @@ def main():
         print(f"{rule:24} {z:7} {p:7} {matched:8} {recall:>7}")
     z_all = sum(want.values())
     matched_all = z_all - total_missing
-    print(f"{'all shared rules':24} {z_all:7} {sum(have.values()):7} {matched_all:8} {100 * matched_all / max(z_all, 1):6.1f}%")
+    overall = f"{100 * matched_all / z_all:.1f}%" if z_all else "n/a"
+    print(f"{'all shared rules':24} {z_all:7} {sum(have.values()):7} {matched_all:8} {overall:>7}")
     missing = want - have
     if missing:
         print("\nzizmor findings plumb lacks:")
