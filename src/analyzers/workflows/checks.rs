@@ -670,7 +670,15 @@ fn expressions(text: &str) -> Vec<&str> {
 /// `|| true` and `set +e` inside a script, each at its own line.
 fn shell_silent_failures(run: &Node<'_>, script: &str, r: &mut Reporter<'_>) {
     let first = run.span.start.line();
-    let last = run.span.end.line().max(first);
+    // A block scalar (`run: |`) ends where the next key, item or comment starts, on a line
+    // that is not part of the script: stop before it.
+    let (end_line, end_column) = (run.span.end.line(), run.span.end.col());
+    let last = if r.blank_before(end_line, end_column) {
+        end_line.saturating_sub(1)
+    } else {
+        end_line
+    }
+    .max(first);
     for (needle, what) in [
         ("|| true", "`|| true` turns a failing command into success"),
         ("set +e", "`set +e` lets the script go on after a failing command"),
