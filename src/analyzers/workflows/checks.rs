@@ -805,7 +805,14 @@ pub fn matrix_size(matrix: &Node<'_>) -> Option<usize> {
                 .filter(|(k, _)| axes.iter().any(|(a, _)| a == k))
                 .cloned()
                 .collect();
-            on_axes.is_empty() && base == 0 || !combos.iter().any(|c| !on_axes.is_empty() && matches(c, &on_axes))
+            // Only new keys: GitHub adds them to every combination, so it makes a job of
+            // its own only when there is no combination. Else a new job when no
+            // combination has its axis values.
+            if on_axes.is_empty() {
+                base == 0
+            } else {
+                !combos.iter().any(|c| matches(c, &on_axes))
+            }
         })
         .count();
     Some(base + added)
@@ -854,6 +861,7 @@ mod tests {
             Some(3)
         );
         assert_eq!(size("include:\n  - {a: 1}\n  - {a: 2}\n"), Some(2));
+        assert_eq!(size("os: [a, b]\ninclude:\n  - {experimental: true}\n"), Some(2));
         assert_eq!(size("${{ fromJSON(needs.x.outputs.m) }}"), None);
         assert_eq!(size("shard: ${{ fromJSON(x) }}\n"), None);
     }
