@@ -670,7 +670,15 @@ fn expressions(text: &str) -> Vec<&str> {
 /// `|| true` and `set +e` inside a script, each at its own line.
 fn shell_silent_failures(run: &Node<'_>, script: &str, r: &mut Reporter<'_>) {
     let first = run.span.start.line();
-    let last = run.span.end.line().max(first);
+    // A block scalar (`run: |`) ends where the next key, item or comment starts, on a line
+    // that is not part of the script: stop before it.
+    let (end_line, end_column) = (run.span.end.line(), run.span.end.col());
+    let last = if r.blank_before(end_line, end_column) {
+        end_line.saturating_sub(1)
+    } else {
+        end_line
+    }
+    .max(first);
     for (needle, what) in [
         ("|| true", "`|| true` turns a failing command into success"),
         ("set +e", "`set +e` lets the script go on after a failing command"),
@@ -797,7 +805,14 @@ pub fn matrix_size(matrix: &Node<'_>) -> Option<usize> {
                 .filter(|(k, _)| axes.iter().any(|(a, _)| a == k))
                 .cloned()
                 .collect();
-            on_axes.is_empty() && base == 0 || !combos.iter().any(|c| !on_axes.is_empty() && matches(c, &on_axes))
+            // Only new keys: GitHub adds them to every combination, so it makes a job of
+            // its own only when there is no combination. Else a new job when no
+            // combination has its axis values.
+            if on_axes.is_empty() {
+                base == 0
+            } else {
+                !combos.iter().any(|c| matches(c, &on_axes))
+            }
         })
         .count();
     Some(base + added)
@@ -846,6 +861,7 @@ mod tests {
             Some(3)
         );
         assert_eq!(size("include:\n  - {a: 1}\n  - {a: 2}\n"), Some(2));
+        assert_eq!(size("os: [a, b]\ninclude:\n  - {experimental: true}\n"), Some(2));
         assert_eq!(size("${{ fromJSON(needs.x.outputs.m) }}"), None);
         assert_eq!(size("shard: ${{ fromJSON(x) }}\n"), None);
     }

@@ -156,6 +156,14 @@ impl<'a> Reporter<'a> {
         })
     }
 
+    /// Whether 1-based `line` has only whitespace before its first `chars` characters (or
+    /// is past the end of the file).
+    pub fn blank_before(&self, line: usize, chars: usize) -> bool {
+        self.lines
+            .get(line.wrapping_sub(1))
+            .is_none_or(|text| text.chars().take(chars).all(char::is_whitespace))
+    }
+
     /// `# plumb: ignore[rule-a, rule-b]` on the line itself or the line above.
     fn suppressed(&self, rule: &str, line: usize) -> bool {
         [line, line.wrapping_sub(1)]
