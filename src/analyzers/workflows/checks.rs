@@ -593,12 +593,10 @@ const INDIRECT: &[&str] = &["steps.", "needs.", "inputs.", "github.event.inputs.
 
 /// Whether the expression reads an output or input (not a job result or step outcome).
 fn reads_indirect(expression: &str) -> bool {
-    INDIRECT.iter().any(|prefix| {
-        contains_context(expression, prefix)
-            && !(matches!(*prefix, "steps." | "needs.")
-                && [".result", ".outcome", ".conclusion"]
-                    .iter()
-                    .any(|s| expression.trim_end().ends_with(s)))
+    context_paths(expression).any(|path| {
+        INDIRECT.iter().any(|prefix| path.starts_with(prefix))
+            && !((path.starts_with("steps.") || path.starts_with("needs."))
+                && [".result", ".outcome", ".conclusion"].iter().any(|s| path.ends_with(s)))
     })
 }
 
@@ -636,22 +634,20 @@ fn template_injection(script_node: &Node<'_>, step_start: (usize, usize), r: &mu
 }
 
 /// Whether `expression` reads `context` itself or a field of it: `github.ref` matches
-/// `github.ref` but not `github.ref_type`.
+/// `github.ref` and `github.ref.x` but not `github.ref_type` or `x.github.ref`.
 fn names_context(expression: &str, context: &str) -> bool {
-    expression.match_indices(context).any(|(i, _)| {
-        let after = expression[i + context.len()..].chars().next();
-        contains_context(&expression[i..], context) && after.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+    context_paths(expression).any(|path| {
+        path.strip_prefix(context)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
     })
 }
 
-/// Whether `context` starts an identifier path in `expression` (not `xsteps.`).
-fn contains_context(expression: &str, context: &str) -> bool {
-    expression.match_indices(context).any(|(i, _)| {
-        expression[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'))
-    })
+/// The context paths an expression reads (`github.event.issue.title`, `steps.x.outputs.y`,
+/// `github.event.commits[0].message`): maximal runs of identifier characters, dots and
+/// index brackets.
+fn context_paths(expression: &str) -> impl Iterator<Item = &str> {
+    let is_path = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '*');
+    expression.split(move |c: char| !is_path(c)).filter(|p| !p.is_empty())
 }
 
 /// The inner text of every `${{ ... }}` (unbalanced ones are ignored).
@@ -874,7 +870,15 @@ mod tests {
         );
         assert!(contains_word("python -m pytest -x", "pytest"));
         assert!(!contains_word("pytest_plugins", "pytest"));
-        assert!(contains_context("steps.a.outputs.b", "steps."));
-        assert!(!contains_context("fooinputs.x", "inputs."));
+        assert!(reads_indirect("steps.a.outputs.b"));
+        assert!(!reads_indirect("fooinputs.x"));
+        assert!(!reads_indirect("steps.t.outcome == 'failure'"));
+        assert!(names_context("github.ref", "github.ref"));
+        assert!(!names_context("github.ref_type", "github.ref"));
+        assert!(!names_context("x.github.ref", "github.ref"));
+        assert!(names_context(
+            "toJSON(github.event.commits[0].message)",
+            "github.event.commits"
+        ));
     }
 }
