@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{plumb, TestRepo};
+use common::TestRepo;
 
 /// A repository with Python, Rust, Go, C++ and TypeScript sources, tests in several
 /// frameworks, vendored and generated code, docs, CI and toolchain declarations.
@@ -46,14 +46,7 @@ fn polyglot() -> TestRepo {
 }
 
 fn render(repo: &TestRepo, format: &str, extra: &[&str]) -> String {
-    let output = plumb()
-        .args(["audit", "--stdout", format])
-        .args(extra)
-        .arg(repo.path())
-        .output()
-        .expect("plumb runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    common::report(repo.path(), format, extra)
 }
 
 #[test]

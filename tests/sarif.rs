@@ -34,14 +34,7 @@ fn fixture() -> TestRepo {
 }
 
 fn sarif_stdout(repo: &TestRepo, extra: &[&str]) -> String {
-    let output = plumb()
-        .args(["audit", "--stdout", "sarif"])
-        .args(extra)
-        .arg(repo.path())
-        .output()
-        .expect("plumb runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    common::report(repo.path(), "sarif", extra)
 }
 
 /// Validates `file` with `tests/validate_sarif.py` against the official schema.

@@ -101,12 +101,13 @@ pub fn plumb() -> Command {
     command
 }
 
-/// Runs `plumb audit ARGS` and returns the parsed audit.json printed on stdout.
-pub fn audit_json(path: &Path, extra: &[&str]) -> serde_json::Value {
+/// Runs `plumb audit PATH --stdout FORMAT EXTRA...` and returns what it printed; panics
+/// when plumb fails.
+pub fn report(path: &Path, format: &str, extra: &[&str]) -> String {
     let output = plumb()
         .arg("audit")
         .arg(path)
-        .args(["--stdout", "json"])
+        .args(["--stdout", format])
         .args(extra)
         .output()
         .expect("plumb runs");
@@ -115,7 +116,12 @@ pub fn audit_json(path: &Path, extra: &[&str]) -> serde_json::Value {
         "plumb failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// Runs `plumb audit PATH --stdout json EXTRA...` and returns the parsed audit.json.
+pub fn audit_json(path: &Path, extra: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&report(path, "json", extra)).expect("stdout is JSON")
 }
 
 /// The scan notes of an audit as `reason path` lines.
