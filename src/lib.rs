@@ -8,6 +8,8 @@
 pub mod analyzers;
 pub mod cli;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod model;
 pub mod render;
 pub mod scan;

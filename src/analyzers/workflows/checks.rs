@@ -740,7 +740,12 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// Combinations a matrix expands to, or `None` when it is computed at run time.
+/// Most cells (combinations times axes, times the include and exclude pairs compared with
+/// each) that [`matrix_size`] expands one by one; real matrices stay far below it.
+const MAX_MATRIX_WORK: usize = 1_000_000;
+
+/// Combinations a matrix expands to, or `None` when it is computed at run time. A matrix
+/// too large to expand (see [`MAX_MATRIX_WORK`]) counts as the product of its axes.
 pub fn matrix_size(matrix: &Node<'_>) -> Option<usize> {
     if yaml::text(matrix).is_some() {
         return None; // `matrix: ${{ fromJSON(...) }}`
@@ -761,11 +766,15 @@ pub fn matrix_size(matrix: &Node<'_>) -> Option<usize> {
             }
         }
     }
-    let product: usize = axes.iter().map(|(_, v)| v.len()).product();
-    if product > 100_000 {
+    // Saturating: 64 axes of two values overflow a usize.
+    let product = axes.iter().fold(1usize, |p, (_, v)| p.saturating_mul(v.len()));
+    let compared = 1 + includes.iter().chain(&excludes).map(Vec::len).sum::<usize>();
+    let work = product.saturating_mul(axes.len()).saturating_mul(compared);
+    if product > 100_000 || work > MAX_MATRIX_WORK {
         return Some(product); // too many to expand one by one; GitHub caps at 256 anyway
     }
-    let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    // Combinations borrow the rendered values: a value can be a large aliased subtree.
+    let mut combos: Vec<Vec<(&str, &str)>> = vec![Vec::new()];
     if !axes.is_empty() {
         for (key, values) in &axes {
             combos = combos
@@ -773,7 +782,7 @@ pub fn matrix_size(matrix: &Node<'_>) -> Option<usize> {
                 .flat_map(|c| {
                     values.iter().map(move |v| {
                         let mut next = c.clone();
-                        next.push((key.clone(), v.clone()));
+                        next.push((key.as_str(), v.as_str()));
                         next
                     })
                 })
@@ -782,7 +791,7 @@ pub fn matrix_size(matrix: &Node<'_>) -> Option<usize> {
     } else {
         combos.clear();
     }
-    let matches = |combo: &[(String, String)], partial: &[(String, String)]| {
+    let matches = |combo: &[(&str, &str)], partial: &[(String, String)]| {
         partial
             .iter()
             .all(|(k, v)| combo.iter().find(|(ck, _)| ck == k).is_none_or(|(_, cv)| cv == v))
@@ -860,6 +869,29 @@ mod tests {
         assert_eq!(size("os: [a, b]\ninclude:\n  - {experimental: true}\n"), Some(2));
         assert_eq!(size("${{ fromJSON(needs.x.outputs.m) }}"), None);
         assert_eq!(size("shard: ${{ fromJSON(x) }}\n"), None);
+    }
+
+    /// Found while fuzzing the workflow path (fuzz/README.md): the product of 64 two-valued
+    /// axes overflowed (a panic with overflow checks; without them it wrapped to 0 and the
+    /// expansion ran out of memory).
+    #[test]
+    fn matrix_product_saturates() {
+        let axes: String = (0..64).map(|i| format!("k{i}: [a, b]\n")).collect();
+        assert_eq!(matrix_size(&yaml::load(&axes).expect("yaml")[0]), Some(usize::MAX));
+    }
+
+    /// Combinations are expanded only while that stays cheap: many single-valued axes or a
+    /// long exclude list made the expansion quadratic. Past the limit the answer is the plain
+    /// product of the axes.
+    #[test]
+    fn matrix_expansion_is_bounded() {
+        let size = |text: &str| matrix_size(&yaml::load(text).expect("yaml")[0]);
+        let mut wide: String = (0..12).map(|i| format!("k{i}: [a, b]\n")).collect();
+        wide.push_str(&(0..300).map(|i| format!("one{i}: [x]\n")).collect::<String>());
+        wide.push_str("exclude:\n  - {k0: a}\n");
+        assert_eq!(size(&wide), Some(4096));
+        // Below the limit, excludes still count.
+        assert_eq!(size("k0: [a, b]\nk1: [a, b]\nexclude:\n  - {k0: a}\n"), Some(2));
     }
 
     #[test]
