@@ -107,7 +107,10 @@ fn scan_entry(
         return;
     }
     match reader.read(entry, options.max_file_bytes, want(&entry.path, path_language)) {
-        Blob::Bytes(bytes, partial) => scan_bytes(entry, path_language, (bytes, partial), config, out),
+        Blob::Bytes(bytes, partial) => {
+            let bytes = scan_bytes(entry, path_language, (bytes, partial), config, out);
+            reader.recycle(bytes);
+        }
         Blob::TooLarge(size) => {
             let detail = format!("{size} bytes, limit {}", options.max_file_bytes);
             out.notes
@@ -131,7 +134,7 @@ fn scan_bytes(
     (mut bytes, partial): (Vec<u8>, Partial),
     config: &Config,
     out: &mut Analysis,
-) {
+) -> Vec<u8> {
     let language = path_language.or_else(|| {
         (!has_extension(&entry.path))
             .then(|| language::from_shebang(&bytes))
@@ -156,7 +159,7 @@ fn scan_bytes(
             out.notes
                 .push(ScanNote::new(&entry.path, SkipReason::Unreadable, Some(e.to_string())));
             out.files.push(FileRecord::uncounted(info));
-            return;
+            return bytes;
         }
     }
     // A binary file is never line-counted, whatever its role (a vendored one included).
@@ -179,6 +182,7 @@ fn scan_bytes(
         lines,
         embedded,
     });
+    bytes
 }
 
 /// How much of a file the scan reads: everything when tokei may count it (a known

@@ -68,7 +68,8 @@ fn has_anchor(text: &str) -> bool {
     memchr::memchr_iter(b'&', bytes).any(|i| {
         let before = if i == 0 { b'\n' } else { bytes[i - 1] };
         let after = bytes.get(i + 1).copied().unwrap_or(b' ');
-        matches!(before, b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',') && !matches!(after, b' ' | b'\t' | b'\n' | b'\r' | b'&')
+        matches!(before, b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',')
+            && !matches!(after, b' ' | b'\t' | b'\n' | b'\r' | b'&')
     })
 }
 
