@@ -536,6 +536,7 @@ pub(super) fn appendix(md: &mut Markdown, audit: &Audit) {
         }
     ));
     md.blank();
+    calls(md, ci);
     if !ci.actions.is_empty() {
         md.line(format!(
             "**Local actions** ({}): {}.",
@@ -568,6 +569,33 @@ pub(super) fn appendix(md: &mut Markdown, audit: &Audit) {
         }),
     );
     super::more(md, rows.len(), LIST_ROWS);
+}
+
+/// Which workflows call which reusable workflow (`jobs.<id>.uses`), local and remote.
+fn calls(md: &mut Markdown, ci: &CiFacts) {
+    let mut callers: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for workflow in &ci.workflows {
+        for call in &workflow.calls {
+            callers
+                .entry(call.as_str())
+                .or_default()
+                .push(code(file_name(&workflow.path)));
+        }
+    }
+    if callers.is_empty() {
+        return;
+    }
+    md.line("Which workflows call which (`jobs.<id>.uses`):");
+    md.blank();
+    md.table(
+        &["Called workflow", "Callers", "Called from"],
+        callers.iter().take(LIST_ROWS * 2).map(|(called, from)| {
+            let mut from = from.clone();
+            from.dedup();
+            vec![code(called), count(from.len()), capped(&from, 8)]
+        }),
+    );
+    super::more(md, callers.len(), LIST_ROWS * 2);
 }
 
 const NOT_AUDITED_NOTE: &str = "Other CI systems (GitLab CI, CircleCI, Jenkins, ...) are counted as role `ci` files but not parsed by this version.";

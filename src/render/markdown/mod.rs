@@ -109,6 +109,7 @@ fn is_numeric_header(header: &str) -> bool {
             | "Jobs"
             | "Steps"
             | "Largest matrix"
+            | "Callers"
     )
 }
 
