@@ -403,3 +403,18 @@ fn help_lists_the_audit_options() {
         assert!(help.contains(option), "{option} missing from help");
     }
 }
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_read_not_lost() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = TestRepo::new();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.py");
+    std::fs::write(repo.path().join(name), "x = 1\ny = 2\n").expect("write");
+    repo.commit("latin-1 name");
+    for extra in [&[][..], &["--rev", "HEAD"][..]] {
+        let audit = audit_json(repo.path(), extra);
+        assert_eq!(audit["inventory"]["tracked_files"], 1, "{extra:?}");
+        assert_eq!(audit["inventory"]["lines"]["code"], 2, "{extra:?}: {:?}", notes(&audit));
+        assert!(notes(&audit).is_empty(), "{extra:?}: {:?}", notes(&audit));
+    }
+}

@@ -9,6 +9,19 @@ use crate::model::SnapshotKind;
 use super::read::Content;
 use super::{folder_name, Entry, EntryKind, Snapshot};
 
+/// An entry for a path below the root, keeping the name's bytes where they are not UTF-8.
+fn relative_entry(relative: &Path, kind: EntryKind) -> Entry {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Entry::new(relative.as_os_str().as_bytes(), kind, true)
+    }
+    #[cfg(not(unix))]
+    {
+        Entry::new(relative.to_string_lossy().replace('\\', "/").as_bytes(), kind, true)
+    }
+}
+
 pub(super) fn open(root: &Path) -> Result<Snapshot, UserError> {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
@@ -32,11 +45,7 @@ pub(super) fn open(root: &Path) -> Result<Snapshot, UserError> {
         let Ok(relative) = item.path().strip_prefix(root) else {
             continue;
         };
-        entries.push(Entry {
-            path: relative.to_string_lossy().replace('\\', "/"),
-            kind,
-            tracked: true,
-        });
+        entries.push(relative_entry(relative, kind));
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Snapshot {

@@ -110,11 +110,7 @@ fn tree_entries(repo: &gix::Repository, commit: gix::ObjectId) -> Result<Vec<Ent
                     checked_out: None,
                 },
             };
-            Some(Entry {
-                path: record.filepath.to_str_lossy().into_owned(),
-                kind,
-                tracked: true,
-            })
+            Some(Entry::new(&record.filepath, kind, true))
         })
         .collect();
     entries.sort_by(|a, b| a.path.cmp(&b.path));
@@ -131,8 +127,9 @@ fn index_entries(repo: &gix::Repository, workdir: &std::path::Path) -> Result<(V
     let mut entries: Vec<Entry> = Vec::with_capacity(index.entries().len());
     let mut skip_worktree = false;
     for entry in index.entries() {
-        let path = entry.path(&index).to_str_lossy().into_owned();
-        if entries.last().is_some_and(|last| last.path == path) {
+        let raw = entry.path(&index);
+        let path = raw.to_str_lossy();
+        if entries.last().is_some_and(|last: &Entry| last.path == path) {
             continue; // conflict stages of the same path
         }
         let sparse = entry.flags.contains(Flags::SKIP_WORKTREE);
@@ -141,7 +138,7 @@ fn index_entries(repo: &gix::Repository, workdir: &std::path::Path) -> Result<(V
         let kind = if entry.mode == Mode::COMMIT {
             EntryKind::Submodule {
                 commit: entry.id,
-                checked_out: Some(workdir.join(&path).join(".git").exists()),
+                checked_out: Some(workdir.join(path.as_ref()).join(".git").exists()),
             }
         } else if entry.mode == Mode::SYMLINK {
             EntryKind::Symlink { object }
@@ -150,11 +147,7 @@ fn index_entries(repo: &gix::Repository, workdir: &std::path::Path) -> Result<(V
         } else {
             EntryKind::File { object }
         };
-        entries.push(Entry {
-            path,
-            kind,
-            tracked: true,
-        });
+        entries.push(Entry::new(raw, kind, true));
     }
     Ok((entries, skip_worktree))
 }
@@ -163,7 +156,8 @@ fn index_entries(repo: &gix::Repository, workdir: &std::path::Path) -> Result<(V
 /// A status that cannot be computed leaves the counts empty rather than stopping the audit.
 pub(super) fn worktree_status(repo: &gix::Repository) -> WorktreeScan {
     use gix::status::index_worktree::iter::Summary;
-    let (mut staged, mut modified, mut deleted, mut untracked) = (vec![], vec![], vec![], vec![]);
+    let (mut staged, mut modified, mut deleted) = (vec![], vec![], vec![]);
+    let mut untracked_raw: Vec<Vec<u8>> = Vec::new();
     let iter = repo.status(gix::progress::Discard).and_then(|status| {
         status
             .untracked_files(gix::status::UntrackedFiles::Files)
@@ -177,7 +171,7 @@ pub(super) fn worktree_status(repo: &gix::Repository) -> WorktreeScan {
                 gix::status::Item::IndexWorktree(change) => {
                     let path = lossy(change.rela_path());
                     match change.summary() {
-                        Some(Summary::Added) => untracked.push(path),
+                        Some(Summary::Added) => untracked_raw.push(change.rela_path().to_vec()),
                         Some(Summary::Removed) => deleted.push(path),
                         Some(Summary::IntentToAdd) => staged.push(path),
                         Some(_) => modified.push(path),
@@ -187,21 +181,17 @@ pub(super) fn worktree_status(repo: &gix::Repository) -> WorktreeScan {
             }
         }
     }
-    untracked.sort();
+    untracked_raw.sort();
+    let untracked: Vec<Entry> = untracked_raw
+        .iter()
+        .map(|raw| Entry::new(raw, EntryKind::File { object: None }, false))
+        .collect();
     let status = WorktreeStatus {
         staged: PathSample::from_sorted(staged),
         modified: PathSample::from_sorted(modified),
         deleted: PathSample::from_sorted(deleted),
-        untracked: PathSample::from_sorted(untracked.clone()),
+        untracked: PathSample::from_sorted(untracked.iter().map(|e| e.path.clone()).collect()),
     };
-    let untracked = untracked
-        .into_iter()
-        .map(|path| Entry {
-            path,
-            kind: EntryKind::File { object: None },
-            tracked: false,
-        })
-        .collect();
     WorktreeScan { status, untracked }
 }
 

@@ -21,6 +21,9 @@ use crate::model::{RepositoryFacts, SnapshotKind, WorktreeStatus};
 pub struct Entry {
     /// Repository-relative path with `/` separators (lossy where the name is not UTF-8).
     pub path: String,
+    /// The name's own bytes, kept only when they are not UTF-8 (so `path` differs), to
+    /// open the right file.
+    pub raw_path: Option<Vec<u8>>,
     pub kind: EntryKind,
     /// `false` for untracked (not ignored) work-tree files, counted apart.
     pub tracked: bool,
@@ -40,6 +43,32 @@ pub enum EntryKind {
         commit: gix::ObjectId,
         checked_out: Option<bool>,
     },
+}
+
+impl Entry {
+    /// An entry whose repository-relative path is `raw` (git stores bytes, not text).
+    pub fn new(raw: &[u8], kind: EntryKind, tracked: bool) -> Entry {
+        let path = String::from_utf8_lossy(raw);
+        let raw_path = matches!(path, std::borrow::Cow::Owned(_)).then(|| raw.to_vec());
+        Entry {
+            path: path.into_owned(),
+            raw_path,
+            kind,
+            tracked,
+        }
+    }
+
+    /// The path to open below the root: the exact bytes of the name.
+    pub fn relative_path(&self) -> std::borrow::Cow<'_, Path> {
+        match &self.raw_path {
+            #[cfg(unix)]
+            Some(raw) => {
+                use std::os::unix::ffi::OsStrExt;
+                std::borrow::Cow::Borrowed(Path::new(std::ffi::OsStr::from_bytes(raw)))
+            }
+            _ => std::borrow::Cow::Borrowed(Path::new(&self.path)),
+        }
+    }
 }
 
 /// A repository or directory at one point in time.

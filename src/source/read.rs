@@ -105,7 +105,7 @@ pub struct Reader {
     root: Option<PathBuf>,
     repo: Option<gix::Repository>,
     /// Memo of "is this directory a symlink on disk", so each directory costs one `lstat`.
-    symlinked_dirs: HashMap<String, bool>,
+    symlinked_dirs: HashMap<PathBuf, bool>,
     /// A buffer handed back by [`Reader::recycle`]: reusing it spares the page faults of a
     /// fresh allocation for every file.
     spare: Vec<u8>,
@@ -122,11 +122,11 @@ impl Reader {
             }
             (EntryKind::Symlink { .. }, Some(root)) => {
                 let root = root.clone();
-                self.read_disk_symlink(&root, &entry.path)
+                self.read_disk_symlink(&root, &entry.relative_path())
             }
             (EntryKind::File { object: None }, Some(root)) => {
                 let root = root.clone();
-                self.read_disk(&root, &entry.path, max_bytes, want)
+                self.read_disk(&root, &entry.relative_path(), max_bytes, want)
             }
             (EntryKind::File { object: None }, None) | (EntryKind::Symlink { object: None }, None) => {
                 Blob::Skipped(SkipReason::BlobMissing, None)
@@ -159,7 +159,7 @@ impl Reader {
         }
     }
 
-    fn read_disk_symlink(&mut self, root: &Path, rel: &str) -> Blob {
+    fn read_disk_symlink(&mut self, root: &Path, rel: &Path) -> Blob {
         if let Some(blob) = self.parent_symlink(root, rel) {
             return blob;
         }
@@ -171,7 +171,7 @@ impl Reader {
         }
     }
 
-    fn read_disk(&mut self, root: &Path, rel: &str, max_bytes: u64, want: Want) -> Blob {
+    fn read_disk(&mut self, root: &Path, rel: &Path, max_bytes: u64, want: Want) -> Blob {
         if let Some(blob) = self.parent_symlink(root, rel) {
             return blob;
         }
@@ -236,25 +236,26 @@ impl Reader {
 
     /// `Some` when a directory above `rel` is a symlink on disk: reading through it could
     /// leave the repository.
-    fn parent_symlink(&mut self, root: &Path, rel: &str) -> Option<Blob> {
-        let mut end = 0;
-        while let Some(offset) = rel[end..].find('/') {
-            end += offset;
-            let dir = &rel[..end];
+    fn parent_symlink(&mut self, root: &Path, rel: &Path) -> Option<Blob> {
+        let parents: Vec<&Path> = rel.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()).collect();
+        // From the top down, so the outermost linked directory is the one reported.
+        for dir in parents.into_iter().rev() {
             let is_link = match self.symlinked_dirs.get(dir) {
                 Some(known) => *known,
                 None => {
                     let link = std::fs::symlink_metadata(root.join(dir))
                         .map(|m| m.file_type().is_symlink())
                         .unwrap_or(false);
-                    self.symlinked_dirs.insert(dir.to_string(), link);
+                    self.symlinked_dirs.insert(dir.to_path_buf(), link);
                     link
                 }
             };
             if is_link {
-                return Some(Blob::Skipped(SkipReason::ParentSymlink, Some(dir.to_string())));
+                return Some(Blob::Skipped(
+                    SkipReason::ParentSymlink,
+                    Some(dir.to_string_lossy().into_owned()),
+                ));
             }
-            end += 1;
         }
         None
     }
