@@ -111,6 +111,14 @@ fn scan_entry(
             let bytes = scan_bytes(entry, path_language, (bytes, partial), config, out);
             reader.recycle(bytes);
         }
+        Blob::Unread(size) => {
+            out.notes.push(ScanNote::new(
+                &entry.path,
+                SkipReason::Binary,
+                Some("known binary format".into()),
+            ));
+            out.files.push(unread_by_path(entry, path_language, size));
+        }
         Blob::TooLarge(size) => {
             let detail = format!("{size} bytes, limit {}", options.max_file_bytes);
             out.notes
@@ -186,11 +194,15 @@ fn scan_bytes(
 }
 
 /// How much of a file the scan reads: everything when tokei may count it (a known
-/// language, or no extension and so perhaps a shebang), else a prefix, which is all the
-/// role rule needs. Images, models and archives are half the bytes of some repositories.
+/// language, or no extension and so perhaps a shebang); nothing but the size for a known
+/// binary format (images, media, archives, model weights: half the bytes of some
+/// repositories, and in a revision each would be inflated whole); else a prefix, which is
+/// all the role rule needs.
 fn want(path: &str, language: Option<LanguageType>) -> Want {
     if language.is_some() || !has_extension(path) {
         Want::All
+    } else if role::has_binary_extension(path) {
+        Want::Size
     } else {
         Want::Prefix
     }

@@ -44,6 +44,8 @@ impl Content {
 pub enum Want {
     /// Every byte (files that get line-counted or parsed).
     All,
+    /// Only the size: the path alone decides everything else (known binary formats).
+    Size,
     /// The first [`PREFIX_BYTES`] (enough for the binary and generated-marker tests); the
     /// rest can still be read from where the prefix stopped, see [`Partial`].
     Prefix,
@@ -66,6 +68,8 @@ pub enum Blob {
     Bytes(Vec<u8>, Partial),
     /// Bigger than the limit: only its size is known.
     TooLarge(u64),
+    /// Not read, as asked ([`Want::Size`]): only its size is known.
+    Unread(u64),
     /// A symlink and its target text; the target is never opened.
     Symlink(String),
     /// Could not be read, for this reason (with detail).
@@ -118,7 +122,7 @@ impl Reader {
             (EntryKind::Submodule { .. }, _) => Blob::Skipped(SkipReason::Submodule, None),
             (EntryKind::File { object: Some(id) }, _) | (EntryKind::Symlink { object: Some(id) }, None) => {
                 let link = matches!(entry.kind, EntryKind::Symlink { .. });
-                self.read_object(*id, link, max_bytes)
+                self.read_object(*id, link, max_bytes, want)
             }
             (EntryKind::Symlink { .. }, Some(root)) => {
                 let root = root.clone();
@@ -134,7 +138,7 @@ impl Reader {
         }
     }
 
-    fn read_object(&mut self, id: gix::ObjectId, link: bool, max_bytes: u64) -> Blob {
+    fn read_object(&mut self, id: gix::ObjectId, link: bool, max_bytes: u64, want: Want) -> Blob {
         let Some(repo) = &self.repo else {
             return Blob::Skipped(SkipReason::BlobMissing, None);
         };
@@ -145,6 +149,9 @@ impl Reader {
         };
         if size > max_bytes && !link {
             return Blob::TooLarge(size);
+        }
+        if want == Want::Size && !link {
+            return Blob::Unread(size);
         }
         match repo.find_object(id) {
             Ok(object) => {
@@ -189,6 +196,9 @@ impl Reader {
         }
         if meta.len() > max_bytes {
             return Blob::TooLarge(meta.len());
+        }
+        if want == Want::Size {
+            return Blob::Unread(meta.len());
         }
         let result = match want {
             Want::Prefix if meta.len() > PREFIX_BYTES as u64 => {
