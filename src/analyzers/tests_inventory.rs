@@ -62,13 +62,51 @@ const JAVA: &[(&str, &str)] = &[
     ("org.testng", "TestNG"),
 ];
 
-fn markers(language: LanguageType) -> Option<&'static [(&'static str, &'static str)]> {
+/// How much of a test file is searched for framework markers.
+const MARKER_WINDOW: usize = 32 * 1024;
+
+/// A family's markers, searched for all at once.
+struct Family {
+    table: &'static [(&'static str, &'static str)],
+    searcher: aho_corasick::AhoCorasick,
+}
+
+impl Family {
+    fn new(table: &'static [(&'static str, &'static str)]) -> Family {
+        let searcher = aho_corasick::AhoCorasick::new(table.iter().map(|(marker, _)| marker))
+            .expect("a handful of short literal markers always build");
+        Family { table, searcher }
+    }
+
+    /// The framework of the first marker in table order that occurs in the head of
+    /// `bytes`, found in one pass. Markers are imports, includes and the first test
+    /// macros, which stand at the top: the first [`MARKER_WINDOW`] bytes are searched, so
+    /// a 10,000-line test file costs no more than a short one.
+    fn framework(&self, bytes: &[u8]) -> &'static str {
+        let head = &bytes[..bytes.len().min(MARKER_WINDOW)];
+        let mut best = self.table.len();
+        for found in self.searcher.find_overlapping_iter(head) {
+            best = best.min(found.pattern().as_usize());
+            if best == 0 {
+                break;
+            }
+        }
+        self.table.get(best).map_or(NONE_DETECTED, |(_, framework)| framework)
+    }
+}
+
+fn markers(language: LanguageType) -> Option<&'static Family> {
+    use std::sync::LazyLock;
     use LanguageType::*;
+    static PYTHON_FAMILY: LazyLock<Family> = LazyLock::new(|| Family::new(PYTHON));
+    static C_FAMILY_MARKERS: LazyLock<Family> = LazyLock::new(|| Family::new(C_FAMILY));
+    static JAVASCRIPT_FAMILY: LazyLock<Family> = LazyLock::new(|| Family::new(JAVASCRIPT));
+    static JAVA_FAMILY: LazyLock<Family> = LazyLock::new(|| Family::new(JAVA));
     match language {
-        Python | Cython => Some(PYTHON),
-        C | CHeader | Cpp | CppHeader | Cuda | ObjectiveC | ObjectiveCpp => Some(C_FAMILY),
-        JavaScript | TypeScript | Jsx | Tsx => Some(JAVASCRIPT),
-        Java | Kotlin => Some(JAVA),
+        Python | Cython => Some(&PYTHON_FAMILY),
+        C | CHeader | Cpp | CppHeader | Cuda | ObjectiveC | ObjectiveCpp => Some(&C_FAMILY_MARKERS),
+        JavaScript | TypeScript | Jsx | Tsx => Some(&JAVASCRIPT_FAMILY),
+        Java | Kotlin => Some(&JAVA_FAMILY),
         _ => None,
     }
 }
@@ -102,9 +140,7 @@ impl Analyzer for TestsAnalyzer {
                 _ => return,
             },
             LanguageType::Go => "go test",
-            _ => markers(language)
-                .and_then(|table| table.iter().find(|(marker, _)| has(file.bytes, marker)))
-                .map_or(NONE_DETECTED, |(_, framework)| *framework),
+            _ => markers(language).map_or(NONE_DETECTED, |family| family.framework(file.bytes)),
         };
         out.test_files.push(TestFile {
             path: file.info.path.clone(),
@@ -214,7 +250,18 @@ fn has(bytes: &[u8], marker: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::test_root;
+    use super::*;
+
+    #[test]
+    fn the_first_marker_in_table_order_wins_wherever_it_stands() {
+        let python = markers(LanguageType::Python).expect("python");
+        assert_eq!(python.framework(b"import unittest\n...\nimport pytest\n"), "pytest");
+        assert_eq!(python.framework(b"class T(unittest.TestCase): pass\n"), "unittest");
+        assert_eq!(python.framework(b"def test_x(): pass\n"), NONE_DETECTED);
+        let c = markers(LanguageType::Cpp).expect("c++");
+        assert_eq!(c.framework(b"TEST(A, B) {}\n#include <gtest/gtest.h>\n"), "GoogleTest");
+        assert_eq!(c.framework(b"#include \"kselftest_harness.h\"\n"), "kselftest");
+    }
 
     #[test]
     fn outermost_test_directory() {
