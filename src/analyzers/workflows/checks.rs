@@ -53,8 +53,8 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
     };
     let write_triggers = write_capable(&facts.triggers);
     let top_permissions = yaml::get_entry(doc, "permissions");
-    facts.permissions = top_level_permissions(top_permissions, r, yaml::entries(jobs).len());
     let job_entries = yaml::entries(jobs);
+    facts.permissions = top_level_permissions(top_permissions, r, job_entries.len());
     let unscoped_jobs = job_entries
         .iter()
         .filter(|(_, _, job)| yaml::get(job, "permissions").is_none())

@@ -80,7 +80,7 @@ fn expanded_size(text: &str) -> Result<u64, LoadError> {
     let mut open: Vec<(usize, u64)> = Vec::new();
     let mut anchors: HashMap<usize, u64> = HashMap::new();
     loop {
-        let (event, span) = match parser.next_event() {
+        let (event, _) = match parser.next_event() {
             Some(Ok(next)) => next,
             Some(Err(e)) => {
                 return Err(LoadError {
@@ -91,7 +91,6 @@ fn expanded_size(text: &str) -> Result<u64, LoadError> {
             }
             None => return Ok(total),
         };
-        let _ = span;
         match event {
             Event::Scalar(_, _, anchor, _) => {
                 total = total.saturating_add(1);

@@ -65,13 +65,7 @@ fn scale(md: &mut Markdown, ci: &CiFacts) {
         }
     }
     md.blank();
-    let mut triggers: BTreeMap<&str, usize> = BTreeMap::new();
-    for workflow in &ci.workflows {
-        for trigger in &workflow.triggers {
-            *triggers.entry(trigger.as_str()).or_default() += 1;
-        }
-    }
-    let mut rows: Vec<(&str, usize)> = triggers.into_iter().collect();
+    let mut rows: Vec<(&str, usize)> = per_workflow(ci, |w| &w.triggers).into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     md.table(
         &["Trigger", "Workflows"],
@@ -99,6 +93,26 @@ const PRIMARY: &[(&str, WorkflowTest)] = &[
 
 fn has(workflow: &WorkflowFacts, trigger: &str) -> bool {
     workflow.triggers.iter().any(|t| t == trigger)
+}
+
+/// How many workflows list each value of `field` (triggers, test commands).
+fn per_workflow<'a>(ci: &'a CiFacts, field: impl Fn(&'a WorkflowFacts) -> &'a Vec<String>) -> BTreeMap<&'a str, usize> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for workflow in &ci.workflows {
+        for value in field(workflow) {
+            *counts.entry(value.as_str()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// `items` joined by `separator`, or `fallback` when there are none.
+fn joined_or(items: &[String], separator: &str, fallback: &str) -> String {
+    if items.is_empty() {
+        fallback.to_string()
+    } else {
+        items.join(separator)
+    }
 }
 
 fn file_name(path: &str) -> &str {
@@ -157,14 +171,13 @@ fn architecture(md: &mut Markdown, ci: &CiFacts) {
         count(local_calls),
         count(calls.len() - local_calls)
     ));
-    let mut runners: BTreeMap<&str, usize> = BTreeMap::new();
-    for workflow in &ci.workflows {
-        for runner in &workflow.runners {
-            *runners.entry(runner.as_str()).or_default() += 1;
-        }
-    }
+    let runners: std::collections::BTreeSet<&str> = ci
+        .workflows
+        .iter()
+        .flat_map(|w| w.runners.iter().map(String::as_str))
+        .collect();
     let (mut hosted, mut gpu, mut other) = (Vec::new(), Vec::new(), Vec::new());
-    for label in runners.keys() {
+    for label in runners {
         match runner_kind(label) {
             RunnerKind::Hosted => hosted.push(code(label)),
             RunnerKind::Gpu => gpu.push(code(label)),
@@ -180,37 +193,20 @@ fn architecture(md: &mut Markdown, ci: &CiFacts) {
     .filter(|(_, labels)| !labels.is_empty())
     .map(|(kind, labels)| format!("{} {kind} ({})", labels.len(), capped(labels, 8)))
     .collect();
-    md.line(format!(
-        "- **Runner labels**: {}.",
-        if groups.is_empty() {
-            "none".to_string()
-        } else {
-            groups.join("; ")
-        }
-    ));
+    md.line(format!("- **Runner labels**: {}.", joined_or(&groups, "; ", "none")));
     let concurrency = ci.workflows.iter().filter(|w| w.concurrency).count();
     md.line(format!(
         "- **Concurrency groups**: {} of {} workflows.",
         count(concurrency),
         count(ci.workflows.len())
     ));
-    let mut tests: BTreeMap<&str, usize> = BTreeMap::new();
-    for workflow in &ci.workflows {
-        for command in &workflow.test_commands {
-            *tests.entry(command.as_str()).or_default() += 1;
-        }
-    }
-    let tests: Vec<String> = tests
+    let tests: Vec<String> = per_workflow(ci, |w| &w.test_commands)
         .iter()
         .map(|(c, n)| format!("{} ({})", code(c), plural(*n, "workflow")))
         .collect();
     md.line(format!(
         "- **Test commands run**: {}.",
-        if tests.is_empty() {
-            "none found".to_string()
-        } else {
-            tests.join(", ")
-        }
+        joined_or(&tests, ", ", "none found")
     ));
     md.blank();
 }
@@ -317,16 +313,8 @@ fn health(md: &mut Markdown, audit: &Audit) {
         .iter()
         .flat_map(|d| d.ecosystems.iter().map(|e| code(e)))
         .collect();
-    let dependabot = if ecosystems.is_empty() {
-        "none".to_string()
-    } else {
-        ecosystems.join(", ")
-    };
-    let renovate = if ci.renovate.is_empty() {
-        "absent".to_string()
-    } else {
-        ci.renovate.iter().map(|r| code(r)).collect::<Vec<_>>().join(", ")
-    };
+    let dependabot = joined_or(&ecosystems, ", ", "none");
+    let renovate = joined_or(&ci.renovate.iter().map(|r| code(r)).collect::<Vec<_>>(), ", ", "absent");
     let covered = ci
         .dependabot
         .iter()
@@ -529,11 +517,7 @@ pub(super) fn appendix(md: &mut Markdown, audit: &Audit) {
     md.line(format!(
         "**Reusable workflows** ({}): {}.",
         reusable.len(),
-        if reusable.is_empty() {
-            "none".to_string()
-        } else {
-            reusable.join(", ")
-        }
+        joined_or(&reusable, ", ", "none")
     ));
     md.blank();
     calls(md, ci);
