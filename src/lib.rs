@@ -125,6 +125,8 @@ pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, t
         tests: Default::default(),
         toolchains: Vec::new(),
         ci: Default::default(),
+        supply_chain: Default::default(),
+        architecture: Default::default(),
         analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
         findings: analysis.findings.clone(),

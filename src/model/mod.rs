@@ -5,18 +5,22 @@
 //! [`Audit::normalize`], and nothing refers to the machine the audit ran on (no absolute
 //! paths, no host names) so that the same snapshot gives byte-identical JSON anywhere.
 
+mod architecture;
 mod facts;
 mod finding;
 mod note;
 #[cfg(test)]
 mod sample;
+mod supply;
 mod url;
 
+pub use architecture::*;
 pub use facts::*;
 pub use finding::*;
 pub use note::*;
 #[cfg(test)]
 pub use sample::sample;
+pub use supply::*;
 pub use url::redact_url;
 
 use serde::Serialize;
@@ -39,6 +43,8 @@ pub struct Audit {
     pub tests: TestInventory,
     pub toolchains: Vec<ToolchainDecl>,
     pub ci: CiFacts,
+    pub supply_chain: SupplyChain,
+    pub architecture: Architecture,
     /// Ids of the analyzers that ran; a section whose analyzer is absent says
     /// "not audited by this version".
     pub analyzers: Vec<String>,

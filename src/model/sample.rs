@@ -52,6 +52,8 @@ pub fn sample() -> Audit {
         tests: TestInventory::default(),
         toolchains: Vec::new(),
         ci: Default::default(),
+        supply_chain: Default::default(),
+        architecture: Default::default(),
         analyzers: vec!["sample".to_string()],
         // Deliberately out of order: `normalize` sorts them, as it does for a real audit.
         rules: vec![

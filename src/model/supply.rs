@@ -1,0 +1,168 @@
+//! Supply-chain facts: declared dependencies, lockfiles, vendored components, committed
+//! binaries and the repository's security posture. Filled by the dependency and supply
+//! analyzers, read by section 6, Appendix B and the CycloneDX renderer.
+
+use serde::Serialize;
+
+use super::Location;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SupplyChain {
+    /// Every manifest parsed, sorted by path.
+    pub manifests: Vec<Manifest>,
+    /// Every lockfile parsed, sorted by path.
+    pub lockfiles: Vec<Lockfile>,
+    /// Children of vendoring folders (`third_party/x`, `vendor/x`, ...), sorted by path.
+    pub vendored: Vec<VendoredComponent>,
+    /// Executables, shared libraries, archives, bytecode committed to the tree, sorted by path.
+    pub binary_artifacts: Vec<BinaryArtifact>,
+    pub posture: SecurityPosture,
+}
+
+/// A package ecosystem, named as in package URLs (purl types) where one exists.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ecosystem {
+    Pypi,
+    Cargo,
+    Npm,
+    Golang,
+    Conan,
+    Vcpkg,
+    /// CMake `FetchContent_Declare` / `ExternalProject_Add`: a git or URL source.
+    Cmake,
+    Docker,
+    GithubActions,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Manifest {
+    pub path: String,
+    pub ecosystem: Ecosystem,
+    /// The format as a user names it: `requirements.txt`, `pyproject.toml (PEP 621)`, `Cargo.toml`, ...
+    pub format: String,
+    /// The manifest's own package name and version, when it declares them.
+    pub package: Option<String>,
+    pub version: Option<String>,
+    pub dependencies: Vec<Dependency>,
+    /// Path of the lockfile of the same ecosystem that covers this manifest, if any.
+    pub lockfile: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dependency {
+    /// Normalised the way the ecosystem compares names (PEP 503 for Python).
+    pub name: String,
+    /// The version requirement as written (`>=2.0,<3`, `^1.2`, a git URL, ...); empty when none.
+    pub specifier: String,
+    pub scope: DependencyScope,
+    /// Extra, feature, optional-dependency group or dependency group it belongs to.
+    pub group: Option<String>,
+    pub pin: PinClass,
+    /// Where it is declared.
+    pub location: Location,
+    /// The version a lockfile resolves it to, when one covers the manifest.
+    pub locked_version: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum DependencyScope {
+    Runtime,
+    Build,
+    Dev,
+    Optional,
+}
+
+/// How tightly a declared dependency is pinned; the rule is written next to the parser
+/// that decides it.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum PinClass {
+    /// An exact version plus a content hash (`--hash=`, image digest, `URL_HASH`, commit SHA).
+    HashPinned,
+    /// Exactly one version (`==1.2.3`, `=1.2.3`, `1.2.3` in npm, a go.mod version, a tag).
+    Exact,
+    /// Lower and upper bound (`>=1,<2`, `^1.2`, `~1.2`, `~=1.2`).
+    Bounded,
+    /// Only a lower bound (`>=1.2`).
+    LowerBound,
+    /// No version constraint, `*`, `latest`, or a moving reference (branch).
+    Unpinned,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Lockfile {
+    pub path: String,
+    pub ecosystem: Ecosystem,
+    /// `Cargo.lock`, `uv.lock`, `package-lock.json`, ...
+    pub format: String,
+    pub packages: Vec<LockedPackage>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LockedPackage {
+    pub name: String,
+    pub version: String,
+    /// Registry, git or path source as the lockfile states it.
+    pub source: Option<String>,
+    /// Whether the lockfile records a checksum/integrity hash for it.
+    pub hashed: bool,
+    /// Names (or `name@version` where the lockfile disambiguates) of its direct dependencies.
+    pub dependencies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct VendoredComponent {
+    /// The component's folder (`third_party/pybind11`).
+    pub path: String,
+    pub name: String,
+    pub files: usize,
+    pub code_lines: u64,
+    /// A version the component states, with the file and line that states it.
+    pub version: Option<Evidence>,
+    pub license: Option<LicenseMatch>,
+    /// When the component is a submodule: its pinned commit.
+    pub submodule_commit: Option<String>,
+}
+
+/// A value read from the tree, with where it was read.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Evidence {
+    pub value: String,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LicenseMatch {
+    /// SPDX license id (`Apache-2.0`).
+    pub spdx: String,
+    /// Match score of the license matcher, in percent (integer, so output is exact).
+    pub confidence_percent: u32,
+    /// The license file the id was detected from.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BinaryArtifact {
+    pub path: String,
+    /// `executable`, `shared-library`, `static-library`, `jar`, `class`, `pyc`, `archive`, ...
+    pub kind: String,
+    pub bytes: u64,
+}
+
+/// Files and workflow steps that show how the repository is kept safe; `None` or empty
+/// means absent (measured, not assumed).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SecurityPosture {
+    pub security_policy: Option<String>,
+    pub codeowners: Option<String>,
+    pub license: Option<LicenseMatch>,
+    /// Release provenance and signing in workflows: SLSA generator, attest-build-provenance,
+    /// sigstore / cosign.
+    pub provenance: Vec<Evidence>,
+    /// Ecosystems present in the tree (from manifests), against those Dependabot updates.
+    pub ecosystems_present: Vec<Ecosystem>,
+    pub dependabot_ecosystems: Vec<Ecosystem>,
+    pub renovate: bool,
+}
