@@ -130,6 +130,32 @@ fn untracked_files_are_counted_apart() {
     assert_eq!(audit["repository"]["status"]["untracked"]["first"][0], "new.py");
 }
 
+/// The status agrees with `git status`, whether the index still holds HEAD's tree (its
+/// cache-tree shortcut applies) or `git add` has changed it.
+#[test]
+fn worktree_status_matches_git_status() {
+    let repo = TestRepo::new();
+    repo.write("kept.py", "k = 1\n")
+        .write("edited.py", "e = 1\n")
+        .write("gone.py", "g = 1\n")
+        .commit("one");
+    repo.write("edited.py", "e = 2\n").write("loose.py", "l = 1\n");
+    std::fs::remove_file(repo.path().join("gone.py")).unwrap();
+    let status = |audit: &serde_json::Value, kind: &str| audit["repository"]["status"][kind]["first"].clone();
+    let clean_index = audit_json(repo.path(), &[]);
+    assert_eq!(status(&clean_index, "staged"), serde_json::json!([]));
+    assert_eq!(status(&clean_index, "modified"), serde_json::json!(["edited.py"]));
+    assert_eq!(status(&clean_index, "deleted"), serde_json::json!(["gone.py"]));
+    assert_eq!(status(&clean_index, "untracked"), serde_json::json!(["loose.py"]));
+
+    repo.git(&["add", "edited.py"]);
+    repo.write("staged.py", "s = 1\n").git(&["add", "staged.py"]);
+    let staged = audit_json(repo.path(), &[]);
+    assert_eq!(status(&staged, "staged"), serde_json::json!(["edited.py", "staged.py"]));
+    assert_eq!(status(&staged, "modified"), serde_json::json!([]));
+    assert_eq!(status(&staged, "untracked"), serde_json::json!(["loose.py"]));
+}
+
 #[test]
 fn bad_inputs_complete_and_each_is_named_in_the_scan_notes() {
     let repo = TestRepo::new();
