@@ -56,18 +56,7 @@ fn sbom(path: &Path, extra: &[&str]) -> String {
 
 /// Validates `file` with `tests/validate_cyclonedx.py` against the official schema.
 fn validate(file: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validate_cyclonedx.py");
-    let output = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(file)
-        .output()
-        .expect("python3 runs tests/validate_cyclonedx.py");
-    assert!(
-        output.status.success(),
-        "CycloneDX schema validation failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::validate("validate_cyclonedx.py", file);
 }
 
 fn bom_refs(bom: &Value) -> Vec<String> {
@@ -223,16 +212,8 @@ fn format_cyclonedx_and_sbom_output_write_the_same_bom() {
 #[test]
 fn an_earlier_sbom_in_the_tree_is_not_analysed() {
     let repo = fixture();
-    let run = |formats: &str| {
-        let output = plumb()
-            .args(["audit", "--quiet", "--format", formats])
-            .arg(repo.path())
-            .output()
-            .expect("runs");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    };
-    run("cyclonedx");
-    run("json");
+    common::audit_in_place(repo.path(), "cyclonedx");
+    common::audit_in_place(repo.path(), "json");
     let text = std::fs::read_to_string(repo.path().join("docs/audit/audit.json")).expect("audit.json");
     let audit: Value = serde_json::from_str(&text).expect("audit.json");
     let notes = common::notes(&audit);

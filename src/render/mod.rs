@@ -52,3 +52,24 @@ pub fn write_all_atomic(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), U
     }
     result
 }
+
+/// Writes `text` to a temporary `file_name` and runs `tests/<script>`, a validator against
+/// an official schema (installed by `.ci/install-*-validator`), failing with its messages.
+#[cfg(test)]
+pub(crate) fn assert_valid(script: &str, file_name: &str, text: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join(file_name);
+    std::fs::write(&file, text).expect("write the document");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(script);
+    let output = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&file)
+        .output()
+        .expect("python3 runs the validator");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -448,20 +448,6 @@ mod tests {
     /// for the binary's output).
     #[test]
     fn sample_is_valid_sarif_2_1_0() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let file = dir.path().join("sample.sarif");
-        std::fs::write(&file, render(&sample())).expect("write SARIF");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/validate_sarif.py");
-        let output = std::process::Command::new("python3")
-            .arg(script)
-            .arg(&file)
-            .output()
-            .expect("python3 runs tests/validate_sarif.py");
-        assert!(
-            output.status.success(),
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        crate::render::assert_valid("validate_sarif.py", "sample.sarif", &render(&sample()));
     }
 }
