@@ -20,6 +20,11 @@
 //! - every vendored component (version and license as the tree states them); a vendored
 //!   folder that is a submodule is one component, not two.
 //!
+//! The `dependencies` graph has an entry for the repository (everything it declares, uses
+//! or vendors) and one for each locked package (what its lockfile says it depends on, an
+//! empty list when the lockfile says nothing). A component that no lockfile describes has
+//! no entry: in CycloneDX an absent entry means "unknown", which is what plumb knows.
+//!
 //! Output is deterministic: components sorted by `bom-ref`, every list sorted, no absolute
 //! paths or host names (URLs are the redacted ones of the model). The serial number is a
 //! UUID derived from the content ([`serial_number`]), and the time stamp is the audit's
@@ -62,9 +67,10 @@ impl SbomSummary {
     /// `12 components (3 cargo, 8 github-actions, 1 submodule)`.
     pub fn describe(&self) -> String {
         let origins: Vec<String> = self.by_origin.iter().map(|(o, n)| format!("{n} {o}")).collect();
-        match origins.is_empty() {
-            true => format!("{} components", self.components),
-            false => format!("{} components ({})", self.components, origins.join(", ")),
+        if origins.is_empty() {
+            format!("{} components", self.components)
+        } else {
+            format!("{} components ({})", self.components, origins.join(", "))
         }
     }
 }
@@ -188,8 +194,13 @@ impl Inventory {
                 inventory.add_declared(manifest, dependency);
             }
         }
+        let own: BTreeSet<(Ecosystem, &str, &str)> = supply
+            .manifests
+            .iter()
+            .filter_map(|m| Some((m.ecosystem, m.package.as_deref()?, m.version.as_deref()?)))
+            .collect();
         for lockfile in &supply.lockfiles {
-            inventory.add_lockfile(lockfile);
+            inventory.add_lockfile(lockfile, &own);
         }
         for action in &audit.ci.action_refs {
             inventory.add_action(action);
@@ -249,26 +260,39 @@ impl Inventory {
 
     /// Each locked package, and what it depends on as the lockfile states it: a name
     /// alone when the lockfile has one version of it, `name@version` when it has several.
-    fn add_lockfile(&mut self, lockfile: &Lockfile) {
+    /// A locked package that is one of the repository's own (a workspace member, the
+    /// project itself in `uv.lock`) is the repository: no component of its own, and what
+    /// it depends on, the repository depends on.
+    fn add_lockfile(&mut self, lockfile: &Lockfile, own: &BTreeSet<(Ecosystem, &str, &str)>) {
         let ecosystem = lockfile.ecosystem;
         let mut versions: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for package in &lockfile.packages {
             versions.entry(&package.name).or_default().push(&package.version);
         }
+        let reference = |name: &str, version: &str| {
+            if own.contains(&(ecosystem, name, version)) {
+                ROOT_REF.to_string()
+            } else {
+                package_ref(ecosystem, name, Some(version))
+            }
+        };
         for package in &lockfile.packages {
-            let bom_ref = package_ref(ecosystem, &package.name, Some(&package.version));
-            let entry = self.entry(bom_ref.clone(), false, || {
-                let mut entry = Entry::new(package_type(ecosystem), ecosystem_name(ecosystem), &package.name);
-                entry.version = Some(package.version.clone());
-                entry.purl = Some(purl(ecosystem, &package.name, Some(&package.version)));
-                entry
-            });
-            entry.property("plumb:locked-in", &lockfile.path);
+            let bom_ref = reference(&package.name, &package.version);
+            if bom_ref != ROOT_REF {
+                let entry = self.entry(bom_ref.clone(), false, || {
+                    let mut entry = Entry::new(package_type(ecosystem), ecosystem_name(ecosystem), &package.name);
+                    entry.version = Some(package.version.clone());
+                    entry.purl = Some(purl(ecosystem, &package.name, Some(&package.version)));
+                    entry
+                });
+                entry.property("plumb:locked-in", &lockfile.path);
+            }
             let depends_on = package
                 .dependencies
                 .iter()
                 .filter_map(|d| resolve_locked(d, &versions))
-                .map(|(name, version)| package_ref(ecosystem, name, Some(version)));
+                .map(|(name, version)| reference(name, version))
+                .filter(|target| target != ROOT_REF);
             self.graph.entry(bom_ref).or_default().extend(depends_on);
         }
     }
@@ -348,9 +372,10 @@ impl Inventory {
 /// `bom-ref`, which already holds its URL and commit.
 fn vendored_ref(component: &VendoredComponent, known: &BTreeMap<String, Entry>) -> String {
     let as_submodule = submodule_ref(&component.path);
-    match known.contains_key(&as_submodule) {
-        true => as_submodule,
-        false => format!("vendored/{}", component.path),
+    if known.contains_key(&as_submodule) {
+        as_submodule
+    } else {
+        format!("vendored/{}", component.path)
     }
 }
 
@@ -473,9 +498,10 @@ fn vcs_url(url: &str) -> Option<String> {
         && url
             .split_once(':')
             .is_some_and(|(host, _)| host.contains('@') && !host.contains('/'));
-    let url = match scp_like {
-        true => format!("ssh://{}", url.replacen(':', "/", 1)),
-        false => url.to_string(),
+    let url = if scp_like {
+        format!("ssh://{}", url.replacen(':', "/", 1))
+    } else {
+        url.to_string()
     };
     let mut encoded = String::with_capacity(url.len());
     for c in url.chars() {
@@ -1008,12 +1034,15 @@ mod tests {
                 vec![dependency("googletest", "v1.14.0", Dev, Exact, 20)],
             ),
         ];
-        audit.supply_chain.manifests[3].dependencies[0].locked_version = Some("1.0.210".to_string());
+        let cargo = &mut audit.supply_chain.manifests[3];
+        cargo.dependencies[0].locked_version = Some("1.0.210".to_string());
+        (cargo.package, cargo.version) = (Some("sample".to_string()), Some("0.1.0".to_string()));
         audit.supply_chain.lockfiles = vec![Lockfile {
             path: "Cargo.lock".to_string(),
             ecosystem: Ecosystem::Cargo,
             format: "Cargo.lock".to_string(),
             packages: vec![
+                locked("sample", "0.1.0", &["serde", "syn@1.0.109"]),
                 locked("serde", "1.0.210", &["serde_derive"]),
                 locked(
                     "serde_derive",
@@ -1246,6 +1275,13 @@ mod tests {
             !direct.contains(&"cargo/syn@2.0.79".to_string()),
             "a locked-only package is not direct"
         );
+        // The repository's own crate is the repository: what it depends on is direct.
+        assert!(direct.contains(&"cargo/syn@1.0.109".to_string()), "{direct:?}");
+        assert!(bom["components"]
+            .as_array()
+            .expect("components")
+            .iter()
+            .all(|c| c["name"] != "sample"));
         assert_eq!(depends_on(&bom, "cargo/serde@1.0.210"), ["cargo/serde_derive@1.0.210"]);
         // `syn@2.0.79` names one of two locked syns; `unknown` is not locked and left out.
         assert_eq!(
