@@ -97,6 +97,7 @@ fn bom(audit: &Audit) -> Bom {
         version: 1,
         metadata: Metadata {
             timestamp: None,
+            lifecycles: [Lifecycle { phase: "pre-build" }],
             tools: Tools {
                 components: vec![Component::tool(&audit.tool.name, &audit.tool.version)],
             },
@@ -744,8 +745,17 @@ struct Bom {
 struct Metadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     timestamp: Option<String>,
+    /// Always `pre-build`: CycloneDX's phase for a BOM read from "source files and
+    /// development artifacts and manifests" before anything is built, which is all plumb
+    /// reads.
+    lifecycles: [Lifecycle; 1],
     tools: Tools,
     component: Component,
+}
+
+#[derive(Serialize)]
+struct Lifecycle {
+    phase: &'static str,
 }
 
 /// `metadata.tools` in its 1.5+ form: the tools as components.
