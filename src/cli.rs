@@ -16,8 +16,10 @@ pub struct Cli {
 pub enum Command {
     /// Audit a repository, a revision or a plain directory and write the audit pack.
     Audit(AuditArgs),
-    /// Print the software bill of materials (CycloneDX 1.6 JSON): declared and locked
-    /// dependencies, GitHub Actions, submodules and vendored code.
+    /// Print the software bill of materials as CycloneDX 1.6 JSON.
+    ///
+    /// Components: declared and locked dependencies, the GitHub Actions workflows use,
+    /// submodules and vendored code, each with its purl, version and where it is declared.
     Sbom(SbomArgs),
 }
 
