@@ -577,15 +577,7 @@ fn encode_segments(path: &str) -> String {
 
 /// Every byte but ASCII letters, digits and `.-_~` percent-encoded.
 fn percent_encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b".-_~".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
+    super::percent_encode(text, b"")
 }
 
 /// A detected license as CycloneDX wants it: an SPDX id when the matcher's id is one

@@ -23,6 +23,20 @@ pub fn render(format: Format, audit: &Audit) -> String {
     }
 }
 
+/// `text` with every byte but ASCII letters, digits, URIs' unreserved `-._~` and `keep`
+/// percent-encoded (`%20`, `%C3%A9`), for SARIF artifact URIs and package URLs.
+fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) || keep.contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
 /// Writes every file to a temporary name in `dir` first and renames them into place only
 /// when all are written, so a failed run leaves the previous pack whole.
 pub fn write_all_atomic(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), UserError> {

@@ -139,15 +139,7 @@ fn result(finding: &Finding, rule_index: Option<usize>) -> SarifResult<'_> {
 /// characters and `/` is percent-encoded (a space, `%`, `#`, `?`, and `:`, which would
 /// otherwise read as a scheme), so `config/dev settings.py` becomes `config/dev%20settings.py`.
 fn artifact_uri(path: &str) -> String {
-    let mut uri = String::with_capacity(path.len());
-    for byte in path.replace('\\', "/").bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            uri.push(char::from(byte));
-        } else {
-            uri.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    uri
+    super::percent_encode(&path.replace('\\', "/"), b"/")
 }
 
 /// `unpinned-uses` → `UnpinnedUses`: SARIF wants a rule `name` to be an identifier.
