@@ -16,6 +16,11 @@ pub struct Cli {
 pub enum Command {
     /// Audit a repository, a revision or a plain directory and write the audit pack.
     Audit(AuditArgs),
+    /// Print the software bill of materials as CycloneDX 1.6 JSON.
+    ///
+    /// Components: declared and locked dependencies, the GitHub Actions workflows use,
+    /// submodules and vendored code, each with its purl, version and where it is declared.
+    Sbom(SbomArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -55,6 +60,25 @@ pub struct AuditArgs {
     pub max_file_size: u64,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct SbomArgs {
+    /// Anywhere inside a work tree, a bare repository, or a plain directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Describe this commit-ish straight from the object database, without a checkout.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+
+    /// Write the BOM to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Files larger than this many bytes are counted and listed, not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum Format {
     /// audit.md: the audit pack in the seed's 13 sections and appendices.
@@ -63,6 +87,8 @@ pub enum Format {
     Json,
     /// audit.sarif: the findings as SARIF 2.1.0, for GitHub code scanning.
     Sarif,
+    /// sbom.cdx.json: the software bill of materials as CycloneDX 1.6 JSON (as `plumb sbom`).
+    Cyclonedx,
 }
 
 impl Format {
@@ -71,6 +97,7 @@ impl Format {
             Format::Md => "audit.md",
             Format::Json => "audit.json",
             Format::Sarif => "audit.sarif",
+            Format::Cyclonedx => "sbom.cdx.json",
         }
     }
 }

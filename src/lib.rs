@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 
-use crate::cli::{AuditArgs, Command, Format};
+use crate::cli::{AuditArgs, Command, Format, SbomArgs};
 use crate::error::UserError;
 use crate::model::{Audit, SnapshotFacts, Tool};
 use crate::scan::ScanOptions;
@@ -32,6 +32,7 @@ use crate::source::Snapshot;
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Audit(args) => audit_command(&args),
+        Command::Sbom(args) => sbom_command(&args),
     }
 }
 
@@ -60,15 +61,7 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if let Some(format) = args.stdout {
-        let mut stdout = std::io::stdout().lock();
-        let written = stdout
-            .write_all(render::render(format, &audit).as_bytes())
-            .and_then(|()| stdout.flush());
-        return match written {
-            // A reader that stops early (`| head`) is not an error of the audit.
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-            _ => Ok(ExitCode::SUCCESS),
-        };
+        return print_stdout(&render::render(format, &audit));
     }
     let out_dir = out_dir.expect("an output folder is chosen unless --stdout");
     let mut formats = args.format.clone();
@@ -83,6 +76,43 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         println!("{}", summary(&audit, &files));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `plumb sbom`: the audit of `plumb audit`, rendered as CycloneDX only. A BOM written into
+/// the audited tree is left out of the scan like the pack's own files (by its folder's
+/// report names, `sbom.cdx.json` among them).
+fn sbom_command(args: &SbomArgs) -> anyhow::Result<ExitCode> {
+    let snapshot = Snapshot::open(&args.path, args.rev.as_deref())?;
+    let out_dir = args.output.as_deref().map(|file| {
+        file.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    });
+    let options = ScanOptions {
+        max_file_bytes: args.max_file_size,
+        excluded: own_outputs(&snapshot, out_dir),
+    };
+    let progress = Progress::start(snapshot.entries.len() as u64, false);
+    let audit = audit(&snapshot, &options, generated_at(), &|| progress.tick());
+    progress.finish();
+    let bom = render::cyclonedx::render(&audit);
+    match (&args.output, out_dir) {
+        (Some(file), Some(dir)) => {
+            render::write_all_atomic(dir, &[(file.clone(), bom)])?;
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => print_stdout(&bom),
+    }
+}
+
+fn print_stdout(text: &str) -> anyhow::Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    match written {
+        // A reader that stops early (`| head`) is not an error of the audit.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// Audits a snapshot: the scan, then every analyzer's `finish`, then sorting.

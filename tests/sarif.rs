@@ -39,18 +39,7 @@ fn sarif_stdout(repo: &TestRepo, extra: &[&str]) -> String {
 
 /// Validates `file` with `tests/validate_sarif.py` against the official schema.
 fn validate(file: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validate_sarif.py");
-    let output = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(file)
-        .output()
-        .expect("python3 runs tests/validate_sarif.py");
-    assert!(
-        output.status.success(),
-        "SARIF schema validation failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::validate("validate_sarif.py", file);
 }
 
 /// What GitHub code scanning checks beyond the schema, as its documentation lists it
@@ -154,17 +143,9 @@ fn format_sarif_writes_audit_sarif_beside_the_pack() {
 #[test]
 fn an_earlier_audit_sarif_is_not_analysed() {
     let repo = fixture();
-    let run = |formats: &str| {
-        let output = plumb()
-            .args(["audit", "--quiet", "--format", formats])
-            .arg(repo.path())
-            .output()
-            .expect("runs");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    };
-    run("sarif");
+    common::audit_in_place(repo.path(), "sarif");
     // Even a run that does not write SARIF leaves the earlier audit.sarif alone.
-    run("json");
+    common::audit_in_place(repo.path(), "json");
     let audit: Value =
         serde_json::from_str(&std::fs::read_to_string(repo.path().join("docs/audit/audit.json")).expect("json"))
             .expect("audit.json");

@@ -1,5 +1,6 @@
 //! Renderers: one module per output format, each reading the model only.
 
+pub mod cyclonedx;
 mod json;
 mod markdown;
 mod sarif;
@@ -18,7 +19,22 @@ pub fn render(format: Format, audit: &Audit) -> String {
         Format::Md => markdown::render(audit),
         Format::Json => json::render(audit),
         Format::Sarif => sarif::render(audit),
+        Format::Cyclonedx => cyclonedx::render(audit),
     }
+}
+
+/// `text` with every byte but ASCII letters, digits, URIs' unreserved `-._~` and `keep`
+/// percent-encoded (`%20`, `%C3%A9`), for SARIF artifact URIs and package URLs.
+fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) || keep.contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 /// Writes every file to a temporary name in `dir` first and renames them into place only
@@ -49,4 +65,25 @@ pub fn write_all_atomic(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), U
         }
     }
     result
+}
+
+/// Writes `text` to a temporary `file_name` and runs `tests/<script>`, a validator against
+/// an official schema (installed by `.ci/install-*-validator`), failing with its messages.
+#[cfg(test)]
+pub(crate) fn assert_valid(script: &str, file_name: &str, text: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join(file_name);
+    std::fs::write(&file, text).expect("write the document");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(script);
+    let output = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&file)
+        .output()
+        .expect("python3 runs the validator");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -139,15 +139,7 @@ fn result(finding: &Finding, rule_index: Option<usize>) -> SarifResult<'_> {
 /// characters and `/` is percent-encoded (a space, `%`, `#`, `?`, and `:`, which would
 /// otherwise read as a scheme), so `config/dev settings.py` becomes `config/dev%20settings.py`.
 fn artifact_uri(path: &str) -> String {
-    let mut uri = String::with_capacity(path.len());
-    for byte in path.replace('\\', "/").bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            uri.push(char::from(byte));
-        } else {
-            uri.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    uri
+    super::percent_encode(&path.replace('\\', "/"), b"/")
 }
 
 /// `unpinned-uses` → `UnpinnedUses`: SARIF wants a rule `name` to be an identifier.
@@ -448,20 +440,6 @@ mod tests {
     /// for the binary's output).
     #[test]
     fn sample_is_valid_sarif_2_1_0() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let file = dir.path().join("sample.sarif");
-        std::fs::write(&file, render(&sample())).expect("write SARIF");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/validate_sarif.py");
-        let output = std::process::Command::new("python3")
-            .arg(script)
-            .arg(&file)
-            .output()
-            .expect("python3 runs tests/validate_sarif.py");
-        assert!(
-            output.status.success(),
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        crate::render::assert_valid("validate_sarif.py", "sample.sarif", &render(&sample()));
     }
 }

@@ -179,3 +179,31 @@ pub fn open_up(path: &Path) {
         current = dir.parent();
     }
 }
+
+/// Runs `tests/<script>` (a schema validator, see `.ci/install-*-validator`) on `file` and
+/// fails with its messages when the file is invalid or the validator is missing.
+pub fn validate(script: &str, file: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(script);
+    let output = Command::new("python3")
+        .arg(&script)
+        .arg(file)
+        .output()
+        .expect("python3 runs the validator");
+    assert!(
+        output.status.success(),
+        "{} failed:\n{}{}",
+        script.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `plumb audit --quiet --format FORMATS PATH`: the pack into the tree's `docs/audit/`.
+pub fn audit_in_place(path: &Path, formats: &str) {
+    let output = plumb()
+        .args(["audit", "--quiet", "--format", formats])
+        .arg(path)
+        .output()
+        .expect("plumb runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
