@@ -16,6 +16,20 @@ pub struct Cli {
 pub enum Command {
     /// Audit a repository, a revision or a plain directory and write the audit pack.
     Audit(AuditArgs),
+    /// Write a commented starter plumb.toml at the repository root from what the scan
+    /// finds: surfaces with their globs and blast radius, and the inferred layers.
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Anywhere inside a work tree, or a plain directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Replace an existing plumb.toml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,6 +77,8 @@ pub enum Format {
     Json,
     /// audit.sarif: the findings as SARIF 2.1.0, for GitHub code scanning.
     Sarif,
+    /// graph.dot: the package-level import graph for Graphviz.
+    Dot,
 }
 
 impl Format {
@@ -71,6 +87,7 @@ impl Format {
             Format::Md => "audit.md",
             Format::Json => "audit.json",
             Format::Sarif => "audit.sarif",
+            Format::Dot => "graph.dot",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Renderers: one module per output format, each reading the model only.
 
+mod dot;
 mod json;
 mod markdown;
 mod sarif;
@@ -18,6 +19,7 @@ pub fn render(format: Format, audit: &Audit) -> String {
         Format::Md => markdown::render(audit),
         Format::Json => json::render(audit),
         Format::Sarif => sarif::render(audit),
+        Format::Dot => dot::render(audit),
     }
 }
 
