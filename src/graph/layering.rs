@@ -151,23 +151,26 @@ fn inferred_rank(components: &Components, matrix: &BTreeMap<(usize, usize), Pack
 }
 
 /// Inside a cycle of packages every order leaves some edge pointing up; the rule: the
-/// package more depended on within the cycle (edges in minus edges out, from and to its
-/// other members) sits lower, ties broken by name. Edges from a lower package to a higher
-/// one are the ones reported, so a cycle always shows at least one edge, and the fewer,
-/// "reverse" imports of a mostly one-way pair are the ones named.
+/// package more depended on within the cycle sits lower. "More depended on" is eager
+/// imports in minus eager imports out, from and to its other members — lazy and
+/// typing-only imports are how a reverse import is usually written, so they do not count —
+/// then the same with every import, then the name. Edges from a lower package to a higher
+/// one are the ones reported, so a cycle always shows at least one edge, and the reverse
+/// imports of a mostly one-way pair are the ones named.
 fn rank_inside(components: &Components, matrix: &BTreeMap<(usize, usize), PackageDependency>) -> Vec<usize> {
     let n = components.of.len();
-    let mut net = vec![0i64; n];
+    let (mut eager_net, mut net) = (vec![0i64; n], vec![0i64; n]);
     for (&(from, to), dependency) in matrix {
         if components.of[from] == components.of[to] {
-            net[to] += dependency.edges as i64;
-            net[from] -= dependency.edges as i64;
+            let eager = (dependency.edges - dependency.lazy - dependency.typing_only) as i64;
+            (eager_net[to], eager_net[from]) = (eager_net[to] + eager, eager_net[from] - eager);
+            (net[to], net[from]) = (net[to] + dependency.edges as i64, net[from] - dependency.edges as i64);
         }
     }
     let mut rank = vec![0usize; n];
     for mut members in components.members() {
         // `members` is ascending and package indices follow names, so ties go by name.
-        members.sort_by_key(|&p| std::cmp::Reverse(net[p]));
+        members.sort_by_key(|&p| (std::cmp::Reverse(eager_net[p]), std::cmp::Reverse(net[p])));
         for (position, &p) in members.iter().enumerate() {
             rank[p] = position;
         }

@@ -76,6 +76,7 @@ pub fn computed(surface: &Surface, others: usize, total_code: u64, graph_measure
     (radius, reason)
 }
 
+/// Tenths of a percent, rounded down (integers: the same text on every platform).
 fn per_mille(part: u64, whole: u64) -> u64 {
     if whole == 0 {
         return 0;

@@ -1,7 +1,7 @@
 //! `graph.dot`: the package-level import graph for Graphviz (`dot -Tsvg graph.dot`).
 //! Nodes are packages with their code lines and modules, ranked by layer; edges carry
 //! their import count. Edges inside a package cycle are red, edges against the layering
-//! dashed orange: the two things a reader of the picture looks for.
+//! dashed (orange outside a cycle): the two things a reader of the picture looks for.
 
 use std::collections::BTreeMap;
 
@@ -21,11 +21,12 @@ pub fn render(audit: &Audit) -> String {
     }
     for package in &measures.packages {
         out.push_str(&format!(
-            "  \"{}\" [label=\"{}\\n{} code lines, {} modules\"];\n",
+            "  \"{}\" [label=\"{}\\n{} code lines, {} module{}\"];\n",
             escape(&package.name),
             escape(&package.name),
             package.code_lines,
-            package.modules
+            package.modules,
+            if package.modules == 1 { "" } else { "s" }
         ));
     }
     for layer in &measures.layering.layers {
@@ -56,12 +57,15 @@ fn edge(dependency: &PackageDependency, cycle_of: &BTreeMap<&str, usize>) -> Str
         (Some(a), Some(b)) if a == b
     );
     let mut attributes = vec![format!("label=\"{}\"", dependency.edges)];
-    if in_cycle {
-        attributes.push("color=red".to_string());
-    }
+    let color = match (in_cycle, dependency.against > 0) {
+        (true, _) => Some("color=red"),
+        (false, true) => Some("color=orange"),
+        (false, false) => None,
+    };
+    attributes.extend(color.map(str::to_string));
     if dependency.against > 0 {
         attributes.push(format!(
-            "style=dashed, color=orange, xlabel=\"{} against layers\"",
+            "style=dashed, xlabel=\"{} against layers\"",
             dependency.against
         ));
     }
@@ -76,4 +80,31 @@ fn edge(dependency: &PackageDependency, cycle_of: &BTreeMap<&str, usize>) -> Str
 /// A DOT double-quoted string's content.
 fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::tests::{architecture, measured};
+    use crate::model::ImportKind::{Eager, Lazy};
+
+    #[test]
+    fn package_graph_with_a_cycle_and_an_edge_against_the_layers() {
+        let audit = measured(architecture(
+            &[
+                ("app/main.py", "app", 10),
+                ("core/a.py", "core", 200),
+                ("util/u.py", "util", 30),
+                ("odd/\"q\".py", "odd \"q\"", 1),
+            ],
+            &[
+                (0, 1, 1, Eager),
+                (0, 1, 2, Eager),
+                (1, 2, 1, Eager),
+                (1, 2, 2, Eager),
+                (2, 1, 5, Lazy),
+                (3, 0, 1, Eager),
+            ],
+        ));
+        insta::assert_snapshot!(super::render(&audit));
+    }
 }

@@ -574,3 +574,39 @@ fn evidence_list(md: &mut Markdown, title: &str, list: &[EdgeEvidence]) {
     md.line("</details>");
     md.blank();
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::tests::{architecture, measured};
+    use crate::model::ImportKind::{Eager, Lazy, TypingOnly};
+
+    /// Sections 2 and 3 of a small graph: a package cycle held by a lazy import, a private
+    /// import across packages, a hub.
+    #[test]
+    fn sections_two_and_three_of_a_measured_graph() {
+        let audit = measured(architecture(
+            &[
+                ("app/main.py", "app", 40),
+                ("core/__init__.py", "core", 5),
+                ("core/_impl.py", "core", 300),
+                ("core/api.py", "core", 60),
+                ("util/u.py", "util", 30),
+            ],
+            &[
+                (0, 2, 3, Eager),
+                (0, 3, 4, Eager),
+                (0, 4, 5, Eager),
+                (1, 3, 1, Eager),
+                (3, 2, 2, Eager),
+                (2, 3, 9, TypingOnly),
+                (3, 4, 3, Eager),
+                (4, 3, 12, Lazy),
+            ],
+        ));
+        let md = super::super::render(&audit);
+        let start = md.find("## 3.").expect("section 3");
+        let end = md.find("## 4.").expect("section 4");
+        let structure = md[start..].find("### Import Graph").expect("graph summary") + start;
+        insta::assert_snapshot!(&md[structure..end]);
+    }
+}
