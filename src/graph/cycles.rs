@@ -4,8 +4,8 @@
 
 use crate::model::{Architecture, CycleComponent, Cycles, ImportEdge, ImportKind};
 
-use super::evidence;
 use super::scc::{shortest_cycle, tarjan, Components, Digraph, Visit};
+use super::{evidence, KindCounts};
 
 pub fn measure(architecture: &Architecture, edges: &[&ImportEdge]) -> Cycles {
     let n = architecture.modules.len();
@@ -47,36 +47,23 @@ fn eager_cyclic(n: usize, edges: &[&ImportEdge]) -> Vec<bool> {
 }
 
 /// Edges inside each component: all, lazy, typing-only; one pass over the edges.
-fn tally_inside(edges: &[&ImportEdge], components: &Components) -> Vec<Tally> {
-    let mut tallies = vec![Tally::default(); components.count];
+fn tally_inside(edges: &[&ImportEdge], components: &Components) -> Vec<KindCounts> {
+    let mut tallies = vec![KindCounts::default(); components.count];
     for edge in edges {
         let id = components.of[edge.from];
         if components.of[edge.to] != id {
             continue;
         }
-        let tally = &mut tallies[id];
-        tally.edges += 1;
-        match edge.kind {
-            ImportKind::Lazy => tally.lazy += 1,
-            ImportKind::TypingOnly => tally.typing_only += 1,
-            ImportKind::Eager => {}
-        }
+        tallies[id].add(edge.kind);
     }
     tallies
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-struct Tally {
-    edges: usize,
-    lazy: usize,
-    typing_only: usize,
 }
 
 fn component(
     architecture: &Architecture,
     edges: &[&ImportEdge],
     members: &[usize],
-    tally: Tally,
+    tally: KindCounts,
     eager: &[bool],
     cycle: &[usize],
 ) -> CycleComponent {

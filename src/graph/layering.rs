@@ -9,10 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Architecture, ImportEdge, ImportKind, LayerDecl, LayerSource, Layering, PackageDependency};
+use crate::model::{Architecture, ImportEdge, LayerDecl, LayerSource, Layering, PackageDependency};
 
 use super::scc::{tarjan, Components, Digraph};
-use super::{evidence, EXAMPLES};
+use super::{evidence, KindCounts, EXAMPLES};
 
 pub fn measure(architecture: &Architecture, edges: &[&ImportEdge], declared: &[LayerDecl]) -> Layering {
     let names: Vec<&str> = architecture
@@ -24,7 +24,8 @@ pub fn measure(architecture: &Architecture, edges: &[&ImportEdge], declared: &[L
         .collect();
     let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let package_of: Vec<usize> = architecture.modules.iter().map(|m| index[m.package.as_str()]).collect();
-    let mut matrix = matrix(edges, &package_of);
+    let matrix = matrix(edges, &package_of);
+    let mut against: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     let graph = Digraph::new(names.len(), matrix.keys().copied());
     let components = tarjan(&graph);
     let mut layering = Layering {
@@ -43,9 +44,7 @@ pub fn measure(architecture: &Architecture, edges: &[&ImportEdge], declared: &[L
         let (from, to) = (package_of[edge.from], package_of[edge.to]);
         if from != to && runs_against(&rank, from, to) {
             layering.against_count += 1;
-            if let Some(dependency) = matrix.get_mut(&(from, to)) {
-                dependency.against += 1;
-            }
+            *against.entry((from, to)).or_default() += 1;
             if layering.against.len() < EXAMPLES {
                 layering.against.push(evidence(architecture, edge));
             }
@@ -53,10 +52,13 @@ pub fn measure(architecture: &Architecture, edges: &[&ImportEdge], declared: &[L
     }
     layering.matrix = matrix
         .into_iter()
-        .map(|((from, to), d)| PackageDependency {
+        .map(|((from, to), counts)| PackageDependency {
             from: names[from].to_string(),
             to: names[to].to_string(),
-            ..d
+            edges: counts.edges,
+            lazy: counts.lazy,
+            typing_only: counts.typing_only,
+            against: against.get(&(from, to)).copied().unwrap_or(0),
         })
         .collect();
     layering
@@ -72,26 +74,12 @@ fn runs_against(rank: &Rank, from: usize, to: usize) -> bool {
 }
 
 /// Edge counts between two different packages, by kind.
-fn matrix(edges: &[&ImportEdge], package_of: &[usize]) -> BTreeMap<(usize, usize), PackageDependency> {
-    let mut matrix: BTreeMap<(usize, usize), PackageDependency> = BTreeMap::new();
+fn matrix(edges: &[&ImportEdge], package_of: &[usize]) -> BTreeMap<(usize, usize), KindCounts> {
+    let mut matrix: BTreeMap<(usize, usize), KindCounts> = BTreeMap::new();
     for edge in edges {
         let key = (package_of[edge.from], package_of[edge.to]);
-        if key.0 == key.1 {
-            continue;
-        }
-        let entry = matrix.entry(key).or_insert_with(|| PackageDependency {
-            from: String::new(),
-            to: String::new(),
-            edges: 0,
-            lazy: 0,
-            typing_only: 0,
-            against: 0,
-        });
-        entry.edges += 1;
-        match edge.kind {
-            ImportKind::Lazy => entry.lazy += 1,
-            ImportKind::TypingOnly => entry.typing_only += 1,
-            ImportKind::Eager => {}
+        if key.0 != key.1 {
+            matrix.entry(key).or_default().add(edge.kind);
         }
     }
     matrix
@@ -111,7 +99,7 @@ fn package_cycles(components: &Components, names: &[&str]) -> Vec<Vec<String>> {
 /// The layer of every component: 0 when it imports no other component, else one above
 /// the highest component it imports. Tarjan numbers a component after every component it
 /// reaches, so one pass in number order sees each import's layer final.
-fn depths(components: &Components, matrix: &BTreeMap<(usize, usize), PackageDependency>) -> Vec<usize> {
+fn depths(components: &Components, matrix: &BTreeMap<(usize, usize), KindCounts>) -> Vec<usize> {
     let mut links: Vec<(usize, usize)> = matrix
         .keys()
         .map(|&(from, to)| (components.of[from], components.of[to]))
@@ -127,7 +115,7 @@ fn depths(components: &Components, matrix: &BTreeMap<(usize, usize), PackageDepe
 
 fn inferred_layers(
     components: &Components,
-    matrix: &BTreeMap<(usize, usize), PackageDependency>,
+    matrix: &BTreeMap<(usize, usize), KindCounts>,
     names: &[&str],
 ) -> Vec<Vec<String>> {
     let depth = depths(components, matrix);
@@ -142,7 +130,7 @@ fn inferred_layers(
     layers.into_values().collect()
 }
 
-fn inferred_rank(components: &Components, matrix: &BTreeMap<(usize, usize), PackageDependency>) -> Rank {
+fn inferred_rank(components: &Components, matrix: &BTreeMap<(usize, usize), KindCounts>) -> Rank {
     let depth = depths(components, matrix);
     let inside = rank_inside(components, matrix);
     (0..components.of.len())
@@ -157,12 +145,12 @@ fn inferred_rank(components: &Components, matrix: &BTreeMap<(usize, usize), Pack
 /// then the same with every import, then the name. Edges from a lower package to a higher
 /// one are the ones reported, so a cycle always shows at least one edge, and the reverse
 /// imports of a mostly one-way pair are the ones named.
-fn rank_inside(components: &Components, matrix: &BTreeMap<(usize, usize), PackageDependency>) -> Vec<usize> {
+fn rank_inside(components: &Components, matrix: &BTreeMap<(usize, usize), KindCounts>) -> Vec<usize> {
     let n = components.of.len();
     let (mut eager_net, mut net) = (vec![0i64; n], vec![0i64; n]);
     for (&(from, to), dependency) in matrix {
         if components.of[from] == components.of[to] {
-            let eager = (dependency.edges - dependency.lazy - dependency.typing_only) as i64;
+            let eager = dependency.eager() as i64;
             (eager_net[to], eager_net[from]) = (eager_net[to] + eager, eager_net[from] - eager);
             (net[to], net[from]) = (net[to] + dependency.edges as i64, net[from] - dependency.edges as i64);
         }

@@ -59,6 +59,31 @@ fn valid_edges(architecture: &Architecture) -> Vec<&ImportEdge> {
     architecture.edges.iter().filter(|e| e.from < n && e.to < n).collect()
 }
 
+/// Import edges counted by kind: the lazy and typing-only ones are what breaks a cycle
+/// at import time.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct KindCounts {
+    pub edges: usize,
+    pub lazy: usize,
+    pub typing_only: usize,
+}
+
+impl KindCounts {
+    pub fn add(&mut self, kind: crate::model::ImportKind) {
+        use crate::model::ImportKind;
+        self.edges += 1;
+        match kind {
+            ImportKind::Lazy => self.lazy += 1,
+            ImportKind::TypingOnly => self.typing_only += 1,
+            ImportKind::Eager => {}
+        }
+    }
+
+    pub fn eager(&self) -> usize {
+        self.edges - self.lazy - self.typing_only
+    }
+}
+
 /// The edge as a reader can check it: importing file, imported file, line, statement.
 pub(crate) fn evidence(architecture: &Architecture, edge: &ImportEdge) -> EdgeEvidence {
     EdgeEvidence {
