@@ -67,10 +67,9 @@ fn component(
     eager: &[bool],
     cycle: &[usize],
 ) -> CycleComponent {
-    let mut modules: Vec<String> = members.iter().map(|&m| architecture.modules[m].path.clone()).collect();
-    modules.sort();
     CycleComponent {
-        modules,
+        // Members are ascending indices and modules are sorted by path: paths in order.
+        modules: members.iter().map(|&m| architecture.modules[m].path.clone()).collect(),
         edges: tally.edges,
         lazy_edges: tally.lazy,
         typing_only_edges: tally.typing_only,

@@ -7,38 +7,35 @@
 //! one that imports no other package). Packages of one component share a layer, and inside
 //! it the rule of [`rank_inside`] decides which of their edges run against the grain.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::model::{Architecture, ImportEdge, LayerDecl, LayerSource, Layering, PackageDependency};
 
 use super::scc::{tarjan, Components, Digraph};
-use super::{evidence, KindCounts, EXAMPLES};
+use super::{evidence, KindCounts, PackageIndex, EXAMPLES};
 
-pub fn measure(architecture: &Architecture, edges: &[&ImportEdge], declared: &[LayerDecl]) -> Layering {
-    let names: Vec<&str> = architecture
-        .modules
-        .iter()
-        .map(|m| m.package.as_str())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let package_of: Vec<usize> = architecture.modules.iter().map(|m| index[m.package.as_str()]).collect();
-    let matrix = matrix(edges, &package_of);
+pub fn measure(
+    architecture: &Architecture,
+    index: &PackageIndex<'_>,
+    edges: &[&ImportEdge],
+    declared: &[LayerDecl],
+) -> Layering {
+    let (names, package_of) = (&index.names, &index.of);
+    let matrix = matrix(edges, package_of);
     let mut against: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     let graph = Digraph::new(names.len(), matrix.keys().copied());
     let components = tarjan(&graph);
     let mut layering = Layering {
-        package_cycles: package_cycles(&components, &names),
+        package_cycles: package_cycles(&components, names),
         ..Default::default()
     };
     let rank = if declared.is_empty() {
-        layering.layers = inferred_layers(&components, &matrix, &names);
+        layering.layers = inferred_layers(&components, &matrix, names);
         inferred_rank(&components, &matrix)
     } else {
         layering.source = LayerSource::Declared;
         layering.layers = declared.iter().map(|d| vec![d.package.clone()]).collect();
-        declared_rank(declared, &names)
+        declared_rank(declared, names)
     };
     for edge in edges {
         let (from, to) = (package_of[edge.from], package_of[edge.to]);

@@ -22,6 +22,7 @@ pub fn measure(audit: &mut Audit) {
     let architecture = &audit.architecture;
     let edges = valid_edges(architecture);
     let (fan_in, fan_out) = fans(architecture, &edges);
+    let index = PackageIndex::new(architecture);
     let declared_layers = audit
         .surfaces
         .config
@@ -29,11 +30,13 @@ pub fn measure(audit: &mut Audit) {
         .map(|c| c.layers.as_slice())
         .unwrap_or(&[]);
     let measures = ArchitectureMeasures {
-        packages: packages(architecture, &edges),
-        hubs: ranked(architecture, &fan_in, &fan_out, |m| m.fan_out as u64),
-        god_modules: ranked(architecture, &fan_in, &fan_out, |m| m.score),
+        packages: packages(architecture, &index, &edges),
+        hubs: ranked(architecture, &fan_in, &fan_out, |_, _, out| out as u64),
+        god_modules: ranked(architecture, &fan_in, &fan_out, |code, fan_in, _| {
+            god_score(code, fan_in)
+        }),
         cycles: cycles::measure(architecture, &edges),
-        layering: layering::measure(architecture, &edges, declared_layers),
+        layering: layering::measure(architecture, &index, &edges, declared_layers),
         encapsulation: encapsulation(architecture, &edges),
         fan_in,
         fan_out,
@@ -114,61 +117,96 @@ fn fans(architecture: &Architecture, edges: &[&ImportEdge]) -> (Vec<usize>, Vec<
     (fan_in, fan_out)
 }
 
-fn packages(architecture: &Architecture, edges: &[&ImportEdge]) -> Vec<PackageMeasures> {
-    let mut by_name: std::collections::BTreeMap<&str, PackageMeasures> = Default::default();
-    for module in &architecture.modules {
-        let package = by_name.entry(&module.package).or_insert_with(|| PackageMeasures {
-            name: module.package.clone(),
-            ..Default::default()
-        });
-        package.modules += 1;
-        package.code_lines += module.code_lines;
-    }
-    let mut pairs = std::collections::BTreeSet::new();
-    for edge in edges {
-        let (from, to) = (
-            architecture.modules[edge.from].package.as_str(),
-            architecture.modules[edge.to].package.as_str(),
-        );
-        if from == to {
-            by_name.entry(from).or_default().internal_edges += 1;
-            continue;
-        }
-        by_name.entry(from).or_default().edges_out += 1;
-        by_name.entry(to).or_default().edges_in += 1;
-        pairs.insert((from, to));
-    }
-    for (from, to) in pairs {
-        by_name.entry(from).or_default().fan_out += 1;
-        by_name.entry(to).or_default().fan_in += 1;
-    }
-    by_name.into_values().collect()
+/// Packages by index, so that per-edge work compares integers, not names.
+pub(crate) struct PackageIndex<'a> {
+    /// Package names, sorted.
+    pub names: Vec<&'a str>,
+    /// The package of every module.
+    pub of: Vec<usize>,
 }
 
-/// The [`TOP`] modules by `key`, highest first (ties by path), leaving out a key of zero.
+impl<'a> PackageIndex<'a> {
+    fn new(architecture: &'a Architecture) -> PackageIndex<'a> {
+        let set: std::collections::BTreeSet<&str> = architecture.modules.iter().map(|m| m.package.as_str()).collect();
+        let names: Vec<&str> = set.into_iter().collect();
+        let of = architecture
+            .modules
+            .iter()
+            .map(|m| names.binary_search(&m.package.as_str()).unwrap_or_default())
+            .collect();
+        PackageIndex { names, of }
+    }
+}
+
+fn packages(architecture: &Architecture, index: &PackageIndex<'_>, edges: &[&ImportEdge]) -> Vec<PackageMeasures> {
+    let mut packages: Vec<PackageMeasures> = index
+        .names
+        .iter()
+        .map(|name| PackageMeasures {
+            name: name.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    for (module, &package) in architecture.modules.iter().zip(&index.of) {
+        packages[package].modules += 1;
+        packages[package].code_lines += module.code_lines;
+    }
+    let mut pairs = Vec::new();
+    for edge in edges {
+        let (from, to) = (index.of[edge.from], index.of[edge.to]);
+        if from == to {
+            packages[from].internal_edges += 1;
+            continue;
+        }
+        packages[from].edges_out += 1;
+        packages[to].edges_in += 1;
+        pairs.push((from, to));
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for (from, to) in pairs {
+        packages[from].fan_out += 1;
+        packages[to].fan_in += 1;
+    }
+    packages
+}
+
+/// The [`TOP`] modules by `key` (code lines, fan-in, fan-out), highest first, ties by path,
+/// leaving out a key of zero. Only the kept ones are built: the graph can have 100k modules.
 fn ranked(
     architecture: &Architecture,
     fan_in: &[usize],
     fan_out: &[usize],
-    key: impl Fn(&RankedModule) -> u64,
+    key: impl Fn(u64, usize, usize) -> u64,
 ) -> Vec<RankedModule> {
-    let mut all: Vec<RankedModule> = architecture
-        .modules
-        .iter()
-        .enumerate()
-        .map(|(i, m)| RankedModule {
-            path: m.path.clone(),
-            package: m.package.clone(),
-            code_lines: m.code_lines,
+    let modules = &architecture.modules;
+    let key_of = |i: usize| key(modules[i].code_lines, fan_in[i], fan_out[i]);
+    let mut order: Vec<(std::cmp::Reverse<u64>, usize)> = (0..modules.len())
+        .map(|i| (std::cmp::Reverse(key_of(i)), i))
+        .filter(|(k, _)| k.0 > 0)
+        .collect();
+    // Modules are sorted by path, so the index breaks ties by path.
+    if order.len() > TOP {
+        order.select_nth_unstable(TOP);
+        order.truncate(TOP);
+    }
+    order.sort_unstable();
+    order
+        .into_iter()
+        .map(|(_, i)| RankedModule {
+            path: modules[i].path.clone(),
+            package: modules[i].package.clone(),
+            code_lines: modules[i].code_lines,
             fan_in: fan_in[i],
             fan_out: fan_out[i],
-            score: m.code_lines.saturating_mul(fan_in[i] as u64),
+            score: god_score(modules[i].code_lines, fan_in[i]),
         })
-        .filter(|m| key(m) > 0)
-        .collect();
-    all.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.path.cmp(&b.path)));
-    all.truncate(TOP);
-    all
+        .collect()
+}
+
+/// A god module is big and depended on: code lines × fan-in.
+fn god_score(code_lines: u64, fan_in: usize) -> u64 {
+    code_lines.saturating_mul(fan_in as u64)
 }
 
 /// Imports of another package's private modules: the imported path has a component that
@@ -176,10 +214,11 @@ fn ranked(
 /// entry points, `_impl.py` and `_internal/` are not).
 fn encapsulation(architecture: &Architecture, edges: &[&ImportEdge]) -> Encapsulation {
     let modules = &architecture.modules;
+    // Judged once per module, not once per edge: there are several edges per module.
+    let private: Vec<bool> = modules.iter().map(|m| is_private(&m.path)).collect();
     let mut result = Encapsulation::default();
     for edge in edges {
-        let (from, to) = (&modules[edge.from], &modules[edge.to]);
-        if from.package == to.package || !is_private(&to.path) {
+        if !private[edge.to] || modules[edge.from].package == modules[edge.to].package {
             continue;
         }
         result.private_imports += 1;

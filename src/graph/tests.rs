@@ -324,3 +324,50 @@ fn out_of_range_edges_are_ignored() {
     let measures = measured(graph).architecture.measures;
     assert_eq!((measures.fan_in[0], measures.fan_out[0]), (0, 0));
 }
+
+/// Not a timed test: prints how long the stage takes on synthetic graphs of growing size,
+/// for BENCHMARKS.md. `cargo test --release --lib graph_scale -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn graph_scale() {
+    for (modules, edges) in [
+        (50_000, 250_000),
+        (100_000, 500_000),
+        (200_000, 1_000_000),
+        (400_000, 2_000_000),
+    ] {
+        let paths: Vec<String> = (0..modules).map(|i| format!("p{:02}/m{i:07}.py", i % 50)).collect();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut random = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        let kinds = [Eager, Eager, Eager, Lazy, TypingOnly];
+        let mut list: Vec<(usize, usize, usize, ImportKind)> = (0..edges)
+            .map(|i| {
+                (
+                    random(modules),
+                    random(modules),
+                    i % 400 + 1,
+                    kinds[random(kinds.len())],
+                )
+            })
+            .collect();
+        list.sort_unstable();
+        let modules_list: Vec<(&str, &str, u64)> = paths.iter().map(|p| (p.as_str(), &p[..3], 100)).collect();
+        let graph = architecture(&modules_list, &list);
+        let mut audit = crate::model::sample();
+        audit.architecture = graph;
+        let start = std::time::Instant::now();
+        measure(&mut audit);
+        let cycles = &audit.architecture.measures.cycles;
+        println!(
+            "{modules} modules, {edges} edges: {:?} ({} cycles, largest {} modules)",
+            start.elapsed(),
+            cycles.components.len(),
+            cycles.components.first().map_or(0, |c| c.modules.len())
+        );
+    }
+}
