@@ -210,3 +210,18 @@ fn dot_format_is_written_and_printed() {
     assert!(written.starts_with("digraph packages {\n"), "{written}");
     assert_eq!(written, common::report(repo.path(), "dot", &[]));
 }
+
+#[test]
+fn a_plumb_toml_that_is_not_utf8_is_a_scan_note_and_surfaces_are_derived() {
+    let repo = project();
+    repo.write("plumb.toml", b"[[surface]]\nname = \"\xff\xfe\"\n")
+        .commit("init");
+    let audit = audit_json(repo.path(), &[]);
+    assert!(
+        common::notes(&audit).contains(&"non-utf8 plumb.toml".to_string()),
+        "{:?}",
+        common::notes(&audit)
+    );
+    assert_eq!(audit["surfaces"]["source"], "derived");
+    assert!(config_findings(&audit).is_empty());
+}

@@ -273,33 +273,31 @@ fn build_glob(text: &str) -> Result<globset::Glob, globset::Error> {
 /// Which surface a path belongs to: the first whose globs match it.
 pub struct SurfaceMatcher {
     set: GlobSet,
-    /// For every glob of the set, its surface.
-    surface_of_glob: Vec<usize>,
+    /// For every glob of the set: its surface, and its place in the surface's `paths`.
+    glob_place: Vec<(usize, usize)>,
 }
 
 impl SurfaceMatcher {
     /// Globs that do not parse are left out: they were reported where the config was read.
     pub fn new(surfaces: &[Surface]) -> SurfaceMatcher {
         let mut builder = GlobSetBuilder::new();
-        let mut surface_of_glob = Vec::new();
+        let mut glob_place = Vec::new();
         for (index, surface) in surfaces.iter().enumerate() {
-            for glob in surface.paths.iter().filter_map(|g| build_glob(g).ok()) {
-                builder.add(glob);
-                surface_of_glob.push(index);
+            for (place, glob) in surface.paths.iter().enumerate() {
+                if let Ok(glob) = build_glob(glob) {
+                    builder.add(glob);
+                    glob_place.push((index, place));
+                }
             }
         }
         SurfaceMatcher {
             set: builder.build().unwrap_or_else(|_| GlobSet::empty()),
-            surface_of_glob,
+            glob_place,
         }
     }
 
     pub fn surface_of(&self, path: &str) -> Option<usize> {
-        self.set
-            .matches(path)
-            .into_iter()
-            .map(|g| self.surface_of_glob[g])
-            .min()
+        self.set.matches(path).into_iter().map(|g| self.glob_place[g].0).min()
     }
 }
 
@@ -341,13 +339,13 @@ fn derived_surfaces(files: &[&FileRecord]) -> Vec<Surface> {
 /// (surface, glob) indices.
 fn tally(surfaces: &mut [Surface], files: &[&FileRecord]) -> BTreeSet<(usize, usize)> {
     let matcher = SurfaceMatcher::new(surfaces);
-    let mut matched = vec![false; matcher.surface_of_glob.len()];
+    let mut matched = vec![false; matcher.glob_place.len()];
     let mut languages: Vec<BTreeMap<&str, u64>> = vec![BTreeMap::new(); surfaces.len()];
     let mut hits = Vec::new();
     for file in files {
         matcher.set.matches_into(file.info.path.as_str(), &mut hits);
         hits.iter().for_each(|&g| matched[g] = true);
-        let Some(index) = hits.iter().map(|&g| matcher.surface_of_glob[g]).min() else {
+        let Some(index) = hits.iter().map(|&g| matcher.glob_place[g].0).min() else {
             continue;
         };
         let code = file.lines.code + file.embedded.code;
@@ -362,26 +360,14 @@ fn tally(surfaces: &mut [Surface], files: &[&FileRecord]) -> BTreeSet<(usize, us
         by_code.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         surface.languages = by_code.into_iter().map(|(name, _)| name.to_string()).collect();
     }
-    unmatched_indices(surfaces, &matched)
-}
-
-/// (surface, glob-within-surface) of every glob that matched no file; globs that do not
-/// parse are not in the set and were reported already.
-fn unmatched_indices(surfaces: &[Surface], matched: &[bool]) -> BTreeSet<(usize, usize)> {
-    let mut next = 0;
-    let mut unmatched = BTreeSet::new();
-    for (s, surface) in surfaces.iter().enumerate() {
-        for (g, glob) in surface.paths.iter().enumerate() {
-            if build_glob(glob).is_err() {
-                continue;
-            }
-            if !matched[next] {
-                unmatched.insert((s, g));
-            }
-            next += 1;
-        }
-    }
-    unmatched
+    // Globs that do not parse are not in the set: they were reported already.
+    matcher
+        .glob_place
+        .iter()
+        .zip(matched)
+        .filter(|(_, matched)| !matched)
+        .map(|(place, _)| *place)
+        .collect()
 }
 
 fn unmatched_globs(config: &PlumbConfig, unmatched: &BTreeSet<(usize, usize)>) -> Vec<Finding> {
