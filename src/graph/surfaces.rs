@@ -51,7 +51,7 @@ pub fn measure(audit: &mut Audit) {
 ///
 /// Without an import graph (no supported language) only the code share applies, and the
 /// reason says so.
-pub fn computed(surface: &Surface, others: usize, total_code: u64, graph_measured: bool) -> (BlastRadius, String) {
+fn computed(surface: &Surface, others: usize, total_code: u64, graph_measured: bool) -> (BlastRadius, String) {
     let inbound = surface.depended_on_by.len();
     let code = surface.code_lines;
     let radius = if inbound >= 2 && inbound * 2 >= others {

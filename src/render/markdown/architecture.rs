@@ -384,6 +384,36 @@ fn packages(md: &mut Markdown, measures: &ArchitectureMeasures) {
         }),
     );
     super::more(md, rows.len(), LIST_ROWS.min(rows.len()));
+    dependency_matrix(md, measures);
+}
+
+/// The package dependency matrix as a list, heaviest first.
+fn dependency_matrix(md: &mut Markdown, measures: &ArchitectureMeasures) {
+    let mut pairs: Vec<_> = measures.layering.matrix.iter().collect();
+    if pairs.is_empty() {
+        return;
+    }
+    pairs.sort_by(|a, b| {
+        b.edges
+            .cmp(&a.edges)
+            .then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to)))
+    });
+    md.line("Package dependencies (import edges from one package to another):");
+    md.blank();
+    md.table(
+        &["From", "To", "Edges", "Lazy", "Typing-only", "Against layers"],
+        pairs.iter().take(LIST_ROWS).map(|d| {
+            vec![
+                code(&d.from),
+                code(&d.to),
+                count(d.edges),
+                count(d.lazy),
+                count(d.typing_only),
+                count(d.against),
+            ]
+        }),
+    );
+    super::more(md, pairs.len(), LIST_ROWS.min(pairs.len()));
 }
 
 fn hotspots(md: &mut Markdown, audit: &Audit) {

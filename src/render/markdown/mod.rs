@@ -118,6 +118,7 @@ fn is_numeric_header(header: &str) -> bool {
             | "Typing-only"
             | "Score"
             | "Layer"
+            | "Against layers"
     )
 }
 
