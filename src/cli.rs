@@ -21,6 +21,20 @@ pub enum Command {
     /// Components: declared and locked dependencies, the GitHub Actions workflows use,
     /// submodules and vendored code, each with its purl, version and where it is declared.
     Sbom(SbomArgs),
+    /// Write a commented starter plumb.toml at the repository root from what the scan
+    /// finds: surfaces with their globs and blast radius, and the inferred layers.
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Anywhere inside a work tree, or a plain directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Replace an existing plumb.toml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -89,6 +103,8 @@ pub enum Format {
     Sarif,
     /// sbom.cdx.json: the software bill of materials as CycloneDX 1.6 JSON (as `plumb sbom`).
     Cyclonedx,
+    /// graph.dot: the package-level import graph for Graphviz.
+    Dot,
 }
 
 impl Format {
@@ -98,6 +114,7 @@ impl Format {
             Format::Json => "audit.json",
             Format::Sarif => "audit.sarif",
             Format::Cyclonedx => "sbom.cdx.json",
+            Format::Dot => "graph.dot",
         }
     }
 }

@@ -20,6 +20,10 @@ pub enum UserError {
     RevisionWithoutRepository(String),
     #[error("a bare repository has no work tree to hold docs/audit: pass --out DIR or --stdout")]
     BareNeedsOut,
+    #[error("{0} exists already: pass --force to replace it")]
+    ConfigExists(PathBuf),
+    #[error("plumb init writes plumb.toml into a work tree or a plain directory, and this repository is bare")]
+    InitNeedsWorkTree,
     #[error("cannot write {0}: {1}")]
     Write(PathBuf, String),
 }

@@ -10,6 +10,8 @@ pub mod cli;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod graph;
+mod init;
 pub mod model;
 pub mod render;
 pub mod scan;
@@ -33,6 +35,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Audit(args) => audit_command(&args),
         Command::Sbom(args) => sbom_command(&args),
+        Command::Init(args) => init::run(&args),
     }
 }
 
@@ -157,6 +160,7 @@ pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, t
         ci: Default::default(),
         supply_chain: Default::default(),
         architecture: Default::default(),
+        surfaces: Default::default(),
         analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
         findings: analysis.findings.clone(),
@@ -165,6 +169,7 @@ pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, t
     for analyzer in analyzers::ALL {
         analyzer.finish(&analysis, &mut audit);
     }
+    graph::measure(&mut audit);
     audit.normalize();
     audit
 }

@@ -4,6 +4,7 @@
 //! Adding one: a file here with a unit struct implementing [`Analyzer`], a `mod` line and
 //! an entry in [`ALL`].
 
+mod config;
 mod god_modules;
 mod inventory;
 mod module_tree;
@@ -15,6 +16,7 @@ mod workflows;
 use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
+pub use config::{unknown_layers, SurfaceMatcher, CONFIG_PATH};
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
 
@@ -39,6 +41,7 @@ pub trait Analyzer: Sync {
 /// Every analyzer, in the order their `finish` runs (a `finish` reads only `Analysis`,
 /// never another analyzer's output, so the order does not change results).
 pub const ALL: &[&dyn Analyzer] = &[
+    &config::ConfigAnalyzer,
     &god_modules::GodModulesAnalyzer,
     &inventory::InventoryAnalyzer,
     &module_tree::ModuleTreeAnalyzer,
@@ -58,6 +61,8 @@ pub struct Analysis {
     pub test_files: Vec<TestFile>,
     pub toolchains: Vec<ToolchainDecl>,
     pub ci: CiFacts,
+    /// `plumb.toml` at the root, if any.
+    pub config: Option<config::ConfigText>,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -75,6 +80,7 @@ impl Analysis {
         self.ci.dependabot.extend(other.ci.dependabot);
         self.ci.renovate.extend(other.ci.renovate);
         self.ci.actionlint.extend(other.ci.actionlint);
+        self.config = self.config.or(other.config);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self

@@ -16,6 +16,8 @@ pub struct Architecture {
     pub unresolved: Vec<Unresolved>,
     /// External imports counted by top-level name (`numpy`, `<vector>`, `serde`), per language.
     pub external: Vec<ExternalImport>,
+    /// What the graph stage measured on the edges above (empty until it runs).
+    pub measures: ArchitectureMeasures,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -68,4 +70,130 @@ pub struct ExternalImport {
     pub name: String,
     /// Import statements naming it.
     pub count: usize,
+}
+
+/// The graph stage's measures of [`Architecture`]: every figure is counted from its edges.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ArchitectureMeasures {
+    /// Distinct modules importing each module, indexed like [`Architecture::modules`].
+    pub fan_in: Vec<usize>,
+    /// Distinct modules each module imports, indexed like [`Architecture::modules`].
+    pub fan_out: Vec<usize>,
+    /// Per package, sorted by name.
+    pub packages: Vec<PackageMeasures>,
+    /// The modules that import the most other modules, most first.
+    pub hubs: Vec<RankedModule>,
+    /// The modules ranked by code lines × fan-in, highest first (score above zero only).
+    pub god_modules: Vec<RankedModule>,
+    pub cycles: Cycles,
+    pub layering: Layering,
+    pub encapsulation: Encapsulation,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct PackageMeasures {
+    pub name: String,
+    pub modules: usize,
+    pub code_lines: u64,
+    /// Distinct other packages importing this one.
+    pub fan_in: usize,
+    /// Distinct other packages this one imports.
+    pub fan_out: usize,
+    /// Import edges between two modules of this package.
+    pub internal_edges: usize,
+    /// Import edges from other packages into this one.
+    pub edges_in: usize,
+    /// Import edges from this package to others.
+    pub edges_out: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RankedModule {
+    pub path: String,
+    pub package: String,
+    pub code_lines: u64,
+    pub fan_in: usize,
+    pub fan_out: usize,
+    /// `code_lines × fan_in`, the god-module score.
+    pub score: u64,
+}
+
+/// Strongly connected components of the module graph with more than one module, or one
+/// module importing itself.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Cycles {
+    /// Modules that sit in some cycle.
+    pub modules_in_cycles: usize,
+    /// Largest first, then by the path of their first module.
+    pub components: Vec<CycleComponent>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CycleComponent {
+    /// Module paths, sorted.
+    pub modules: Vec<String>,
+    /// Import edges between two modules of the component.
+    pub edges: usize,
+    pub lazy_edges: usize,
+    pub typing_only_edges: usize,
+    /// Whether the component still holds a cycle when only eager imports count; `false`
+    /// means lazy or typing-only imports break every cycle at import time.
+    pub eager_cycle: bool,
+    /// One shortest cycle through the component's smallest module, edge by edge.
+    pub shortest: Vec<EdgeEvidence>,
+}
+
+/// One import edge, written so a reader can open the file at the line.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EdgeEvidence {
+    pub from: String,
+    pub to: String,
+    pub line: usize,
+    pub kind: ImportKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum LayerSource {
+    /// Inferred from the acyclic order of the package graph's condensation.
+    #[default]
+    Inferred,
+    /// Declared in `plumb.toml` `[layers]`.
+    Declared,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Layering {
+    pub source: LayerSource,
+    /// Layers from the top (depends on the others) to the bottom; packages sorted within.
+    pub layers: Vec<Vec<String>>,
+    /// Groups of packages that import each other in a cycle, each sorted.
+    pub package_cycles: Vec<Vec<String>>,
+    /// The package dependency matrix: edge counts between two different packages.
+    pub matrix: Vec<PackageDependency>,
+    /// Edges that run against the layering (a lower package importing a higher one).
+    pub against_count: usize,
+    /// The first of them, in path order.
+    pub against: Vec<EdgeEvidence>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PackageDependency {
+    pub from: String,
+    pub to: String,
+    pub edges: usize,
+    pub lazy: usize,
+    pub typing_only: usize,
+    /// Of `edges`, those that run against the layering.
+    pub against: usize,
+}
+
+/// Imports of private modules (a path component starting with `_`, dunder names such as
+/// `__init__` excepted) from another package.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Encapsulation {
+    pub private_imports: usize,
+    /// The first of them, in path order.
+    pub examples: Vec<EdgeEvidence>,
 }

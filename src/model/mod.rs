@@ -12,6 +12,7 @@ mod note;
 #[cfg(test)]
 mod sample;
 mod supply;
+mod surfaces;
 mod url;
 
 pub use architecture::*;
@@ -21,6 +22,7 @@ pub use note::*;
 #[cfg(test)]
 pub use sample::sample;
 pub use supply::*;
+pub use surfaces::*;
 pub use url::redact_url;
 
 use serde::Serialize;
@@ -45,6 +47,7 @@ pub struct Audit {
     pub ci: CiFacts,
     pub supply_chain: SupplyChain,
     pub architecture: Architecture,
+    pub surfaces: SurfaceFacts,
     /// Ids of the analyzers that ran; a section whose analyzer is absent says
     /// "not audited by this version".
     pub analyzers: Vec<String>,

@@ -54,6 +54,7 @@ pub fn sample() -> Audit {
         ci: Default::default(),
         supply_chain: Default::default(),
         architecture: Default::default(),
+        surfaces: Default::default(),
         analyzers: vec!["sample".to_string()],
         // Deliberately out of order: `normalize` sorts them, as it does for a real audit.
         rules: vec![

@@ -1,6 +1,7 @@
 //! Renderers: one module per output format, each reading the model only.
 
 pub mod cyclonedx;
+mod dot;
 mod json;
 mod markdown;
 mod sarif;
@@ -20,6 +21,7 @@ pub fn render(format: Format, audit: &Audit) -> String {
         Format::Json => json::render(audit),
         Format::Sarif => sarif::render(audit),
         Format::Cyclonedx => cyclonedx::render(audit),
+        Format::Dot => dot::render(audit),
     }
 }
 

@@ -1,28 +1,25 @@
 //! `audit.md`: the seed audit's 13 sections and appendices, in its order, every figure
 //! taken from the model. A section whose analyzer is not in this version says so.
 
+mod architecture;
 mod ci;
 
 use std::collections::BTreeMap;
 
-use crate::model::{
-    Audit, Finding, LineCounts, ModuleNode, PathSample, Role, ScanNote, Severity, SkipReason, SnapshotKind,
-};
+use crate::model::{Audit, Finding, LineCounts, PathSample, Role, ScanNote, Severity, SkipReason, SnapshotKind};
 
 /// What a section says when no analyzer of this version measures it.
 const NOT_AUDITED: &str = "_Not audited by this version._";
 
 /// How many rows long lists show; audit.json has them all.
 const LIST_ROWS: usize = 20;
-/// How many second-level directories the module tree shows per top-level directory.
-const TREE_CHILDREN: usize = 12;
 
 pub fn render(audit: &Audit) -> String {
     let mut md = Markdown(String::new());
     header(&mut md, audit);
     executive_summary(&mut md, audit);
-    surfaces(&mut md);
-    architecture(&mut md, audit);
+    architecture::surfaces(&mut md, audit);
+    architecture::section(&mut md, audit);
     ci::section(&mut md, audit);
     tests(&mut md, audit);
     security(&mut md, audit);
@@ -110,6 +107,18 @@ fn is_numeric_header(header: &str) -> bool {
             | "Steps"
             | "Largest matrix"
             | "Callers"
+            | "Modules"
+            | "Fan-in"
+            | "Fan-out"
+            | "Internal edges"
+            | "Edges in"
+            | "Edges out"
+            | "Edges"
+            | "Lazy"
+            | "Typing-only"
+            | "Score"
+            | "Layer"
+            | "Against layers"
     )
 }
 
@@ -338,103 +347,6 @@ fn executive_summary(md: &mut Markdown, audit: &Audit) {
     md.heading("One Next Action");
     md.line(NOT_AUDITED);
     md.blank();
-}
-
-fn surfaces(md: &mut Markdown) {
-    md.section("2. Delta Map & Blast Radius (Baseline: Major Surfaces)");
-    md.line("This is a baseline audit: there is no delta yet.");
-    md.blank();
-    md.line(format!("Major surfaces and their blast radius: {NOT_AUDITED}"));
-    md.blank();
-}
-
-fn architecture(md: &mut Markdown, audit: &Audit) {
-    md.section("3. Architecture & Modularity Review");
-    md.heading("Current Module Structure");
-    md.line("Top two directory levels; each line: files, code lines, dominant language by code.");
-    md.blank();
-    md.line("```");
-    md.line(format!("{}/", audit.snapshot.root_name));
-    let nodes = &audit.module_tree;
-    for (i, node) in nodes.iter().enumerate() {
-        let last = i + 1 == nodes.len();
-        tree_line(md, node, if last { "└── " } else { "├── " });
-        let mut children: Vec<&ModuleNode> = node.children.iter().collect();
-        children.sort_by(|a, b| b.code.cmp(&a.code).then_with(|| a.path.cmp(&b.path)));
-        let hidden = children.len().saturating_sub(TREE_CHILDREN);
-        children.truncate(TREE_CHILDREN);
-        let prefix = if last { "    " } else { "│   " };
-        for (j, child) in children.iter().enumerate() {
-            let branch = if j + 1 == children.len() && hidden == 0 {
-                "└── "
-            } else {
-                "├── "
-            };
-            tree_line(md, child, &format!("{prefix}{branch}"));
-        }
-        if hidden > 0 {
-            md.line(format!(
-                "{prefix}└── … {hidden} more directories (audit.json has them all)"
-            ));
-        }
-    }
-    md.line("```");
-    md.blank();
-    md.heading("Modularity Assessment");
-    md.line(NOT_AUDITED);
-    md.blank();
-    md.heading("God Modules / Hotspots");
-    md.line("The largest hand-maintained files (roles source, test, build, ci) by code lines:");
-    md.blank();
-    md.table(
-        &["#", "File", "Language", "Role", "Code", "Comments", "Blanks"],
-        audit.god_modules.overall.iter().enumerate().map(|(i, f)| {
-            vec![
-                (i + 1).to_string(),
-                code(&f.path),
-                f.language.clone(),
-                f.role.name().to_string(),
-                int(f.lines.code),
-                int(f.lines.comments),
-                int(f.lines.blanks),
-            ]
-        }),
-    );
-    if !audit.god_modules.by_language.is_empty() {
-        md.line("<details><summary>Largest files per language</summary>");
-        md.blank();
-        for (language, files) in &audit.god_modules.by_language {
-            md.line(format!("**{language}**"));
-            md.blank();
-            md.table(
-                &["#", "File", "Code"],
-                files
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| vec![(i + 1).to_string(), code(&f.path), int(f.lines.code)]),
-            );
-        }
-        md.line("</details>");
-        md.blank();
-    }
-    md.heading("Cycles & Anti-Patterns");
-    md.line(NOT_AUDITED);
-    md.blank();
-}
-
-fn tree_line(md: &mut Markdown, node: &ModuleNode, prefix: &str) {
-    let name = node.path.rsplit('/').next().unwrap_or(&node.path);
-    let name = if node.path == "." {
-        "(files at the root)".to_string()
-    } else {
-        format!("{name}/")
-    };
-    let language = node.dominant_language.as_deref().unwrap_or("no code");
-    md.line(format!(
-        "{prefix}{name:<24} {}, {} code lines, {language}",
-        plural(node.files, "file"),
-        int(node.code)
-    ));
 }
 
 fn files_of_role(audit: &Audit, role: Role) -> usize {

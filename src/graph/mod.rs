@@ -1,0 +1,242 @@
+//! The graph stage ("score"): after every analyzer has finished, measures the import graph
+//! in `audit.architecture` (fan-in/out, hubs, god modules, cycles, layering,
+//! encapsulation) and the surfaces' dependencies and blast radius. It reads and writes the
+//! model only; every step is linear in the number of edges, but for one sort of the
+//! distinct edge pairs.
+
+mod cycles;
+mod layering;
+mod scc;
+mod surfaces;
+
+use crate::model::{
+    Architecture, ArchitectureMeasures, Audit, EdgeEvidence, Encapsulation, ImportEdge, PackageMeasures, RankedModule,
+};
+
+/// How many modules the hub and god-module rankings keep.
+pub const TOP: usize = 10;
+/// How many examples an evidence list keeps (the count covers them all).
+pub const EXAMPLES: usize = 50;
+
+/// Fills `audit.architecture.measures` and the surfaces' dependencies and blast radius.
+pub fn measure(audit: &mut Audit) {
+    let architecture = &audit.architecture;
+    let edges = valid_edges(architecture);
+    let (fan_in, fan_out) = fans(architecture, &edges);
+    let index = PackageIndex::new(architecture);
+    let declared_layers = audit
+        .surfaces
+        .config
+        .as_ref()
+        .map(|c| c.layers.as_slice())
+        .unwrap_or(&[]);
+    let measures = ArchitectureMeasures {
+        packages: packages(architecture, &index, &edges),
+        hubs: ranked(architecture, &fan_in, &fan_out, |_, _, out| out as u64),
+        god_modules: ranked(architecture, &fan_in, &fan_out, |code, fan_in, _| {
+            god_score(code, fan_in)
+        }),
+        cycles: cycles::measure(architecture, &edges),
+        layering: layering::measure(architecture, &index, &edges, declared_layers),
+        encapsulation: encapsulation(architecture, &edges),
+        fan_in,
+        fan_out,
+    };
+    audit.architecture.measures = measures;
+    surfaces::measure(audit);
+    audit.findings.extend(unknown_layers(audit));
+}
+
+/// Declared layers that name no package; only judged when there is a graph to name.
+fn unknown_layers(audit: &Audit) -> Vec<crate::model::Finding> {
+    let (Some(config), false) = (&audit.surfaces.config, audit.architecture.modules.is_empty()) else {
+        return Vec::new();
+    };
+    let packages = &audit.architecture.measures.packages;
+    crate::analyzers::unknown_layers(config, |name| packages.iter().any(|p| p.name == name))
+}
+
+/// The edges whose ends name modules of the list; the extraction guarantees it, but a
+/// wrong index must not bring the audit down.
+fn valid_edges(architecture: &Architecture) -> Vec<&ImportEdge> {
+    let n = architecture.modules.len();
+    architecture.edges.iter().filter(|e| e.from < n && e.to < n).collect()
+}
+
+/// Import edges counted by kind: the lazy and typing-only ones are what breaks a cycle
+/// at import time.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct KindCounts {
+    pub edges: usize,
+    pub lazy: usize,
+    pub typing_only: usize,
+}
+
+impl KindCounts {
+    pub fn add(&mut self, kind: crate::model::ImportKind) {
+        use crate::model::ImportKind;
+        self.edges += 1;
+        match kind {
+            ImportKind::Lazy => self.lazy += 1,
+            ImportKind::TypingOnly => self.typing_only += 1,
+            ImportKind::Eager => {}
+        }
+    }
+
+    pub fn eager(&self) -> usize {
+        self.edges - self.lazy - self.typing_only
+    }
+}
+
+/// The edge as a reader can check it: importing file, imported file, line, statement.
+pub(crate) fn evidence(architecture: &Architecture, edge: &ImportEdge) -> EdgeEvidence {
+    EdgeEvidence {
+        from: architecture.modules[edge.from].path.clone(),
+        to: architecture.modules[edge.to].path.clone(),
+        line: edge.line,
+        kind: edge.kind,
+        text: edge.text.clone(),
+    }
+}
+
+/// Distinct importers and distinct imports of every module; an import of itself does not
+/// count, nor does a second statement importing the same module.
+fn fans(architecture: &Architecture, edges: &[&ImportEdge]) -> (Vec<usize>, Vec<usize>) {
+    let n = architecture.modules.len();
+    let mut pairs: Vec<(usize, usize)> = edges
+        .iter()
+        .filter(|e| e.from != e.to)
+        .map(|e| (e.from, e.to))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let (mut fan_in, mut fan_out) = (vec![0; n], vec![0; n]);
+    for (from, to) in pairs {
+        fan_out[from] += 1;
+        fan_in[to] += 1;
+    }
+    (fan_in, fan_out)
+}
+
+/// Packages by index, so that per-edge work compares integers, not names.
+pub(crate) struct PackageIndex<'a> {
+    /// Package names, sorted.
+    pub names: Vec<&'a str>,
+    /// The package of every module.
+    pub of: Vec<usize>,
+}
+
+impl<'a> PackageIndex<'a> {
+    fn new(architecture: &'a Architecture) -> PackageIndex<'a> {
+        let set: std::collections::BTreeSet<&str> = architecture.modules.iter().map(|m| m.package.as_str()).collect();
+        let names: Vec<&str> = set.into_iter().collect();
+        let of = architecture
+            .modules
+            .iter()
+            .map(|m| names.binary_search(&m.package.as_str()).unwrap_or_default())
+            .collect();
+        PackageIndex { names, of }
+    }
+}
+
+fn packages(architecture: &Architecture, index: &PackageIndex<'_>, edges: &[&ImportEdge]) -> Vec<PackageMeasures> {
+    let mut packages: Vec<PackageMeasures> = index
+        .names
+        .iter()
+        .map(|name| PackageMeasures {
+            name: name.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    for (module, &package) in architecture.modules.iter().zip(&index.of) {
+        packages[package].modules += 1;
+        packages[package].code_lines += module.code_lines;
+    }
+    let mut pairs = Vec::new();
+    for edge in edges {
+        let (from, to) = (index.of[edge.from], index.of[edge.to]);
+        if from == to {
+            packages[from].internal_edges += 1;
+            continue;
+        }
+        packages[from].edges_out += 1;
+        packages[to].edges_in += 1;
+        pairs.push((from, to));
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for (from, to) in pairs {
+        packages[from].fan_out += 1;
+        packages[to].fan_in += 1;
+    }
+    packages
+}
+
+/// The [`TOP`] modules by `key` (code lines, fan-in, fan-out), highest first, ties by path,
+/// leaving out a key of zero. Only the kept ones are built: the graph can have 100k modules.
+fn ranked(
+    architecture: &Architecture,
+    fan_in: &[usize],
+    fan_out: &[usize],
+    key: impl Fn(u64, usize, usize) -> u64,
+) -> Vec<RankedModule> {
+    let modules = &architecture.modules;
+    let key_of = |i: usize| key(modules[i].code_lines, fan_in[i], fan_out[i]);
+    let mut order: Vec<(std::cmp::Reverse<u64>, usize)> = (0..modules.len())
+        .map(|i| (std::cmp::Reverse(key_of(i)), i))
+        .filter(|(k, _)| k.0 > 0)
+        .collect();
+    // Modules are sorted by path, so the index breaks ties by path.
+    if order.len() > TOP {
+        order.select_nth_unstable(TOP);
+        order.truncate(TOP);
+    }
+    order.sort_unstable();
+    order
+        .into_iter()
+        .map(|(_, i)| RankedModule {
+            path: modules[i].path.clone(),
+            package: modules[i].package.clone(),
+            code_lines: modules[i].code_lines,
+            fan_in: fan_in[i],
+            fan_out: fan_out[i],
+            score: god_score(modules[i].code_lines, fan_in[i]),
+        })
+        .collect()
+}
+
+/// A god module is big and depended on: code lines × fan-in.
+fn god_score(code_lines: u64, fan_in: usize) -> u64 {
+    code_lines.saturating_mul(fan_in as u64)
+}
+
+/// Imports of another package's private modules: the imported path has a component that
+/// starts with `_` and is not a dunder name (`__init__.py`, `__main__.py` are public
+/// entry points, `_impl.py` and `_internal/` are not).
+fn encapsulation(architecture: &Architecture, edges: &[&ImportEdge]) -> Encapsulation {
+    let modules = &architecture.modules;
+    // Judged once per module, not once per edge: there are several edges per module.
+    let private: Vec<bool> = modules.iter().map(|m| is_private(&m.path)).collect();
+    let mut result = Encapsulation::default();
+    for edge in edges {
+        if !private[edge.to] || modules[edge.from].package == modules[edge.to].package {
+            continue;
+        }
+        result.private_imports += 1;
+        if result.examples.len() < EXAMPLES {
+            result.examples.push(evidence(architecture, edge));
+        }
+    }
+    result
+}
+
+fn is_private(path: &str) -> bool {
+    path.split('/').any(|component| {
+        let stem = component.split('.').next().unwrap_or(component);
+        let dunder = stem.len() > 4 && stem.starts_with("__") && stem.ends_with("__");
+        stem.starts_with('_') && !dunder
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,642 @@
+//! Sections 2 (Major Surfaces & Blast Radius) and 3 (Architecture & Modularity Review),
+//! from the surfaces, the module tree, the import graph and what the graph stage measured.
+//! Every status cell comes from a rule written next to the function that applies it.
+
+use crate::model::{
+    Architecture, ArchitectureMeasures, Audit, BlastRadius, CycleComponent, EdgeEvidence, ImportKind, LayerSource,
+    ModuleNode, Surface, SurfaceSource, TestInventory,
+};
+
+use super::{code, count, int, percent, plural, Markdown, LIST_ROWS};
+
+/// How many second-level directories the module tree shows per top-level directory.
+const TREE_CHILDREN: usize = 12;
+/// How many import cycles the report writes out; audit.json has them all.
+const CYCLES_SHOWN: usize = 5;
+/// How many names a "depends on" cell lists before counting the rest.
+const NAMES_SHOWN: usize = 6;
+
+const GOOD: &str = "🟢 **GOOD**";
+const MIXED: &str = "🟡 **MIXED**";
+const HIGH: &str = "🟠 **HIGH**";
+const POOR: &str = "🔴 **POOR**";
+const NONE: &str = "⚪ **N/A**";
+
+pub(super) fn surfaces(md: &mut Markdown, audit: &Audit) {
+    md.section("2. Delta Map & Blast Radius (Baseline: Major Surfaces)");
+    md.line("This is a baseline audit: there is no delta yet. The surfaces a refactor must protect:");
+    md.blank();
+    let facts = &audit.surfaces;
+    let origin = match facts.source {
+        SurfaceSource::Declared => "declared in `plumb.toml`".to_string(),
+        SurfaceSource::Derived => {
+            "derived: one per top-level directory holding source files (`plumb init` writes them to `plumb.toml` to edit)"
+                .to_string()
+        }
+    };
+    md.line(format!("Surfaces {origin}. \"Depends on\" and \"Depended on by\" count surfaces linked by import edges; a blast radius is declared, or computed by the rule under the table."));
+    md.blank();
+    if facts.surfaces.is_empty() {
+        md.line("No surface: no top-level directory holds a source file.");
+        md.blank();
+        return;
+    }
+    md.table(
+        &[
+            "Surface",
+            "Files",
+            "Code lines",
+            "Languages",
+            "Depends on",
+            "Depended on by",
+            "Blast radius",
+        ],
+        facts.surfaces.iter().map(surface_row),
+    );
+    md.line("Blast radius rule (computed): critical when at least half of the other surfaces (two or more) import from it; high when a quarter do (one or more) or it holds 25% of the code lines; medium when any surface imports from it or it holds 5% of the code lines; low otherwise.");
+    md.blank();
+}
+
+fn surface_row(surface: &Surface) -> Vec<String> {
+    let paths: Vec<String> = surface.paths.iter().map(|p| code(p)).collect();
+    let name = match &surface.description {
+        Some(description) => format!("**{}** ({}) — {description}", surface.name, paths.join(", ")),
+        None => format!("**{}** ({})", surface.name, paths.join(", ")),
+    };
+    let how = match surface.declared_blast_radius {
+        Some(_) => "declared".to_string(),
+        None => format!("computed: {}", surface.blast_radius_reason),
+    };
+    vec![
+        name,
+        count(surface.files),
+        int(surface.code_lines),
+        names(&surface.languages, 3),
+        names(&surface.depends_on, NAMES_SHOWN),
+        names(&surface.depended_on_by, NAMES_SHOWN),
+        format!("{} ({how})", radius(surface.blast_radius)),
+    ]
+}
+
+fn radius(radius: BlastRadius) -> &'static str {
+    match radius {
+        BlastRadius::Critical => "🔴 **CRITICAL**",
+        BlastRadius::High => "🟠 **HIGH**",
+        BlastRadius::Medium => "🟡 **MEDIUM**",
+        BlastRadius::Low => "🟢 **LOW**",
+    }
+}
+
+/// `a, b, c +2 more`, or `—` for none.
+fn names(list: &[String], shown: usize) -> String {
+    if list.is_empty() {
+        return "—".to_string();
+    }
+    let mut text = list.iter().take(shown).cloned().collect::<Vec<_>>().join(", ");
+    if list.len() > shown {
+        text.push_str(&format!(" +{} more", list.len() - shown));
+    }
+    text
+}
+
+pub(super) fn section(md: &mut Markdown, audit: &Audit) {
+    md.section("3. Architecture & Modularity Review");
+    module_structure(md, audit);
+    graph_summary(md, &audit.architecture);
+    modularity(md, audit);
+    packages(md, &audit.architecture.measures);
+    hotspots(md, audit);
+    cycles(md, &audit.architecture);
+}
+
+fn module_structure(md: &mut Markdown, audit: &Audit) {
+    md.heading("Current Module Structure");
+    md.line("Top two directory levels; each line: files, code lines, dominant language by code.");
+    md.blank();
+    md.line("```");
+    md.line(format!("{}/", audit.snapshot.root_name));
+    let nodes = &audit.module_tree;
+    for (i, node) in nodes.iter().enumerate() {
+        let last = i + 1 == nodes.len();
+        tree_line(md, node, if last { "└── " } else { "├── " });
+        let mut children: Vec<&ModuleNode> = node.children.iter().collect();
+        children.sort_by(|a, b| b.code.cmp(&a.code).then_with(|| a.path.cmp(&b.path)));
+        let hidden = children.len().saturating_sub(TREE_CHILDREN);
+        children.truncate(TREE_CHILDREN);
+        let prefix = if last { "    " } else { "│   " };
+        for (j, child) in children.iter().enumerate() {
+            let branch = if j + 1 == children.len() && hidden == 0 {
+                "└── "
+            } else {
+                "├── "
+            };
+            tree_line(md, child, &format!("{prefix}{branch}"));
+        }
+        if hidden > 0 {
+            md.line(format!(
+                "{prefix}└── … {hidden} more directories (audit.json has them all)"
+            ));
+        }
+    }
+    md.line("```");
+    md.blank();
+}
+
+fn tree_line(md: &mut Markdown, node: &ModuleNode, prefix: &str) {
+    let name = node.path.rsplit('/').next().unwrap_or(&node.path);
+    let name = if node.path == "." {
+        "(files at the root)".to_string()
+    } else {
+        format!("{name}/")
+    };
+    let language = node.dominant_language.as_deref().unwrap_or("no code");
+    md.line(format!(
+        "{prefix}{name:<24} {}, {} code lines, {language}",
+        plural(node.files, "file"),
+        int(node.code)
+    ));
+}
+
+fn graph_summary(md: &mut Markdown, architecture: &Architecture) {
+    md.heading("Import Graph");
+    if architecture.modules.is_empty() {
+        md.line("0 modules measured: no file of a language whose imports this version resolves, so fan-in, cycles, layering and encapsulation below have nothing to count.");
+        md.blank();
+        return;
+    }
+    let kind = |k: ImportKind| architecture.edges.iter().filter(|e| e.kind == k).count();
+    let unresolved: usize = architecture.unresolved.iter().map(|u| u.count).sum();
+    let external: usize = architecture.external.iter().map(|e| e.count).sum();
+    md.line(format!(
+        "{}, {} between them ({} eager, {} lazy, {} typing-only) in {}; {} unresolved and {} external import statements counted apart.",
+        plural(architecture.modules.len(), "module"),
+        plural(architecture.edges.len(), "import edge"),
+        count(kind(ImportKind::Eager)),
+        count(kind(ImportKind::Lazy)),
+        count(kind(ImportKind::TypingOnly)),
+        plural(architecture.measures.packages.len(), "package"),
+        count(unresolved),
+        count(external),
+    ));
+    md.blank();
+}
+
+/// Edges between modules of two different packages, and all edges.
+fn cross_and_total(measures: &ArchitectureMeasures) -> (usize, usize) {
+    let internal: usize = measures.packages.iter().map(|p| p.internal_edges).sum();
+    let cross: usize = measures.packages.iter().map(|p| p.edges_out).sum();
+    (cross, cross + internal)
+}
+
+fn modularity(md: &mut Markdown, audit: &Audit) {
+    md.heading("Modularity Assessment");
+    let architecture = &audit.architecture;
+    let rows = [
+        ("Separation of Concerns", separation(architecture)),
+        ("Dependency Direction", direction(&architecture.measures)),
+        ("Encapsulation", encapsulation(&architecture.measures)),
+        ("Coupling", coupling(architecture)),
+        ("Testability", testability(&audit.tests)),
+    ];
+    md.table(
+        &["Aspect", "Status", "Measured"],
+        rows.into_iter()
+            .map(|(aspect, (status, notes))| vec![format!("**{aspect}**"), status.to_string(), notes]),
+    );
+}
+
+type Assessment = (&'static str, String);
+
+/// Share of import edges that stay inside their package: good at 70 % or more, mixed from
+/// 40 %, poor below; not applicable with fewer than two packages or no edges.
+fn separation(architecture: &Architecture) -> Assessment {
+    let measures = &architecture.measures;
+    let (cross, total) = cross_and_total(measures);
+    if measures.packages.len() < 2 || total == 0 {
+        let why = format!(
+            "{} and {}: nothing to separate",
+            plural(measures.packages.len(), "package"),
+            plural(total, "edge")
+        );
+        return (NONE, why);
+    }
+    let internal = (total - cross) as u64;
+    let status = match internal * 10 {
+        x if x >= 7 * total as u64 => GOOD,
+        x if x >= 4 * total as u64 => MIXED,
+        _ => POOR,
+    };
+    let notes = format!(
+        "{} of {} import edges stay inside their package ({} packages)",
+        percent(internal, total as u64),
+        count(total),
+        count(measures.packages.len())
+    );
+    (status, notes)
+}
+
+/// Good with no edge against the layering and no package cycle; mixed when edges against
+/// it are at most 5 % of the cross-package edges; poor above.
+fn direction(measures: &ArchitectureMeasures) -> Assessment {
+    let layering = &measures.layering;
+    let (cross, _) = cross_and_total(measures);
+    if cross == 0 {
+        return (NONE, "no import between packages".to_string());
+    }
+    let against = layering.against_count;
+    let status = if against == 0 && layering.package_cycles.is_empty() {
+        GOOD
+    } else if against * 20 <= cross {
+        MIXED
+    } else {
+        POOR
+    };
+    let source = match layering.source {
+        LayerSource::Declared => "declared layers",
+        LayerSource::Inferred => "inferred layers",
+    };
+    let notes = format!(
+        "{} of {} cross-package edges run against the {source}; {} between packages",
+        count(against),
+        count(cross),
+        plural(layering.package_cycles.len(), "cycle"),
+    );
+    (status, notes)
+}
+
+/// Imports of another package's `_private` modules: good at none, mixed up to 5 % of the
+/// cross-package edges, poor above.
+fn encapsulation(measures: &ArchitectureMeasures) -> Assessment {
+    let (cross, _) = cross_and_total(measures);
+    if cross == 0 {
+        return (NONE, "no import between packages".to_string());
+    }
+    let private = measures.encapsulation.private_imports;
+    let status = match private {
+        0 => GOOD,
+        n if n * 20 <= cross => MIXED,
+        _ => POOR,
+    };
+    let notes = format!(
+        "{} of {} cross-package edges import a `_private` module",
+        count(private),
+        count(cross)
+    );
+    (status, notes)
+}
+
+/// High when one module imports 50 others or more, or 10 % of the modules sit in import
+/// cycles; mixed from 20 imports or any cycle; good otherwise.
+fn coupling(architecture: &Architecture) -> Assessment {
+    let measures = &architecture.measures;
+    let modules = architecture.modules.len();
+    if modules == 0 {
+        return (NONE, "0 modules measured".to_string());
+    }
+    let widest = measures.hubs.first().map_or(0, |h| h.fan_out);
+    let cyclic = measures.cycles.modules_in_cycles;
+    let status = if widest >= 50 || cyclic * 10 >= modules && cyclic > 0 {
+        HIGH
+    } else if widest >= 20 || cyclic > 0 {
+        MIXED
+    } else {
+        GOOD
+    };
+    let hub = measures
+        .hubs
+        .first()
+        .map_or("no module imports another".to_string(), |h| {
+            format!("{} imports {}", code(&h.path), plural(h.fan_out, "module"))
+        });
+    let notes = format!(
+        "{hub}; {} of {} modules in import cycles",
+        count(cyclic),
+        count(modules)
+    );
+    (status, notes)
+}
+
+/// Test code lines per source code line: good at 0.3 or more, mixed from 0.1, poor below
+/// (or with no test file); not applicable without source code.
+fn testability(tests: &TestInventory) -> Assessment {
+    if tests.source_code == 0 {
+        return (NONE, "no source code".to_string());
+    }
+    let status = match tests.code * 10 {
+        _ if tests.files == 0 => POOR,
+        x if x >= 3 * tests.source_code => GOOD,
+        x if x >= tests.source_code => MIXED,
+        _ => POOR,
+    };
+    let notes = format!(
+        "{} with {} code lines for {} source code lines ({} test lines per source line)",
+        plural(tests.files, "test file"),
+        int(tests.code),
+        int(tests.source_code),
+        super::ratio(tests.code, tests.source_code)
+    );
+    (status, notes)
+}
+
+fn packages(md: &mut Markdown, measures: &ArchitectureMeasures) {
+    if measures.packages.is_empty() {
+        return;
+    }
+    md.heading("Packages");
+    let layer_of = |name: &str| {
+        measures
+            .layering
+            .layers
+            .iter()
+            .position(|layer| layer.iter().any(|p| p == name))
+            .map_or("—".to_string(), |top_down| {
+                (measures.layering.layers.len() - top_down).to_string()
+            })
+    };
+    let mut rows: Vec<_> = measures.packages.iter().collect();
+    rows.sort_by(|a, b| b.code_lines.cmp(&a.code_lines).then_with(|| a.name.cmp(&b.name)));
+    md.line("Fan-in / fan-out count other packages; layer 1 is the bottom (imports no other package).");
+    md.blank();
+    md.table(
+        &[
+            "Package",
+            "Modules",
+            "Code lines",
+            "Fan-in",
+            "Fan-out",
+            "Internal edges",
+            "Edges in",
+            "Edges out",
+            "Layer",
+        ],
+        rows.iter().take(LIST_ROWS).map(|p| {
+            vec![
+                code(&p.name),
+                count(p.modules),
+                int(p.code_lines),
+                count(p.fan_in),
+                count(p.fan_out),
+                count(p.internal_edges),
+                count(p.edges_in),
+                count(p.edges_out),
+                layer_of(&p.name),
+            ]
+        }),
+    );
+    super::more(md, rows.len(), LIST_ROWS.min(rows.len()));
+    dependency_matrix(md, measures);
+}
+
+/// The package dependency matrix as a list, heaviest first.
+fn dependency_matrix(md: &mut Markdown, measures: &ArchitectureMeasures) {
+    let mut pairs: Vec<_> = measures.layering.matrix.iter().collect();
+    if pairs.is_empty() {
+        return;
+    }
+    pairs.sort_by(|a, b| {
+        b.edges
+            .cmp(&a.edges)
+            .then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to)))
+    });
+    md.line("Package dependencies (import edges from one package to another):");
+    md.blank();
+    md.table(
+        &["From", "To", "Edges", "Lazy", "Typing-only", "Against layers"],
+        pairs.iter().take(LIST_ROWS).map(|d| {
+            vec![
+                code(&d.from),
+                code(&d.to),
+                count(d.edges),
+                count(d.lazy),
+                count(d.typing_only),
+                count(d.against),
+            ]
+        }),
+    );
+    super::more(md, pairs.len(), LIST_ROWS.min(pairs.len()));
+}
+
+fn hotspots(md: &mut Markdown, audit: &Audit) {
+    let measures = &audit.architecture.measures;
+    md.heading("God Modules / Hotspots");
+    if !measures.god_modules.is_empty() {
+        md.line("Ranked by code lines × fan-in (modules importing it): big files many others depend on.");
+        md.blank();
+        md.table(
+            &["#", "Module", "Code lines", "Fan-in", "Fan-out", "Score"],
+            measures.god_modules.iter().enumerate().map(|(i, m)| {
+                vec![
+                    (i + 1).to_string(),
+                    code(&m.path),
+                    int(m.code_lines),
+                    count(m.fan_in),
+                    count(m.fan_out),
+                    int(m.score),
+                ]
+            }),
+        );
+    }
+    if !measures.hubs.is_empty() {
+        md.line("Hub modules: the most modules imported.");
+        md.blank();
+        md.table(
+            &["#", "Module", "Fan-out", "Fan-in", "Code lines"],
+            measures.hubs.iter().enumerate().map(|(i, m)| {
+                vec![
+                    (i + 1).to_string(),
+                    code(&m.path),
+                    count(m.fan_out),
+                    count(m.fan_in),
+                    int(m.code_lines),
+                ]
+            }),
+        );
+    }
+    largest_files(md, audit);
+}
+
+fn largest_files(md: &mut Markdown, audit: &Audit) {
+    md.line("The largest hand-maintained files (roles source, test, build, ci) by code lines:");
+    md.blank();
+    md.table(
+        &["#", "File", "Language", "Role", "Code", "Comments", "Blanks"],
+        audit.god_modules.overall.iter().enumerate().map(|(i, f)| {
+            vec![
+                (i + 1).to_string(),
+                code(&f.path),
+                f.language.clone(),
+                f.role.name().to_string(),
+                int(f.lines.code),
+                int(f.lines.comments),
+                int(f.lines.blanks),
+            ]
+        }),
+    );
+    if audit.god_modules.by_language.is_empty() {
+        return;
+    }
+    md.line("<details><summary>Largest files per language</summary>");
+    md.blank();
+    for (language, files) in &audit.god_modules.by_language {
+        md.line(format!("**{language}**"));
+        md.blank();
+        md.table(
+            &["#", "File", "Code"],
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| vec![(i + 1).to_string(), code(&f.path), int(f.lines.code)]),
+        );
+    }
+    md.line("</details>");
+    md.blank();
+}
+
+fn cycles(md: &mut Markdown, architecture: &Architecture) {
+    md.heading("Cycles & Anti-Patterns");
+    if architecture.modules.is_empty() {
+        md.line("Import cycles, layering and encapsulation: 0 modules measured.");
+        md.blank();
+        return;
+    }
+    let cycles = &architecture.measures.cycles;
+    let components = &cycles.components;
+    let mitigated = components.iter().filter(|c| !c.eager_cycle).count();
+    md.line(format!(
+        "- **Import cycles:** {} (strongly connected components) holding {} of {}; largest: {}; {} broken at import time by lazy or typing-only imports.",
+        count(components.len()),
+        plural(cycles.modules_in_cycles, "module"),
+        count(architecture.modules.len()),
+        components.first().map_or("none".to_string(), |c| plural(c.modules.len(), "module")),
+        count(mitigated),
+    ));
+    layering_lines(md, &architecture.measures);
+    md.blank();
+    for (i, component) in components.iter().take(CYCLES_SHOWN).enumerate() {
+        cycle(md, i + 1, component);
+    }
+    super::more(md, components.len(), CYCLES_SHOWN.min(components.len()));
+    evidence_list(
+        md,
+        "Edges against the layering",
+        &architecture.measures.layering.against,
+    );
+    evidence_list(
+        md,
+        "Imports of private modules",
+        &architecture.measures.encapsulation.examples,
+    );
+}
+
+fn layering_lines(md: &mut Markdown, measures: &ArchitectureMeasures) {
+    let layering = &measures.layering;
+    let layers: Vec<String> = layering.layers.iter().map(|l| l.join(", ")).collect();
+    let source = match layering.source {
+        LayerSource::Declared => "declared in `plumb.toml`",
+        LayerSource::Inferred => "inferred from the package graph",
+    };
+    md.line(format!(
+        "- **Layering** ({source}, top first): {}; {} against it.",
+        if layers.is_empty() {
+            "none".to_string()
+        } else {
+            layers.join(" → ")
+        },
+        plural(layering.against_count, "edge")
+    ));
+    for group in &layering.package_cycles {
+        md.line(format!("- **Package cycle:** {}", group.join(" ⇄ ")));
+    }
+    md.line(format!(
+        "- **Encapsulation:** {} of another package's `_private` modules.",
+        plural(measures.encapsulation.private_imports, "import")
+    ));
+}
+
+fn cycle(md: &mut Markdown, number: usize, component: &CycleComponent) {
+    let mitigation = if component.eager_cycle {
+        "still a cycle with eager imports alone"
+    } else {
+        "no cycle with eager imports alone: mitigated by lazy or typing-only imports"
+    };
+    md.line(format!(
+        "**Cycle {number}:** {}, {} ({} lazy, {} typing-only); {mitigation}. Shortest cycle:",
+        plural(component.modules.len(), "module"),
+        plural(component.edges, "edge"),
+        count(component.lazy_edges),
+        count(component.typing_only_edges),
+    ));
+    md.blank();
+    for step in &component.shortest {
+        md.line(format!("1. {}", step_text(step)));
+    }
+    md.blank();
+}
+
+/// `a.py:12` → `b.py` (`import b`, lazy).
+fn step_text(step: &EdgeEvidence) -> String {
+    let kind = match step.kind {
+        ImportKind::Eager => "",
+        ImportKind::Lazy => ", lazy",
+        ImportKind::TypingOnly => ", typing-only",
+    };
+    format!(
+        "{} → {} ({}{kind})",
+        code(&format!("{}:{}", step.from, step.line)),
+        code(&step.to),
+        code(&step.text)
+    )
+}
+
+fn evidence_list(md: &mut Markdown, title: &str, list: &[EdgeEvidence]) {
+    if list.is_empty() {
+        return;
+    }
+    md.line(format!(
+        "<details><summary>{title} (first {})</summary>",
+        list.len().min(LIST_ROWS)
+    ));
+    md.blank();
+    for step in list.iter().take(LIST_ROWS) {
+        md.line(format!("- {}", step_text(step)));
+    }
+    md.blank();
+    md.line("</details>");
+    md.blank();
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::tests::{architecture, measured};
+    use crate::model::ImportKind::{Eager, Lazy, TypingOnly};
+
+    /// Sections 2 and 3 of a small graph: a package cycle held by a lazy import, a private
+    /// import across packages, a hub.
+    #[test]
+    fn sections_two_and_three_of_a_measured_graph() {
+        let audit = measured(architecture(
+            &[
+                ("app/main.py", "app", 40),
+                ("core/__init__.py", "core", 5),
+                ("core/_impl.py", "core", 300),
+                ("core/api.py", "core", 60),
+                ("util/u.py", "util", 30),
+            ],
+            &[
+                (0, 2, 3, Eager),
+                (0, 3, 4, Eager),
+                (0, 4, 5, Eager),
+                (1, 3, 1, Eager),
+                (3, 2, 2, Eager),
+                (2, 3, 9, TypingOnly),
+                (3, 4, 3, Eager),
+                (4, 3, 12, Lazy),
+            ],
+        ));
+        let md = super::super::render(&audit);
+        let start = md.find("## 3.").expect("section 3");
+        let end = md.find("## 4.").expect("section 4");
+        let structure = md[start..].find("### Import Graph").expect("graph summary") + start;
+        insta::assert_snapshot!(&md[structure..end]);
+    }
+}
