@@ -4,6 +4,7 @@
 //! Adding one: a file here with a unit struct implementing [`Analyzer`], a `mod` line and
 //! an entry in [`ALL`].
 
+mod dependencies;
 mod god_modules;
 mod inventory;
 mod module_tree;
@@ -39,6 +40,7 @@ pub trait Analyzer: Sync {
 /// Every analyzer, in the order their `finish` runs (a `finish` reads only `Analysis`,
 /// never another analyzer's output, so the order does not change results).
 pub const ALL: &[&dyn Analyzer] = &[
+    &dependencies::DependenciesAnalyzer,
     &god_modules::GodModulesAnalyzer,
     &inventory::InventoryAnalyzer,
     &module_tree::ModuleTreeAnalyzer,
@@ -58,6 +60,7 @@ pub struct Analysis {
     pub test_files: Vec<TestFile>,
     pub toolchains: Vec<ToolchainDecl>,
     pub ci: CiFacts,
+    pub dependencies: dependencies::Gathered,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -75,6 +78,7 @@ impl Analysis {
         self.ci.dependabot.extend(other.ci.dependabot);
         self.ci.renovate.extend(other.ci.renovate);
         self.ci.actionlint.extend(other.ci.actionlint);
+        self.dependencies.merge(other.dependencies);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self
@@ -87,6 +91,7 @@ impl Analysis {
         self.gitmodules.sort();
         self.test_files.sort();
         self.toolchains.sort();
+        self.dependencies.sort();
         self.findings.sort();
         self.notes.sort();
     }
