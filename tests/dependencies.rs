@@ -21,7 +21,12 @@ fn audit_of(files: &[(&str, &[u8])], extra: &[&str]) -> Value {
 
 /// Findings of the `dependencies` group as `rule path:line severity`.
 fn dependency_findings(audit: &Value) -> Vec<String> {
-    let rules = ["dependency-not-locked", "manifest-parse-error", "docker-image-unpinned", "requirements-include-cycle"];
+    let rules = [
+        "dependency-not-locked",
+        "manifest-parse-error",
+        "docker-image-unpinned",
+        "requirements-include-cycle",
+    ];
     audit["findings"]
         .as_array()
         .expect("findings")
@@ -217,9 +222,15 @@ fn python_lock_coverage_and_pins() {
         ]
     );
     let findings = dependency_findings(&audit);
-    assert!(findings.contains(&"dependency-not-locked pyproject.toml:7 medium".to_string()), "{findings:?}");
+    assert!(
+        findings.contains(&"dependency-not-locked pyproject.toml:7 medium".to_string()),
+        "{findings:?}"
+    );
     // Build requirements are never in uv.lock: not a finding.
-    assert!(!findings.iter().any(|f| f.contains("pyproject.toml:17")), "{findings:?}");
+    assert!(
+        !findings.iter().any(|f| f.contains("pyproject.toml:17")),
+        "{findings:?}"
+    );
 }
 
 #[test]
@@ -235,13 +246,21 @@ fn requirements_hashes_includes_and_local_paths() {
         .iter()
         .filter_map(|m| m["path"].as_str())
         .collect();
-    assert!(!paths.iter().any(|p| p.starts_with("third_party/") || p.starts_with("tests/")), "{paths:?}");
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.starts_with("third_party/") || p.starts_with("tests/")),
+        "{paths:?}"
+    );
 }
 
 #[test]
 fn cargo_workspace_inheritance_and_root_lockfile() {
     let audit = polyglot();
-    assert_eq!(manifest(&audit, "rust/crates/app/Cargo.toml")["lockfile"], "rust/Cargo.lock");
+    assert_eq!(
+        manifest(&audit, "rust/crates/app/Cargo.toml")["lockfile"],
+        "rust/Cargo.lock"
+    );
     assert_eq!(
         deps(&audit, "rust/crates/app/Cargo.toml"),
         [
@@ -250,7 +269,9 @@ fn cargo_workspace_inheritance_and_root_lockfile() {
             "serde \"1.0 (workspace)\" bounded 6:1.0.200",
         ]
     );
-    assert!(dependency_findings(&audit).contains(&"dependency-not-locked rust/crates/app/Cargo.toml:8 medium".to_string()));
+    assert!(
+        dependency_findings(&audit).contains(&"dependency-not-locked rust/crates/app/Cargo.toml:8 medium".to_string())
+    );
 }
 
 #[test]
@@ -266,10 +287,19 @@ fn javascript_lockfiles() {
         ]
     );
     let findings = dependency_findings(&audit);
-    assert!(findings.contains(&"dependency-not-locked web/package.json:9 medium".to_string()), "{findings:?}");
+    assert!(
+        findings.contains(&"dependency-not-locked web/package.json:9 medium".to_string()),
+        "{findings:?}"
+    );
     // Peer dependencies are the host's to install.
-    assert!(!findings.iter().any(|f| f.contains("web/package.json:12")), "{findings:?}");
-    assert_eq!(deps(&audit, "docs/package.json")[0], "@scope/pkg \"~2.0.0\" bounded 5:2.0.3");
+    assert!(
+        !findings.iter().any(|f| f.contains("web/package.json:12")),
+        "{findings:?}"
+    );
+    assert_eq!(
+        deps(&audit, "docs/package.json")[0],
+        "@scope/pkg \"~2.0.0\" bounded 5:2.0.3"
+    );
     assert_eq!(deps(&audit, "site/package.json"), ["vite \"^5.0.0\" bounded 4:5.1.0"]);
 }
 
@@ -290,13 +320,27 @@ fn go_sum_hashes_make_requirements_hash_pinned() {
 fn docker_and_cmake_pins() {
     let audit = polyglot();
     let findings = dependency_findings(&audit);
-    assert!(findings.contains(&"docker-image-unpinned docker/Dockerfile:1 low".to_string()), "{findings:?}");
-    assert!(findings.contains(&"docker-image-unpinned docker/Dockerfile:4 medium".to_string()), "{findings:?}");
-    assert!(!findings.iter().any(|f| f.contains("Dockerfile:2") || f.contains("Dockerfile:3")));
+    assert!(
+        findings.contains(&"docker-image-unpinned docker/Dockerfile:1 low".to_string()),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&"docker-image-unpinned docker/Dockerfile:4 medium".to_string()),
+        "{findings:?}"
+    );
+    assert!(!findings
+        .iter()
+        .any(|f| f.contains("Dockerfile:2") || f.contains("Dockerfile:3")));
     let cmake = deps(&audit, "CMakeLists.txt");
     assert_eq!(cmake.len(), 2);
-    assert!(cmake[0].starts_with("fmt ") && cmake[0].contains(" unpinned 8:"), "{cmake:?}");
-    assert!(cmake[1].starts_with("googletest ") && cmake[1].contains(" hash-pinned 3:"), "{cmake:?}");
+    assert!(
+        cmake[0].starts_with("fmt ") && cmake[0].contains(" unpinned 8:"),
+        "{cmake:?}"
+    );
+    assert!(
+        cmake[1].starts_with("googletest ") && cmake[1].contains(" hash-pinned 3:"),
+        "{cmake:?}"
+    );
     let present = &audit["supply_chain"]["posture"]["ecosystems_present"];
     assert_eq!(
         present,
@@ -309,7 +353,10 @@ fn malformed_manifests_are_findings_at_the_parser_line() {
     let audit = audit_of(
         &[
             ("pyproject.toml", b"[project]\nname = \"x\"\ndependencies = [\"a\",\n"),
-            ("web/package.json", b"{\n  \"dependencies\": {\n    \"a\": \"1\",\n  }\n}\n"),
+            (
+                "web/package.json",
+                b"{\n  \"dependencies\": {\n    \"a\": \"1\",\n  }\n}\n",
+            ),
             ("site/pnpm-lock.yaml", b"lockfileVersion: '9.0'\npackages:\n  a: [\n"),
             ("site/package.json", b"{\"dependencies\": {\"a\": \"1.0.0\"}}"),
             ("Cargo.toml", b"[package]\nname = \"ok\"\n"),
@@ -318,13 +365,22 @@ fn malformed_manifests_are_findings_at_the_parser_line() {
     );
     let findings = dependency_findings(&audit);
     assert_eq!(
-        findings.iter().filter(|f| f.starts_with("manifest-parse-error")).count(),
+        findings
+            .iter()
+            .filter(|f| f.starts_with("manifest-parse-error"))
+            .count(),
         3,
         "{findings:?}"
     );
-    assert!(findings.contains(&"manifest-parse-error web/package.json:4 medium".to_string()), "{findings:?}");
+    assert!(
+        findings.contains(&"manifest-parse-error web/package.json:4 medium".to_string()),
+        "{findings:?}"
+    );
     // The malformed lockfile leaves its manifest uncovered with a note, not a finding per dependency.
-    assert!(!findings.iter().any(|f| f.starts_with("dependency-not-locked")), "{findings:?}");
+    assert!(
+        !findings.iter().any(|f| f.starts_with("dependency-not-locked")),
+        "{findings:?}"
+    );
     assert!(notes(&audit).contains(&"lockfile-unread site/package.json".to_string()));
     // The rest of the audit is complete.
     assert_eq!(manifest(&audit, "Cargo.toml")["package"], "ok");
@@ -342,7 +398,11 @@ fn lockfile_over_the_size_limit_leaves_the_manifest_uncovered() {
     assert!(notes.contains(&"too-large Cargo.lock".to_string()), "{notes:?}");
     assert!(notes.contains(&"lockfile-unread Cargo.toml".to_string()), "{notes:?}");
     assert_eq!(manifest(&audit, "Cargo.toml")["lockfile"], Value::Null);
-    assert!(dependency_findings(&audit).is_empty(), "{:?}", dependency_findings(&audit));
+    assert!(
+        dependency_findings(&audit).is_empty(),
+        "{:?}",
+        dependency_findings(&audit)
+    );
     assert_eq!(audit["supply_chain"]["lockfiles"], serde_json::json!([]));
 }
 
@@ -358,7 +418,10 @@ fn requirements_include_cycle_and_missing_include() {
     let audit = audit_of(
         &[
             ("requirements.txt", b"-r requirements/dev.txt\nnumpy\n"),
-            ("requirements/dev.txt", b"-r ../requirements.txt\n-c missing-constraints.txt\npytest\n"),
+            (
+                "requirements/dev.txt",
+                b"-r ../requirements.txt\n-c missing-constraints.txt\npytest\n",
+            ),
         ],
         &[],
     );
@@ -377,4 +440,28 @@ fn requirements_include_cycle_and_missing_include() {
         Some("this include closes a cycle: requirements.txt → requirements/dev.txt → requirements.txt")
     );
     assert!(notes(&audit).contains(&"unknown-syntax requirements/dev.txt".to_string()));
+}
+
+/// The Markdown between `start` and the next `## ` section.
+fn section<'a>(markdown: &'a str, start: &str) -> &'a str {
+    let from = markdown.find(start).unwrap_or_else(|| panic!("no {start}"));
+    let rest = &markdown[from..];
+    let end = rest[start.len()..]
+        .find("\n## ")
+        .map_or(rest.len(), |i| i + start.len());
+    &rest[..end]
+}
+
+#[test]
+fn posture_rows_and_appendix_b() {
+    let repo = TestRepo::new();
+    repo.write("pyproject.toml", PYPROJECT)
+        .write("uv.lock", UV_LOCK)
+        .write("requirements.txt", "flask==3.0.0 --hash=sha256:abc\nclick>=8\n")
+        .write("web/package.json", PACKAGE_JSON)
+        .write("docker/Dockerfile", dockerfile())
+        .commit("fixture");
+    let markdown = common::report(repo.path(), "md", &[]);
+    insta::assert_snapshot!("posture_rows", section(&markdown, "### Dependency Posture"));
+    insta::assert_snapshot!("appendix_b", section(&markdown, "## Appendix B"));
 }

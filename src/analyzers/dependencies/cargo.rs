@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass};
 
-use super::{line_of, table_entry, Declaration, Declared, LockDraft, ParseError, Parsed};
+use super::{line_of, table_entry, Declaration, Declared, LockDraft, ParseError, Parsed, WorkspaceDependency};
 
 /// What `workspace = true` says until `finish` finds the workspace root's entry.
 pub const INHERITED: &str = "workspace = true";
@@ -68,7 +68,12 @@ pub fn manifest(path: &str, text: &str) -> Result<Parsed, ParseError> {
     }
     for (name, value) in parsed.workspace.and_then(|w| w.dependencies).iter().flatten() {
         let (specifier, pin, _) = table_entry(value.get_ref(), cargo_pin);
-        draft.workspace_deps.push((package_name(name, value.get_ref()), specifier, pin));
+        draft.workspace_deps.push(WorkspaceDependency {
+            key: name.clone(),
+            package: package_name(name, value.get_ref()),
+            specifier,
+            pin,
+        });
     }
     Ok(Parsed::Manifest(draft))
 }
@@ -120,15 +125,17 @@ fn package_name(key: &str, value: &toml::Value) -> String {
 /// wildcards and `<`; `=1.2.3` with all three parts is exact (`=1.2` is a range); `>=`
 /// alone is lower-bound; `*` or nothing is unpinned.
 pub fn cargo_pin(requirement: &str) -> PinClass {
-    let comparators: Vec<&str> = requirement.split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
+    let comparators: Vec<&str> = requirement
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
     let exact = |c: &str| {
         c.strip_prefix('=')
             .is_some_and(|v| v.trim().split('.').count() == 3 && !v.contains('*'))
     };
-    let bounded = |c: &str| {
-        c.starts_with(['^', '~', '<', '='])
-            || (c.starts_with(|ch: char| ch.is_ascii_digit()) && c != "*")
-    };
+    let bounded =
+        |c: &str| c.starts_with(['^', '~', '<', '=']) || (c.starts_with(|ch: char| ch.is_ascii_digit()) && c != "*");
     if comparators.iter().any(|c| exact(c)) {
         PinClass::Exact
     } else if comparators.iter().any(|c| bounded(c)) {

@@ -72,22 +72,28 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
-/// `workspace = true` takes the specifier and pin of the nearest `Cargo.toml` above (or
-/// beside) it whose `[workspace.dependencies]` declares the name.
+/// `workspace = true` takes the package name, specifier and pin of the nearest
+/// `Cargo.toml` above (or beside) it whose `[workspace.dependencies]` declares the key.
 fn inherit_workspace(manifest: &mut Manifest, all: &[ManifestDraft]) {
     if manifest.ecosystem != Ecosystem::Cargo {
         return;
     }
     let dir = dir_of(&manifest.path).to_string();
-    for dependency in manifest.dependencies.iter_mut().filter(|d| d.specifier == cargo::INHERITED) {
+    for dependency in manifest
+        .dependencies
+        .iter_mut()
+        .filter(|d| d.specifier == cargo::INHERITED)
+    {
         let root = ancestors(&dir)
             .filter_map(|d| all.iter().find(|m| m.manifest.path == join(d, "Cargo.toml")))
-            .find_map(|m| m.workspace_deps.iter().find(|(name, ..)| *name == dependency.name));
-        if let Some((_, specifier, pin)) = root {
-            dependency.specifier = format!("{specifier} (workspace)");
-            dependency.pin = *pin;
+            .find_map(|m| m.workspace_deps.iter().find(|w| w.key == dependency.name));
+        if let Some(root) = root {
+            dependency.name = root.package.clone();
+            dependency.specifier = format!("{} (workspace)", root.specifier);
+            dependency.pin = root.pin;
         }
     }
+    manifest.dependencies.sort();
 }
 
 /// Lockfile names that can cover a manifest, by manifest format.
@@ -96,7 +102,12 @@ fn lock_names(manifest: &Manifest) -> &'static [&'static str] {
         (Ecosystem::Pypi, "Pipfile") => &["Pipfile.lock"],
         (Ecosystem::Pypi, format) if format.starts_with("pyproject.toml") => &["uv.lock", "poetry.lock", "pdm.lock"],
         (Ecosystem::Cargo, _) => &["Cargo.lock"],
-        (Ecosystem::Npm, _) => &["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock"],
+        (Ecosystem::Npm, _) => &[
+            "package-lock.json",
+            "npm-shrinkwrap.json",
+            "pnpm-lock.yaml",
+            "yarn.lock",
+        ],
         (Ecosystem::Golang, _) => &["go.sum"],
         _ => &[],
     }
@@ -147,10 +158,7 @@ fn is_member(lock: &LockDraft, lock_dir: &str, dir: &str, manifest: &Manifest) -
         _ => dir.strip_prefix(lock_dir).map_or(dir, |d| d.trim_start_matches('/')),
     };
     lock.member_dirs.iter().any(|m| m == relative)
-        || manifest
-            .package
-            .as_ref()
-            .is_some_and(|p| lock.member_names.contains(p))
+        || manifest.package.as_ref().is_some_and(|p| lock.member_names.contains(p))
 }
 
 /// Sets each dependency's locked version (every version the lockfile holds for the name,

@@ -127,7 +127,9 @@ pub fn vcpkg(path: &str, text: &str) -> Result<Parsed, ParseError> {
     let mut declared = Declared::new(path, text);
     let field = |value: &serde_json::Value, key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
     for value in &parsed.dependencies {
-        let Some(name) = value.as_str().map(str::to_string).or_else(|| field(value, "name")) else { continue };
+        let Some(name) = value.as_str().map(str::to_string).or_else(|| field(value, "name")) else {
+            continue;
+        };
         let override_version = parsed
             .overrides
             .iter()
@@ -172,18 +174,34 @@ static FETCH_COMMANDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
 /// comment, read up to its closing parenthesis. Sources are fetched while building, so
 /// their scope is build. Pins follow [`fetch_pin`].
 pub fn cmake(path: &str, text: &str) -> Parsed {
-    let Some(matcher) = FETCH_COMMANDS.as_ref() else { return Parsed::Nothing };
+    let Some(matcher) = FETCH_COMMANDS.as_ref() else {
+        return Parsed::Nothing;
+    };
     let mut declared = Declared::new(path, text);
     for found in matcher.find_iter(text) {
         let line_start = text[..found.start()].rfind('\n').map_or(0, |i| i + 1);
         if text[line_start..found.start()].contains('#') {
             continue;
         }
-        let Some(arguments) = call_arguments(&text[found.end()..]) else { continue };
+        let Some(arguments) = call_arguments(&text[found.end()..]) else {
+            continue;
+        };
         let words: Vec<&str> = arguments.split_whitespace().map(|w| w.trim_matches('"')).collect();
-        let Some((name, rest)) = words.split_first() else { continue };
-        let value = |key: &str| rest.iter().position(|w| *w == key).and_then(|i| rest.get(i + 1)).copied();
-        let (specifier, pin) = fetch_pin(value("GIT_REPOSITORY"), value("GIT_TAG"), value("URL"), value("URL_HASH").or(value("URL_MD5")));
+        let Some((name, rest)) = words.split_first() else {
+            continue;
+        };
+        let value = |key: &str| {
+            rest.iter()
+                .position(|w| *w == key)
+                .and_then(|i| rest.get(i + 1))
+                .copied()
+        };
+        let (specifier, pin) = fetch_pin(
+            value("GIT_REPOSITORY"),
+            value("GIT_TAG"),
+            value("URL"),
+            value("URL_HASH").or(value("URL_MD5")),
+        );
         declared.add(
             super::line_of(text, found.start()),
             Declaration {
@@ -256,7 +274,9 @@ mod tests {
         let text = format!(
             "# FetchContent_Declare(old GIT_TAG main)\nFetchContent_Declare(\n  gtest\n  GIT_REPOSITORY https://x/gtest.git\n  GIT_TAG {sha}\n)\nfetchcontent_declare(json URL https://x/j.tar.xz URL_HASH SHA256=ab)\nExternalProject_Add(foo GIT_REPOSITORY https://x/foo GIT_TAG main)\n"
         );
-        let Parsed::Manifest(draft) = cmake("CMakeLists.txt", &text) else { panic!() };
+        let Parsed::Manifest(draft) = cmake("CMakeLists.txt", &text) else {
+            panic!()
+        };
         let got: Vec<_> = draft
             .manifest
             .dependencies
@@ -275,10 +295,18 @@ mod tests {
 
     #[test]
     fn conan() {
-        let Parsed::Manifest(draft) = conanfile_txt("conanfile.txt", "[requires]\nzlib/1.3\nfmt/[>=10 <11]\n[tool_requires]\ncmake/3.27#abc\n[generators]\nCMakeDeps\n") else {
+        let Parsed::Manifest(draft) = conanfile_txt(
+            "conanfile.txt",
+            "[requires]\nzlib/1.3\nfmt/[>=10 <11]\n[tool_requires]\ncmake/3.27#abc\n[generators]\nCMakeDeps\n",
+        ) else {
             panic!()
         };
-        let got: Vec<_> = draft.manifest.dependencies.iter().map(|d| (d.name.as_str(), d.pin, d.scope)).collect();
+        let got: Vec<_> = draft
+            .manifest
+            .dependencies
+            .iter()
+            .map(|d| (d.name.as_str(), d.pin, d.scope))
+            .collect();
         assert_eq!(
             got,
             [

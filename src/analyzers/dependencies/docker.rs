@@ -47,7 +47,11 @@ pub fn dockerfile(path: &str, text: &str) -> Parsed {
                 name: image_name(&image).to_string(),
                 pin: image_pin(&image),
                 specifier: image,
-                scope: if i == last { DependencyScope::Runtime } else { DependencyScope::Build },
+                scope: if i == last {
+                    DependencyScope::Runtime
+                } else {
+                    DependencyScope::Build
+                },
                 group: stage,
             },
         );
@@ -61,7 +65,9 @@ pub fn dockerfile(path: &str, text: &str) -> Parsed {
 fn substitute(image: &str, args: &BTreeMap<String, String>) -> String {
     let mut out = image.to_string();
     for (name, value) in args {
-        out = out.replace(&format!("${{{name}}}"), value).replace(&format!("${name}"), value);
+        out = out
+            .replace(&format!("${{{name}}}"), value)
+            .replace(&format!("${name}"), value);
     }
     out
 }
@@ -77,10 +83,15 @@ fn image_name(image: &str) -> &str {
 }
 
 /// The rule for images: `@sha256:` is hash-pinned; a tag other than `latest` is exact (a
-/// tag can be re-pushed, which the finding says); no tag or `latest` is unpinned.
+/// tag can be re-pushed, which the finding says); no tag or `latest` is unpinned, and so
+/// is a reference still holding a build argument (`ubuntu:${VERSION}` without a
+/// default): nothing in the file fixes it.
 pub fn image_pin(image: &str) -> PinClass {
     if image.contains("@sha256:") {
         return PinClass::HashPinned;
+    }
+    if image.contains('$') {
+        return PinClass::Unpinned;
     }
     let name = image_name(image);
     match image[name.len()..].strip_prefix(':') {
@@ -96,7 +107,9 @@ mod tests {
     #[test]
     fn stages_args_and_pins() {
         let text = "ARG BASE=ubuntu:22.04\nFROM --platform=linux/amd64 ${BASE} AS build\nFROM build\nFROM scratch\nFROM python@sha256:abc\nFROM localhost:5000/x\n";
-        let Parsed::Manifest(draft) = dockerfile("Dockerfile", text) else { panic!() };
+        let Parsed::Manifest(draft) = dockerfile("Dockerfile", text) else {
+            panic!()
+        };
         let got: Vec<_> = draft
             .manifest
             .dependencies

@@ -98,7 +98,9 @@ mod tests {
     #[test]
     fn requires_and_replaces() {
         let text = "module example.com/m\n\nrequire a.com/x v1.0.0\nrequire (\n\tb.com/y v0.2.0 // indirect\n)\nreplace a.com/x => ../x\n";
-        let Parsed::Manifest(draft) = go_mod("go.mod", text) else { panic!() };
+        let Parsed::Manifest(draft) = go_mod("go.mod", text) else {
+            panic!()
+        };
         let got: Vec<_> = draft
             .manifest
             .dependencies
@@ -107,7 +109,11 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [("../x", 7, Some("replace")), ("a.com/x", 3, None), ("b.com/y", 5, Some("indirect"))]
+            [
+                ("../x", 7, Some("replace")),
+                ("a.com/x", 3, None),
+                ("b.com/y", 5, Some("indirect"))
+            ]
         );
         assert_eq!(draft.manifest.package.as_deref(), Some("example.com/m"));
     }

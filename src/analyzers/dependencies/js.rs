@@ -33,8 +33,18 @@ pub fn package_json(path: &str, text: &str) -> Result<Parsed, ParseError> {
     for (key, table, scope, group) in [
         ("dependencies", &parsed.dependencies, DependencyScope::Runtime, None),
         ("devDependencies", &parsed.dev_dependencies, DependencyScope::Dev, None),
-        ("peerDependencies", &parsed.peer_dependencies, DependencyScope::Runtime, Some(PEER)),
-        ("optionalDependencies", &parsed.optional_dependencies, DependencyScope::Optional, None),
+        (
+            "peerDependencies",
+            &parsed.peer_dependencies,
+            DependencyScope::Runtime,
+            Some(PEER),
+        ),
+        (
+            "optionalDependencies",
+            &parsed.optional_dependencies,
+            DependencyScope::Optional,
+            None,
+        ),
     ] {
         for (name, value) in table.iter().flatten() {
             let specifier = value.as_str().map_or_else(|| value.to_string(), str::to_string);
@@ -120,7 +130,9 @@ fn range_pin(spec: &str) -> PinClass {
     }
     let core = version.split(['-', '+']).next().unwrap_or(version);
     let parts: Vec<&str> = core.split('.').collect();
-    let numeric = parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let numeric = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     if parts.len() == 3 && numeric {
         PinClass::Exact
     } else {
@@ -163,14 +175,18 @@ pub fn package_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
     match &lock.packages {
         Some(packages) => {
             for (key, entry) in packages {
+                // Named by install folder, as the manifest names it (an npm alias
+                // `"x": "npm:real@1"` installs `real` under `node_modules/x`).
                 match key.rfind("node_modules/") {
-                    Some(at) if !entry.link => {
-                        let name = entry.name.clone().unwrap_or_else(|| key[at + 13..].to_string());
-                        draft.lockfile.packages.push(locked(name, entry, false));
-                    }
-                    Some(_) => {}
+                    Some(at) if entry.link => draft.member_names.push(key[at + 13..].to_string()),
+                    Some(at) => draft
+                        .lockfile
+                        .packages
+                        .push(locked(key[at + 13..].to_string(), entry, false)),
                     None => {
-                        draft.member_dirs.push(if key.is_empty() { ".".into() } else { key.clone() });
+                        draft
+                            .member_dirs
+                            .push(if key.is_empty() { ".".into() } else { key.clone() });
                         draft.member_names.extend(entry.name.clone());
                     }
                 }
@@ -213,7 +229,11 @@ fn locked(name: String, entry: &LockEntry, v1: bool) -> LockedPackage {
 /// are the workspace members; `__metadata` is skipped.
 pub fn yarn_lock(path: &str, text: &str) -> Parsed {
     let berry = text.contains("__metadata:");
-    let format = if berry { "yarn.lock (berry)" } else { "yarn.lock (classic)" };
+    let format = if berry {
+        "yarn.lock (berry)"
+    } else {
+        "yarn.lock (classic)"
+    };
     let mut draft = LockDraft::new(path, Ecosystem::Npm, format, Vec::new());
     let mut current: Option<LockedPackage> = None;
     let mut in_dependencies = false;
@@ -301,12 +321,21 @@ pub fn pnpm_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
         return Ok(Parsed::Lockfile(draft));
     };
     if let Some(importers) = root.as_mapping_get("importers").and_then(Yaml::as_mapping) {
-        draft.member_dirs.extend(importers.keys().filter_map(Yaml::as_str).map(str::to_string));
+        draft
+            .member_dirs
+            .extend(importers.keys().filter_map(Yaml::as_str).map(str::to_string));
     } else {
         draft.member_dirs.push(".".into());
     }
-    for (key, value) in root.as_mapping_get("packages").and_then(Yaml::as_mapping).into_iter().flatten() {
-        let Some((name, version)) = key.as_str().and_then(pnpm_key) else { continue };
+    for (key, value) in root
+        .as_mapping_get("packages")
+        .and_then(Yaml::as_mapping)
+        .into_iter()
+        .flatten()
+    {
+        let Some((name, version)) = key.as_str().and_then(pnpm_key) else {
+            continue;
+        };
         let hashed = value
             .as_mapping_get("resolution")
             .and_then(|r| r.as_mapping_get("integrity"))
@@ -396,7 +425,10 @@ mod tests {
             ("^1 || latest", PinClass::Unpinned),
             ("workspace:*", PinClass::Exact),
             ("npm:other@1.0.0", PinClass::Exact),
-            ("github:a/b#0123456789abcdef0123456789abcdef01234567", PinClass::HashPinned),
+            (
+                "github:a/b#0123456789abcdef0123456789abcdef01234567",
+                PinClass::HashPinned,
+            ),
             ("a/b", PinClass::Unpinned),
         ] {
             assert_eq!(npm_pin(spec), pin, "{spec}");
@@ -406,7 +438,10 @@ mod tests {
     #[test]
     fn pnpm_keys() {
         assert_eq!(pnpm_key("/a/1.2.3"), Some(("a".into(), "1.2.3".into())));
-        assert_eq!(pnpm_key("/@s/a@1.2.3(react@18.0.0)"), Some(("@s/a".into(), "1.2.3".into())));
+        assert_eq!(
+            pnpm_key("/@s/a@1.2.3(react@18.0.0)"),
+            Some(("@s/a".into(), "1.2.3".into()))
+        );
         assert_eq!(pnpm_key("@s/a@1.2.3"), Some(("@s/a".into(), "1.2.3".into())));
         assert_eq!(pnpm_key("/@s/a/1.2.3_react@18"), Some(("@s/a".into(), "1.2.3".into())));
     }

@@ -37,9 +37,13 @@ impl Analyzer for DependenciesAnalyzer {
         rules::ALL
     }
 
-    /// A path test only: the file name decides (see [`Kind::of`]).
+    /// A path test only: the file name decides (see [`Kind::of`]). Test paths are left out
+    /// by path, not only by role: a lockfile that says "generated" has role `generated`
+    /// even below `test/`.
     fn wants(&self, file: &FileInfo) -> bool {
-        !matches!(file.role, Role::Vendored | Role::Test | Role::Binary) && Kind::of(&file.path).is_some()
+        Kind::of(&file.path).is_some()
+            && !matches!(file.role, Role::Vendored | Role::Test | Role::Binary)
+            && !crate::scan::role::is_test_path(&file.path)
     }
 
     fn visit(&self, file: &File<'_>, out: &mut Analysis) {
@@ -120,10 +124,21 @@ pub struct ManifestDraft {
     pub text: String,
     /// `-r`/`-c` lines of a requirements file: (1-based line, target as written).
     pub includes: Vec<(usize, String)>,
-    /// Cargo `[workspace.dependencies]`: name → (specifier, pin), for `workspace = true`.
-    pub workspace_deps: Vec<(String, String, PinClass)>,
+    /// Cargo `[workspace.dependencies]`, for `workspace = true` in members.
+    pub workspace_deps: Vec<WorkspaceDependency>,
     /// Lines it could not read, for the scan notes.
     pub notes: Vec<ScanNote>,
+}
+
+/// One entry of Cargo's `[workspace.dependencies]`.
+#[derive(Debug)]
+pub struct WorkspaceDependency {
+    /// The key members refer to it by.
+    pub key: String,
+    /// The package it names (`package = "..."` renames).
+    pub package: String,
+    pub specifier: String,
+    pub pin: PinClass,
 }
 
 /// A parsed lockfile plus what tells which manifests it covers.
@@ -395,7 +410,10 @@ fn table_entry(value: &toml::Value, pin_of: fn(&str) -> PinClass) -> (String, Pi
             (Some(_), _) | (_, Some(_)) => PinClass::Exact,
             _ => PinClass::Unpinned,
         };
-        (format!("git {git}{}", reference.map(|r| format!(" @ {r}")).unwrap_or_default()), pin)
+        (
+            format!("git {git}{}", reference.map(|r| format!(" @ {r}")).unwrap_or_default()),
+            pin,
+        )
     } else if let Some(path) = get("path") {
         (format!("path {path}"), PinClass::Exact)
     } else if let Some(url) = get("url") {

@@ -439,7 +439,11 @@ pub fn pipfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
             );
         }
     }
-    Ok(Parsed::Manifest(declared.into_manifest(Ecosystem::Pypi, "Pipfile", text)))
+    Ok(Parsed::Manifest(declared.into_manifest(
+        Ecosystem::Pypi,
+        "Pipfile",
+        text,
+    )))
 }
 
 /// `setup.cfg`: `[options] install_requires` (runtime), `setup_requires` (build),
@@ -536,7 +540,11 @@ pub fn lockfile(format: LockFormat, path: &str, text: &str) -> Result<Parsed, Pa
             draft.member_names.push(name.clone());
         }
         let hashed = package.sdist.as_ref().is_some_and(|s| s.contains_key("hash"))
-            || package.wheels.iter().chain(&package.files).any(|w| w.contains_key("hash"));
+            || package
+                .wheels
+                .iter()
+                .chain(&package.files)
+                .any(|w| w.contains_key("hash"));
         draft.lockfile.packages.push(LockedPackage {
             name,
             version: package.version.unwrap_or_default(),
@@ -610,7 +618,12 @@ fn pipfile_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
         .chain(&lock.develop)
         .map(|(name, entry)| LockedPackage {
             name: normalize(name),
-            version: entry.version.as_deref().unwrap_or("").trim_start_matches("==").to_string(),
+            version: entry
+                .version
+                .as_deref()
+                .unwrap_or("")
+                .trim_start_matches("==")
+                .to_string(),
             source: entry.git.clone(),
             hashed: !entry.hashes.is_empty(),
             dependencies: Vec::new(),

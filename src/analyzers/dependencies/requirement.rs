@@ -43,7 +43,9 @@ pub fn specifier_pin(text: &str) -> Option<PinClass> {
     if text.is_empty() || text == "*" {
         return Some(PinClass::Unpinned);
     }
-    VersionSpecifiers::from_str(text).ok().map(|s| specifiers_pin(&s, false))
+    VersionSpecifiers::from_str(text)
+        .ok()
+        .map(|s| specifiers_pin(&s, false))
 }
 
 /// The rule for Python: `==` (without `.*`) or `===` is exact, and hash-pinned when pip

@@ -62,7 +62,10 @@ pub fn not_locked(reporter: &mut Reporter<'_>, dependency: &Dependency, lockfile
         Judgement {
             severity: Severity::Medium,
             confidence: Confidence::High,
-            message: format!("`{}` is declared here but `{lockfile}` does not resolve it", dependency.name),
+            message: format!(
+                "`{}` is declared here but `{lockfile}` does not resolve it",
+                dependency.name
+            ),
             remediation: "Regenerate the lockfile with the package manager and commit it with the manifest.",
         },
     );

@@ -50,14 +50,16 @@ pub(super) fn posture_rows(audit: &Audit) -> Vec<Vec<String>> {
     ]
 }
 
-/// Manifests of a kind a lockfile can cover (requirements files, setup.cfg, Dockerfiles,
-/// CMake, Conan and vcpkg manifests have no lockfile of their own here).
+/// Manifests that declare dependencies, of a kind a lockfile can cover (requirements
+/// files, setup.cfg, Dockerfiles, CMake, Conan and vcpkg manifests have no lockfile of
+/// their own here).
 fn lockable(manifest: &Manifest) -> bool {
-    match manifest.ecosystem {
-        Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Golang => true,
-        Ecosystem::Pypi => manifest.format.starts_with("pyproject.toml") || manifest.format == "Pipfile",
-        _ => false,
-    }
+    !manifest.dependencies.is_empty()
+        && match manifest.ecosystem {
+            Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Golang => true,
+            Ecosystem::Pypi => manifest.format.starts_with("pyproject.toml") || manifest.format == "Pipfile",
+            _ => false,
+        }
 }
 
 /// The rule: of the manifests a lockfile can cover, all covered is COMPLETE, some is
@@ -72,23 +74,45 @@ fn lockfile_status(manifests: &[Manifest], audit: &Audit) -> (String, String) {
         _ => "⚠️ **PARTIAL**",
     };
     if lockable.is_empty() {
-        return (status.into(), "no manifest of an ecosystem that has lockfiles".into());
+        return (
+            status.into(),
+            "no manifest with dependencies of an ecosystem that has lockfiles".into(),
+        );
     }
     let lockfiles = &audit.supply_chain.lockfiles;
     let mut evidence = format!(
-        "{} of {} lockable manifests covered by {} ({})",
+        "{} of {} manifests with lockable dependencies covered",
         count(covered),
         count(lockable.len()),
-        plural(lockfiles.len(), "lockfile"),
-        examples(lockfiles.iter().map(|l| code(&l.path)), lockfiles.len()),
     );
-    let uncovered: Vec<String> = lockable.iter().filter(|m| m.lockfile.is_none()).map(|m| code(&m.path)).collect();
-    if !uncovered.is_empty() {
-        evidence.push_str(&format!("; not covered: {}", examples(uncovered.iter().cloned(), uncovered.len())));
+    if !lockfiles.is_empty() {
+        evidence.push_str(&format!(
+            " by {} ({})",
+            plural(lockfiles.len(), "lockfile"),
+            examples(lockfiles.iter().map(|l| code(&l.path)), lockfiles.len())
+        ));
     }
-    let missing = audit.findings.iter().filter(|f| f.rule == "dependency-not-locked").count();
+    let uncovered: Vec<String> = lockable
+        .iter()
+        .filter(|m| m.lockfile.is_none())
+        .map(|m| code(&m.path))
+        .collect();
+    if !uncovered.is_empty() {
+        evidence.push_str(&format!(
+            "; not covered: {}",
+            examples(uncovered.iter().cloned(), uncovered.len())
+        ));
+    }
+    let missing = audit
+        .findings
+        .iter()
+        .filter(|f| f.rule == "dependency-not-locked")
+        .count();
     if missing > 0 {
-        evidence.push_str(&format!("; {} missing from their lockfile", plural(missing, "dependency")));
+        evidence.push_str(&format!(
+            "; {} missing from their lockfile",
+            plural(missing, "dependency")
+        ));
     }
     (status.into(), evidence)
 }
@@ -112,25 +136,40 @@ fn pinning_status(manifests: &[Manifest]) -> (String, String) {
     let loose_examples: Vec<String> = all
         .iter()
         .filter(|d| matches!(d.pin, PinClass::LowerBound | PinClass::Unpinned))
-        .map(|d| format!("{} ({})", code(&format!("{}{}", d.name, spaced(&d.specifier))), code(&format!("{}:{}", d.location.path, d.location.line))))
+        .map(|d| {
+            format!(
+                "{} ({})",
+                code(&declared(d)),
+                code(&format!("{}:{}", d.location.path, d.location.line))
+            )
+        })
         .collect();
     let mut evidence = format!(
-        "{} declared in {}: {}",
-        plural(all.len(), "dependency"),
+        "{} {} declared in {}: {}",
+        count(all.len()),
+        if all.len() == 1 { "dependency" } else { "dependencies" },
         plural(manifests.len(), "manifest"),
         pin_summary(&counts)
     );
     if !loose_examples.is_empty() {
-        evidence.push_str(&format!("; e.g. {}", examples(loose_examples.iter().cloned(), loose_examples.len())));
+        evidence.push_str(&format!(
+            "; e.g. {}",
+            examples(loose_examples.iter().cloned(), loose_examples.len())
+        ));
     }
     (status.into(), evidence)
 }
 
-fn spaced(specifier: &str) -> String {
-    if specifier.is_empty() || specifier.starts_with(['=', '<', '>', '~', '!', '^']) {
+/// A dependency as a user would write it: `numpy>=1.2`, `react ^18`, an image reference
+/// (which already holds the name) as is.
+fn declared(dependency: &Dependency) -> String {
+    let specifier = dependency.specifier.as_str();
+    if specifier.starts_with(dependency.name.as_str()) {
         specifier.to_string()
+    } else if specifier.is_empty() || specifier.starts_with(['=', '<', '>', '!']) || specifier.starts_with("~=") {
+        format!("{}{specifier}", dependency.name)
     } else {
-        format!(" {specifier}")
+        format!("{} {specifier}", dependency.name)
     }
 }
 
@@ -172,7 +211,9 @@ pub(super) fn appendix(md: &mut Markdown, audit: &Audit) {
     md.line("Pin classes: hash-pinned (exact version and content hash), exact, bounded (a range with an upper bound), lower-bound only, unpinned. A lockfile covers a manifest in its folder, or below it when it lists the manifest as a workspace member.");
     md.blank();
     md.table(
-        &["Manifest", "Format", "Runtime", "Build", "Dev", "Optional", "Pins", "Lockfile"],
+        &[
+            "Manifest", "Format", "Runtime", "Build", "Dev", "Optional", "Pins", "Lockfile",
+        ],
         supply.manifests.iter().take(LIST_ROWS * 2).map(manifest_row),
     );
     more(md, supply.manifests.len(), LIST_ROWS * 2);
@@ -189,11 +230,15 @@ pub(super) fn appendix(md: &mut Markdown, audit: &Audit) {
             }),
         );
     }
+    let declaring: Vec<&Manifest> = supply.manifests.iter().filter(|m| !m.dependencies.is_empty()).collect();
+    if declaring.is_empty() {
+        return;
+    }
     md.heading("Key Dependencies per Manifest");
-    for manifest in supply.manifests.iter().filter(|m| !m.dependencies.is_empty()).take(LIST_ROWS) {
+    for manifest in declaring.iter().take(LIST_ROWS) {
         key_dependencies(md, manifest);
     }
-    more(md, supply.manifests.iter().filter(|m| !m.dependencies.is_empty()).count(), LIST_ROWS);
+    more(md, declaring.len(), LIST_ROWS);
 }
 
 fn manifest_row(manifest: &Manifest) -> Vec<String> {
@@ -220,7 +265,13 @@ fn key_dependencies(md: &mut Markdown, manifest: &Manifest) {
     let package = manifest
         .package
         .as_ref()
-        .map(|p| format!(" — {}{}", code(p), manifest.version.as_ref().map(|v| format!(" {v}")).unwrap_or_default()))
+        .map(|p| {
+            format!(
+                " — {}{}",
+                code(p),
+                manifest.version.as_ref().map(|v| format!(" {v}")).unwrap_or_default()
+            )
+        })
         .unwrap_or_default();
     md.line(format!("**{}** ({}){package}", code(&manifest.path), manifest.format));
     md.blank();
@@ -237,11 +288,20 @@ fn key_dependencies(md: &mut Markdown, manifest: &Manifest) {
         let named: Vec<String> = of_scope
             .iter()
             .take(NAMED_PER_SCOPE)
-            .map(|d| code(&format!("{}{}", d.name, spaced(&d.specifier))))
+            .map(|d| code(&declared(d)))
             .collect();
         let rest = of_scope.len().saturating_sub(NAMED_PER_SCOPE);
-        let tail = if rest > 0 { format!(" … and {} more", count(rest)) } else { String::new() };
-        md.line(format!("- {} ({}): {}{tail}", scope_name(scope), count(of_scope.len()), named.join(", ")));
+        let tail = if rest > 0 {
+            format!(" … and {} more", count(rest))
+        } else {
+            String::new()
+        };
+        md.line(format!(
+            "- {} ({}): {}{tail}",
+            scope_name(scope),
+            count(of_scope.len()),
+            named.join(", ")
+        ));
     }
     md.blank();
 }
