@@ -465,3 +465,69 @@ fn posture_rows_and_appendix_b() {
     insta::assert_snapshot!("posture_rows", section(&markdown, "### Dependency Posture"));
     insta::assert_snapshot!("appendix_b", section(&markdown, "## Appendix B"));
 }
+
+#[test]
+fn poetry_pipfile_setup_cfg_and_yarn_berry_workspaces() {
+    let poetry = "[tool.poetry]\nname = \"svc\"\nversion = \"1.0\"\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\nhttpx = \"^0.27\"\nattrs = \"23.2.0\"\n\n[tool.poetry.group.test.dependencies]\npytest = \"*\"\n";
+    let poetry_lock = "[[package]]\nname = \"httpx\"\nversion = \"0.27.0\"\nfiles = [{file = \"httpx.whl\", hash = \"sha256:aa\"}]\n\n[package.dependencies]\nanyio = \"*\"\n\n[[package]]\nname = \"pytest\"\nversion = \"8.1.0\"\n";
+    let pipfile =
+        "[packages]\nrequests = \"==2.31.0\"\nflask = \"*\"\n\n[dev-packages]\nblack = {version = \">=24\"}\n";
+    let pipfile_lock = "{\"default\": {\"requests\": {\"version\": \"==2.31.0\", \"hashes\": [\"sha256:x\"]}, \"flask\": {\"version\": \"==3.0.0\"}}, \"develop\": {}}";
+    let setup_cfg = "[metadata]\nname = legacy\n\n[options]\ninstall_requires =\n    six>=1.16\n    idna==3.6\n\n[options.extras_require]\nfast = orjson~=3.9\n";
+    let berry = "__metadata:\n  version: 8\n\n\"app@workspace:packages/app\":\n  version: 0.0.0-use.local\n  resolution: \"app@workspace:packages/app\"\n  dependencies:\n    chalk: \"npm:^5.3.0\"\n\n\"chalk@npm:^5.3.0\":\n  version: 5.3.0\n  resolution: \"chalk@npm:5.3.0\"\n  checksum: 10c0/abc\n";
+    let app =
+        "{\n  \"name\": \"app\",\n  \"dependencies\": {\n    \"chalk\": \"^5.3.0\",\n    \"ora\": \"^8.0.0\"\n  }\n}\n";
+    let audit = audit_of(
+        &[
+            ("svc/pyproject.toml", poetry.as_bytes()),
+            ("svc/poetry.lock", poetry_lock.as_bytes()),
+            ("web/Pipfile", pipfile.as_bytes()),
+            ("web/Pipfile.lock", pipfile_lock.as_bytes()),
+            ("legacy/setup.cfg", setup_cfg.as_bytes()),
+            ("js/yarn.lock", berry.as_bytes()),
+            ("js/packages/app/package.json", app.as_bytes()),
+        ],
+        &[],
+    );
+    assert_eq!(
+        deps(&audit, "svc/pyproject.toml"),
+        [
+            "attrs \"23.2.0\" exact 8:-",
+            "httpx \"^0.27\" bounded 7:0.27.0",
+            "pytest \"*\" unpinned 11:8.1.0",
+        ]
+    );
+    assert_eq!(
+        manifest(&audit, "svc/pyproject.toml")["format"],
+        "pyproject.toml (Poetry)"
+    );
+    assert_eq!(
+        deps(&audit, "web/Pipfile"),
+        [
+            "black \">=24\" lower-bound 6:-",
+            "flask \"*\" unpinned 3:3.0.0",
+            "requests \"==2.31.0\" exact 2:2.31.0",
+        ]
+    );
+    assert_eq!(
+        deps(&audit, "legacy/setup.cfg"),
+        [
+            "idna \"==3.6\" exact 7:-",
+            "orjson \"~=3.9\" bounded 10:-",
+            "six \">=1.16\" lower-bound 6:-",
+        ]
+    );
+    // The berry lockfile at the root covers the workspace member below it.
+    assert_eq!(
+        manifest(&audit, "js/packages/app/package.json")["lockfile"],
+        "js/yarn.lock"
+    );
+    assert_eq!(
+        dependency_findings(&audit),
+        [
+            "dependency-not-locked js/packages/app/package.json:5 medium",
+            "dependency-not-locked svc/pyproject.toml:8 medium",
+            "dependency-not-locked web/Pipfile:6 medium",
+        ]
+    );
+}

@@ -184,7 +184,11 @@ pub struct ParseError {
 
 impl ParseError {
     fn at_offset(text: &str, offset: Option<usize>, message: impl Into<String>) -> Self {
-        let offset = offset.unwrap_or(0).min(text.len());
+        let mut offset = offset.unwrap_or(0).min(text.len());
+        // A parser's offset should sit on a character boundary; never slice through one.
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = line_of(text, offset);
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         ParseError {

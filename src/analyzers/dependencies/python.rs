@@ -494,8 +494,8 @@ fn setup_cfg_key(section: &str, key: &str) -> Option<(DependencyScope, Option<St
 }
 
 impl PythonDeclared<'_> {
-    /// One value line: `file:` directives point elsewhere and `;`-separated lists hold
-    /// several requirements (markers use `;` too, so only split when no `;` is a marker).
+    /// One value line, one requirement (a `;` starts its markers); `file:` directives
+    /// point at another file, which is not followed.
     fn setup_cfg_value(&mut self, line: usize, value: &str, scope: DependencyScope, group: Option<&str>) {
         let value = value.trim();
         if value.is_empty() || value.starts_with("file:") {
