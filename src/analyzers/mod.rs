@@ -5,6 +5,7 @@
 //! an entry in [`ALL`].
 
 mod config;
+mod dependencies;
 mod god_modules;
 mod inventory;
 mod module_tree;
@@ -42,6 +43,7 @@ pub trait Analyzer: Sync {
 /// never another analyzer's output, so the order does not change results).
 pub const ALL: &[&dyn Analyzer] = &[
     &config::ConfigAnalyzer,
+    &dependencies::DependenciesAnalyzer,
     &god_modules::GodModulesAnalyzer,
     &inventory::InventoryAnalyzer,
     &module_tree::ModuleTreeAnalyzer,
@@ -63,6 +65,7 @@ pub struct Analysis {
     pub ci: CiFacts,
     /// `plumb.toml` at the root, if any.
     pub config: Option<config::ConfigText>,
+    pub dependencies: dependencies::Gathered,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -81,6 +84,7 @@ impl Analysis {
         self.ci.renovate.extend(other.ci.renovate);
         self.ci.actionlint.extend(other.ci.actionlint);
         self.config = self.config.or(other.config);
+        self.dependencies.merge(other.dependencies);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self
@@ -93,6 +97,7 @@ impl Analysis {
         self.gitmodules.sort();
         self.test_files.sort();
         self.toolchains.sort();
+        self.dependencies.sort();
         self.findings.sort();
         self.notes.sort();
     }

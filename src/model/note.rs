@@ -55,6 +55,13 @@ pub enum SkipReason {
     ParseError,
     /// plumb's own report from an earlier run: counted, not analysed (it changes every run).
     PlumbOutput,
+    /// A line of a manifest in a form this version does not read (a local path or a URL
+    /// without a package name, an include that is not in the snapshot); the detail says
+    /// which line.
+    UnknownSyntax,
+    /// A manifest whose lockfile could not be read (too large, not UTF-8, malformed): its
+    /// lock coverage is not checked.
+    LockfileUnread,
 }
 
 impl SkipReason {
@@ -77,6 +84,8 @@ impl SkipReason {
             SkipReason::SubmoduleNotCheckedOut => "submodule not checked out",
             SkipReason::ParseError => "could not be parsed",
             SkipReason::PlumbOutput => "plumb's own output: counted, not analysed",
+            SkipReason::UnknownSyntax => "a manifest line this version does not read",
+            SkipReason::LockfileUnread => "its lockfile could not be read: lock coverage not checked",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod architecture;
 mod ci;
+mod dependencies;
 
 use std::collections::BTreeMap;
 
@@ -402,6 +403,8 @@ fn tests(md: &mut Markdown, audit: &Audit) {
 
 fn security(md: &mut Markdown, audit: &Audit) {
     md.section("6. Security & Supply Chain (Baseline Status)");
+    md.heading("Dependency Posture");
+    md.table(&["Aspect", "Status", "Evidence"], dependencies::posture_rows(audit));
     let vendored = audit.inventory.roles.iter().find(|r| r.role == Role::Vendored);
     if let Some(v) = vendored {
         md.line(format!(
@@ -416,7 +419,7 @@ fn security(md: &mut Markdown, audit: &Audit) {
     ));
     md.blank();
     md.line(format!(
-        "Dependency posture, secret scanning and SBOM / provenance: {NOT_AUDITED}"
+        "Vendoring, dependency updates, secret scanning and SBOM / provenance: {NOT_AUDITED}"
     ));
     md.blank();
     ci::trust_boundaries(md, audit);
@@ -836,10 +839,7 @@ fn appendix_manifests(md: &mut Markdown, audit: &Audit) {
         ));
     }
     md.blank();
-    md.line(format!(
-        "Dependencies per manifest, lockfiles and pinning: {NOT_AUDITED}"
-    ));
-    md.blank();
+    dependencies::appendix(md, audit);
 }
 
 fn appendix_tests(md: &mut Markdown, audit: &Audit) {

@@ -1,0 +1,329 @@
+//! What needs every file at once: `workspace = true` inheritance, which lockfile covers
+//! which manifest (and so each dependency's locked version), `-r` include chains, and the
+//! findings that follow from them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::analyzers::workflows::rules::Reporter;
+use crate::model::{Dependency, DependencyScope, Ecosystem, Finding, Manifest, PinClass, ScanNote, SkipReason};
+use crate::scan::FileRecord;
+
+use super::{cargo, go, js, rules, Gathered, LockDraft, ManifestDraft};
+
+pub struct Resolved {
+    pub manifests: Vec<Manifest>,
+    pub findings: Vec<Finding>,
+    pub notes: Vec<ScanNote>,
+}
+
+pub fn resolve(gathered: &Gathered, files: &[FileRecord]) -> Resolved {
+    let paths: BTreeSet<&str> = files.iter().map(|f| f.info.path.as_str()).collect();
+    let locks: BTreeMap<&str, &LockDraft> = gathered
+        .lockfiles
+        .iter()
+        .map(|l| (l.lockfile.path.as_str(), l))
+        .collect();
+    let mut resolved = Resolved {
+        manifests: Vec::new(),
+        findings: Vec::new(),
+        notes: Vec::new(),
+    };
+    for draft in &gathered.manifests {
+        let mut manifest = draft.manifest.clone();
+        inherit_workspace(&mut manifest, &gathered.manifests);
+        let mut reporter = Reporter::new(&draft.manifest.path, &draft.text);
+        match covering_lockfile(&manifest, &locks, &paths) {
+            Coverage::Covered(lock) => lock_versions(&mut manifest, lock, &mut reporter),
+            Coverage::Unread(lockfile) => resolved.notes.push(ScanNote::new(
+                &manifest.path,
+                SkipReason::LockfileUnread,
+                Some(lockfile),
+            )),
+            Coverage::None => {}
+        }
+        docker_findings(&manifest, &mut reporter);
+        resolved.findings.extend(reporter.findings);
+        resolved.manifests.push(manifest);
+    }
+    includes(gathered, &paths, &mut resolved);
+    resolved
+}
+
+/// The folder of a path, `""` at the root.
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// `dir` and each folder above it, nearest first, ending with the root (`""`).
+fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = (!current.is_empty()).then(|| dir_of(current));
+        Some(current)
+    })
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// `workspace = true` takes the package name, specifier and pin of the nearest
+/// `Cargo.toml` above (or beside) it whose `[workspace.dependencies]` declares the key.
+fn inherit_workspace(manifest: &mut Manifest, all: &[ManifestDraft]) {
+    if manifest.ecosystem != Ecosystem::Cargo {
+        return;
+    }
+    let dir = dir_of(&manifest.path).to_string();
+    for dependency in manifest
+        .dependencies
+        .iter_mut()
+        .filter(|d| d.specifier == cargo::INHERITED)
+    {
+        let root = ancestors(&dir)
+            .filter_map(|d| all.iter().find(|m| m.manifest.path == join(d, "Cargo.toml")))
+            .find_map(|m| m.workspace_deps.iter().find(|w| w.key == dependency.name));
+        if let Some(root) = root {
+            dependency.name = root.package.clone();
+            dependency.specifier = format!("{} (workspace)", root.specifier);
+            dependency.pin = root.pin;
+        }
+    }
+    manifest.dependencies.sort();
+}
+
+/// Lockfile names that can cover a manifest, by manifest format.
+fn lock_names(manifest: &Manifest) -> &'static [&'static str] {
+    match (manifest.ecosystem, manifest.format.as_str()) {
+        (Ecosystem::Pypi, "Pipfile") => &["Pipfile.lock"],
+        (Ecosystem::Pypi, format) if format.starts_with("pyproject.toml") => &["uv.lock", "poetry.lock", "pdm.lock"],
+        (Ecosystem::Cargo, _) => &["Cargo.lock"],
+        (Ecosystem::Npm, _) => &[
+            "package-lock.json",
+            "npm-shrinkwrap.json",
+            "pnpm-lock.yaml",
+            "yarn.lock",
+        ],
+        (Ecosystem::Golang, _) => &["go.sum"],
+        _ => &[],
+    }
+}
+
+enum Coverage<'a> {
+    Covered(&'a LockDraft),
+    /// A lockfile is there but could not be read (its own note or finding says why).
+    Unread(String),
+    None,
+}
+
+/// The rule: a lockfile of the manifest's ecosystem in the same folder covers it; one in
+/// a folder above covers it when it lists the manifest as a workspace member (by folder
+/// or by package name): Cargo, npm/yarn/pnpm and uv workspaces lock at their root. go.sum
+/// only covers the go.mod beside it. A lockfile present but unread (too large, not UTF-8,
+/// malformed) stops the search: the manifest is reported uncovered with a note, rather
+/// than every dependency "not locked".
+fn covering_lockfile<'a>(
+    manifest: &Manifest,
+    locks: &BTreeMap<&str, &'a LockDraft>,
+    paths: &BTreeSet<&str>,
+) -> Coverage<'a> {
+    let dir = dir_of(&manifest.path);
+    let names = lock_names(manifest);
+    for candidate in ancestors(dir) {
+        if candidate != dir && manifest.ecosystem == Ecosystem::Golang {
+            break;
+        }
+        for name in names {
+            let path = join(candidate, name);
+            match locks.get(path.as_str()) {
+                Some(lock) if candidate == dir || is_member(lock, candidate, dir, manifest) => {
+                    return Coverage::Covered(lock)
+                }
+                Some(_) => {}
+                None if candidate == dir && paths.contains(path.as_str()) => return Coverage::Unread(path),
+                None => {}
+            }
+        }
+    }
+    Coverage::None
+}
+
+fn is_member(lock: &LockDraft, lock_dir: &str, dir: &str, manifest: &Manifest) -> bool {
+    let relative = match lock_dir {
+        "" => dir,
+        _ => dir.strip_prefix(lock_dir).map_or(dir, |d| d.trim_start_matches('/')),
+    };
+    lock.member_dirs.iter().any(|m| m == relative)
+        || manifest.package.as_ref().is_some_and(|p| lock.member_names.contains(p))
+}
+
+/// Sets each dependency's locked version (every version the lockfile holds for the name,
+/// joined) and reports those it does not resolve. Not checked, because lockfiles leave
+/// them out by design: Python build requirements (`[build-system]`, not locked by uv or
+/// Poetry), npm peer dependencies, and Go `replace` targets. A workspace member is
+/// resolved without a version.
+fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Reporter<'_>) {
+    manifest.lockfile = Some(lock.lockfile.path.clone());
+    let mut versions: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut hashed: BTreeSet<&str> = BTreeSet::new();
+    for package in &lock.lockfile.packages {
+        versions.entry(&package.name).or_default().insert(&package.version);
+        if package.hashed {
+            hashed.insert(&package.name);
+        }
+    }
+    let ecosystem = manifest.ecosystem;
+    for dependency in &mut manifest.dependencies {
+        if !lockable(ecosystem, dependency) {
+            continue;
+        }
+        match versions.get(dependency.name.as_str()) {
+            Some(found) => {
+                let found: Vec<&str> = found.iter().copied().filter(|v| !v.is_empty()).collect();
+                dependency.locked_version = (!found.is_empty()).then(|| found.join(", "));
+                if ecosystem == Ecosystem::Golang && hashed.contains(dependency.name.as_str()) {
+                    dependency.pin = PinClass::HashPinned;
+                }
+            }
+            None if lock.member_names.contains(&dependency.name) => {}
+            None => rules::not_locked(reporter, dependency, &lock.lockfile.path),
+        }
+    }
+}
+
+fn lockable(ecosystem: Ecosystem, dependency: &Dependency) -> bool {
+    let group = dependency.group.as_deref();
+    !match ecosystem {
+        Ecosystem::Pypi => dependency.scope == DependencyScope::Build,
+        Ecosystem::Npm => group == Some(js::PEER),
+        Ecosystem::Golang => group == Some(go::REPLACE),
+        _ => false,
+    }
+}
+
+/// Base images without a digest. An image still holding a `$` is not judged: its value
+/// comes from a build argument.
+fn docker_findings(manifest: &Manifest, reporter: &mut Reporter<'_>) {
+    if manifest.ecosystem != Ecosystem::Docker {
+        return;
+    }
+    for dependency in &manifest.dependencies {
+        if dependency.pin != PinClass::HashPinned && !dependency.specifier.contains('$') {
+            rules::docker_unpinned(reporter, dependency, dependency.pin == PinClass::Unpinned);
+        }
+    }
+}
+
+/// `-r`/`-c` targets, relative to the including file. A target that is not in the
+/// snapshot, or not read as a requirements file, gets a note; a chain that leads back to
+/// a file gets one finding, at the include that closes the cycle.
+fn includes(gathered: &Gathered, paths: &BTreeSet<&str>, resolved: &mut Resolved) {
+    let drafts: BTreeMap<&str, &ManifestDraft> = gathered
+        .manifests
+        .iter()
+        .filter(|m| !m.includes.is_empty() || m.manifest.format == "requirements.txt")
+        .map(|m| (m.manifest.path.as_str(), m))
+        .collect();
+    let mut edges: BTreeMap<&str, Vec<(usize, String)>> = BTreeMap::new();
+    for (path, draft) in &drafts {
+        for (line, target) in &draft.includes {
+            let resolved_path = normalize_path(&join(dir_of(path), target));
+            if drafts.contains_key(resolved_path.as_str()) {
+                edges.entry(path).or_default().push((*line, resolved_path));
+                continue;
+            }
+            let why = match paths.contains(resolved_path.as_str()) {
+                true => "not read: its name is not a requirements file name",
+                false => "not in the snapshot",
+            };
+            resolved.notes.push(ScanNote::new(
+                *path,
+                SkipReason::UnknownSyntax,
+                Some(format!("line {line}: include `{target}`: {why}")),
+            ));
+        }
+    }
+    let mut cycles = Cycles {
+        edges: &edges,
+        state: BTreeMap::new(),
+        stack: Vec::new(),
+        found: Vec::new(),
+    };
+    for path in edges.keys() {
+        cycles.visit(path);
+    }
+    for (path, line, cycle) in cycles.found {
+        let Some(draft) = drafts.get(path) else { continue };
+        let mut reporter = Reporter::new(path, &draft.text);
+        rules::include_cycle(&mut reporter, line, &cycle);
+        resolved.findings.extend(reporter.findings);
+    }
+}
+
+/// Depth-first search that records each back edge (an include of a file still being
+/// read) as a cycle.
+struct Cycles<'a> {
+    edges: &'a BTreeMap<&'a str, Vec<(usize, String)>>,
+    /// `false` while on the stack, `true` once done.
+    state: BTreeMap<&'a str, bool>,
+    stack: Vec<&'a str>,
+    found: Vec<(&'a str, usize, Vec<String>)>,
+}
+
+impl<'a> Cycles<'a> {
+    fn visit(&mut self, path: &'a str) {
+        if self.state.contains_key(path) {
+            return;
+        }
+        self.state.insert(path, false);
+        self.stack.push(path);
+        let edges = self.edges;
+        for (line, target) in edges.get(path).into_iter().flatten() {
+            match self.state.get(target.as_str()) {
+                Some(false) => {
+                    let start = self.stack.iter().position(|p| p == target).unwrap_or(0);
+                    let mut cycle: Vec<String> = self.stack[start..].iter().map(|p| p.to_string()).collect();
+                    cycle.push(target.clone());
+                    self.found.push((path, *line, cycle));
+                }
+                Some(true) => {}
+                None => self.visit(target.as_str()),
+            }
+        }
+        self.stack.pop();
+        self.state.insert(path, true);
+    }
+}
+
+/// Resolves `.` and `..` segments; a path that climbs out of the snapshot keeps its `..`
+/// and so matches no file.
+fn normalize_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(normalize_path("a/./b/../c.txt"), "a/c.txt");
+        assert_eq!(normalize_path("../x.txt"), "../x.txt");
+        assert_eq!(ancestors("a/b").collect::<Vec<_>>(), ["a/b", "a", ""]);
+        assert_eq!(ancestors("").collect::<Vec<_>>(), [""]);
+    }
+}

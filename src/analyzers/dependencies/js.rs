@@ -1,0 +1,448 @@
+//! JavaScript / TypeScript: `package.json` (dependencies, devDependencies,
+//! peerDependencies, optionalDependencies); lockfiles `package-lock.json` (v1 to v3),
+//! `yarn.lock` (classic and berry) and `pnpm-lock.yaml` (v5 to v9).
+
+use std::collections::BTreeMap;
+
+use saphyr::{LoadableYamlNode, Yaml};
+use saphyr_parser::{Event, Parser};
+use serde::Deserialize;
+
+use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass};
+
+use super::{is_commit_sha, line_of, Declaration, Declared, LockDraft, ParseError, Parsed};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PackageJson {
+    name: Option<String>,
+    version: Option<String>,
+    dependencies: Option<BTreeMap<String, serde_json::Value>>,
+    dev_dependencies: Option<BTreeMap<String, serde_json::Value>>,
+    peer_dependencies: Option<BTreeMap<String, serde_json::Value>>,
+    optional_dependencies: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+/// The group that marks peer dependencies (the host provides them, so lockfiles of some
+/// package managers leave them out).
+pub const PEER: &str = "peer";
+
+pub fn package_json(path: &str, text: &str) -> Result<Parsed, ParseError> {
+    let parsed: PackageJson = serde_json::from_str(text).map_err(|e| ParseError::json(&e))?;
+    let mut declared = Declared::new(path, text);
+    for (key, table, scope, group) in [
+        ("dependencies", &parsed.dependencies, DependencyScope::Runtime, None),
+        ("devDependencies", &parsed.dev_dependencies, DependencyScope::Dev, None),
+        (
+            "peerDependencies",
+            &parsed.peer_dependencies,
+            DependencyScope::Runtime,
+            Some(PEER),
+        ),
+        (
+            "optionalDependencies",
+            &parsed.optional_dependencies,
+            DependencyScope::Optional,
+            None,
+        ),
+    ] {
+        for (name, value) in table.iter().flatten() {
+            let specifier = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+            declared.add(
+                json_key_line(text, key, name),
+                Declaration {
+                    name: name.clone(),
+                    pin: npm_pin(&specifier),
+                    specifier,
+                    scope,
+                    group: group.map(str::to_string),
+                },
+            );
+        }
+    }
+    let mut draft = declared.into_manifest(Ecosystem::Npm, "package.json", text);
+    draft.manifest.package = parsed.name;
+    draft.manifest.version = parsed.version;
+    Ok(Parsed::Manifest(draft))
+}
+
+/// serde_json keeps no positions: the line is where `"name"` first appears after the
+/// section's `"key":`, which is exact for package.json as npm and editors write it.
+pub(super) fn json_key_line(text: &str, section: &str, name: &str) -> usize {
+    let section_at = text.find(&format!("\"{section}\"")).unwrap_or(0);
+    let quoted = format!("\"{name}\"");
+    let at = text[section_at..].find(&quoted).map_or(section_at, |i| section_at + i);
+    line_of(text, at)
+}
+
+/// The rule for npm ranges: `1.2.3`, `=1.2.3`, `v1.2.3` are exact; `^`, `~`, partial
+/// versions (`1`, `1.2`, `1.x`), hyphen ranges and anything with `<` are bounded; `>=`
+/// alone is lower-bound; `*`, `latest`, `""` and other dist-tags are unpinned; `a || b`
+/// is as loose as its loosest side. Local references (`file:`, `link:`, `workspace:`) are
+/// exact (this snapshot fixes them); git references are hash-pinned with a commit, else
+/// unpinned; a tarball URL is exact.
+pub fn npm_pin(spec: &str) -> PinClass {
+    let spec = spec.trim();
+    if let Some(alias) = spec.strip_prefix("npm:") {
+        return npm_pin(alias.rsplit_once('@').map_or("", |(_, range)| range));
+    }
+    if spec.contains("||") {
+        return spec.split("||").map(npm_pin).max().unwrap_or(PinClass::Unpinned);
+    }
+    if ["file:", "link:", "workspace:", "portal:", "./", "../", "/"]
+        .iter()
+        .any(|p| spec.starts_with(p))
+    {
+        return PinClass::Exact;
+    }
+    if spec.contains(':') || (spec.contains('/') && !spec.starts_with(|c: char| c.is_ascii_digit())) {
+        return git_pin(spec);
+    }
+    range_pin(spec)
+}
+
+fn git_pin(spec: &str) -> PinClass {
+    match spec.rsplit_once('#') {
+        Some((_, reference)) if is_commit_sha(reference) => PinClass::HashPinned,
+        Some((_, reference)) if reference.starts_with("semver:") => PinClass::Bounded,
+        None if spec.starts_with("http") && !spec.ends_with(".git") => PinClass::Exact,
+        _ => PinClass::Unpinned,
+    }
+}
+
+fn range_pin(spec: &str) -> PinClass {
+    let tokens: Vec<&str> = spec.split_whitespace().collect();
+    if tokens.contains(&"-") || tokens.iter().any(|t| t.starts_with('<')) {
+        return PinClass::Bounded;
+    }
+    if tokens.iter().any(|t| t.starts_with('>')) {
+        return PinClass::LowerBound;
+    }
+    let [token] = tokens.as_slice() else {
+        return PinClass::Unpinned;
+    };
+    if token.starts_with(['^', '~']) {
+        return PinClass::Bounded;
+    }
+    let version = token.trim_start_matches('=').trim_start_matches('v');
+    if !version.starts_with(|c: char| c.is_ascii_digit()) {
+        return PinClass::Unpinned;
+    }
+    let core = version.split(['-', '+']).next().unwrap_or(version);
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if parts.len() == 3 && numeric {
+        PinClass::Exact
+    } else {
+        PinClass::Bounded
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// package-lock.json
+
+#[derive(Deserialize)]
+struct PackageLock {
+    packages: Option<BTreeMap<String, LockEntry>>,
+    dependencies: Option<BTreeMap<String, LockEntry>>,
+}
+
+#[derive(Deserialize)]
+struct LockEntry {
+    name: Option<String>,
+    version: Option<String>,
+    resolved: Option<String>,
+    integrity: Option<String>,
+    #[serde(default)]
+    link: bool,
+    #[serde(default)]
+    dependencies: BTreeMap<String, serde_json::Value>,
+    #[serde(default, rename = "optionalDependencies")]
+    optional_dependencies: BTreeMap<String, serde_json::Value>,
+    /// v1: the dependencies of this package, as ranges.
+    #[serde(default)]
+    requires: BTreeMap<String, serde_json::Value>,
+}
+
+/// v2 and v3 list every installed package under `packages` keyed by its folder
+/// (`node_modules/a/node_modules/b`); keys outside `node_modules` are the root (`""`) and
+/// the workspace members. v1 nests `dependencies` instead.
+pub fn package_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
+    let lock: PackageLock = serde_json::from_str(text).map_err(|e| ParseError::json(&e))?;
+    let mut draft = LockDraft::new(path, Ecosystem::Npm, "package-lock.json", Vec::new());
+    match &lock.packages {
+        Some(packages) => {
+            for (key, entry) in packages {
+                // Named by install folder, as the manifest names it (an npm alias
+                // `"x": "npm:real@1"` installs `real` under `node_modules/x`).
+                match key.rfind("node_modules/") {
+                    Some(at) if entry.link => draft.member_names.push(key[at + 13..].to_string()),
+                    Some(at) => draft
+                        .lockfile
+                        .packages
+                        .push(locked(key[at + 13..].to_string(), entry, false)),
+                    None => {
+                        draft
+                            .member_dirs
+                            .push(if key.is_empty() { ".".into() } else { key.clone() });
+                        draft.member_names.extend(entry.name.clone());
+                    }
+                }
+            }
+        }
+        None => nested_v1(lock.dependencies.as_ref(), &mut draft.lockfile.packages),
+    }
+    draft.lockfile.packages.sort();
+    draft.lockfile.packages.dedup();
+    Ok(Parsed::Lockfile(draft))
+}
+
+fn nested_v1(dependencies: Option<&BTreeMap<String, LockEntry>>, out: &mut Vec<LockedPackage>) {
+    for (name, entry) in dependencies.into_iter().flatten() {
+        out.push(locked(name.clone(), entry, true));
+    }
+}
+
+fn locked(name: String, entry: &LockEntry, v1: bool) -> LockedPackage {
+    let own = if v1 { &entry.requires } else { &entry.dependencies };
+    let mut dependencies: Vec<String> = own.keys().chain(entry.optional_dependencies.keys()).cloned().collect();
+    dependencies.sort();
+    dependencies.dedup();
+    LockedPackage {
+        name,
+        version: entry.version.clone().unwrap_or_default(),
+        source: entry.resolved.clone(),
+        hashed: entry.integrity.is_some(),
+        dependencies,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// yarn.lock
+
+/// Classic (`"a@^1", a@^2:` / `  version "1.2.3"`) and berry (YAML: `"a@npm:^1":` /
+/// `  version: 1.2.3`) share one layout: an unindented header listing the ranges it
+/// resolves, indented fields, and a `dependencies:` block one level deeper. Read line by
+/// line, which handles both (classic is not YAML). `name@workspace:dir` entries (berry)
+/// are the workspace members; `__metadata` is skipped.
+pub fn yarn_lock(path: &str, text: &str) -> Parsed {
+    let berry = text.contains("__metadata:");
+    let format = if berry {
+        "yarn.lock (berry)"
+    } else {
+        "yarn.lock (classic)"
+    };
+    let mut draft = LockDraft::new(path, Ecosystem::Npm, format, Vec::new());
+    let mut current: Option<LockedPackage> = None;
+    let mut in_dependencies = false;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if indent == 0 {
+            draft.lockfile.packages.extend(current.take());
+            current = yarn_header(trimmed, &mut draft);
+            in_dependencies = false;
+        } else if let Some(package) = current.as_mut() {
+            in_dependencies = yarn_field(package, indent, trimmed, in_dependencies);
+        }
+    }
+    draft.lockfile.packages.extend(current);
+    draft.lockfile.packages.sort();
+    draft.lockfile.packages.dedup();
+    Parsed::Lockfile(draft)
+}
+
+fn yarn_header(header: &str, draft: &mut LockDraft) -> Option<LockedPackage> {
+    let header = header.strip_suffix(':')?;
+    if header.trim_matches('"') == "__metadata" {
+        return None;
+    }
+    let first = header.split(", ").next()?.trim().trim_matches('"');
+    let at = first.get(1..)?.find('@')? + 1;
+    let (name, range) = (&first[..at], &first[at + 1..]);
+    if let Some(dir) = range.strip_prefix("workspace:") {
+        draft.member_dirs.push(dir.to_string());
+        draft.member_names.push(name.to_string());
+        return None;
+    }
+    Some(LockedPackage {
+        name: name.to_string(),
+        version: String::new(),
+        source: None,
+        hashed: false,
+        dependencies: Vec::new(),
+    })
+}
+
+/// One indented line; returns whether the next lines are inside a dependencies block.
+fn yarn_field(package: &mut LockedPackage, indent: usize, trimmed: &str, in_dependencies: bool) -> bool {
+    if indent > 2 {
+        if in_dependencies {
+            let name = trimmed.split([' ', ':']).next().unwrap_or("").trim_matches('"');
+            if !name.is_empty() {
+                package.dependencies.push(name.to_string());
+                package.dependencies.sort();
+                package.dependencies.dedup();
+            }
+        }
+        return in_dependencies;
+    }
+    let (key, value) = trimmed.split_once([' ', ':']).unwrap_or((trimmed, ""));
+    let value = value.trim_start_matches(':').trim().trim_matches('"').to_string();
+    match key {
+        "version" => package.version = value,
+        "resolved" | "resolution" => package.source = Some(value),
+        "integrity" | "checksum" => package.hashed = true,
+        _ => {}
+    }
+    matches!(key, "dependencies" | "optionalDependencies")
+}
+
+// ---------------------------------------------------------------------------------------
+// pnpm-lock.yaml
+
+/// `packages:` keys name each resolved package: `/a/1.2.3` (v5), `/a@1.2.3` (v6),
+/// `a@1.2.3` (v9), with peer suffixes in parentheses or after `_`. `importers:` keys are
+/// the workspace members' folders.
+pub fn pnpm_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
+    refuse_aliases(text)?;
+    let documents = Yaml::load_from_parser(&mut Parser::new_from_str(text)).map_err(|e| ParseError {
+        line: e.marker().line(),
+        column: e.marker().col() + 1,
+        message: e.info().to_string(),
+    })?;
+    let mut draft = LockDraft::new(path, Ecosystem::Npm, "pnpm-lock.yaml", Vec::new());
+    let Some(root) = documents.first() else {
+        return Ok(Parsed::Lockfile(draft));
+    };
+    if let Some(importers) = root.as_mapping_get("importers").and_then(Yaml::as_mapping) {
+        draft
+            .member_dirs
+            .extend(importers.keys().filter_map(Yaml::as_str).map(str::to_string));
+    } else {
+        draft.member_dirs.push(".".into());
+    }
+    for (key, value) in root
+        .as_mapping_get("packages")
+        .and_then(Yaml::as_mapping)
+        .into_iter()
+        .flatten()
+    {
+        let Some((name, version)) = key.as_str().and_then(pnpm_key) else {
+            continue;
+        };
+        let hashed = value
+            .as_mapping_get("resolution")
+            .and_then(|r| r.as_mapping_get("integrity"))
+            .is_some();
+        let mut dependencies: Vec<String> = ["dependencies", "optionalDependencies"]
+            .iter()
+            .filter_map(|k| value.as_mapping_get(k).and_then(Yaml::as_mapping))
+            .flat_map(|m| m.keys().filter_map(Yaml::as_str).map(str::to_string))
+            .collect();
+        dependencies.sort();
+        dependencies.dedup();
+        draft.lockfile.packages.push(LockedPackage {
+            name,
+            version,
+            source: None,
+            hashed,
+            dependencies,
+        });
+    }
+    draft.lockfile.packages.sort();
+    draft.lockfile.packages.dedup();
+    Ok(Parsed::Lockfile(draft))
+}
+
+/// pnpm never writes anchors; a lockfile with aliases is refused before the loader can
+/// expand them without bound.
+fn refuse_aliases(text: &str) -> Result<(), ParseError> {
+    for event in Parser::new_from_str(text) {
+        match event {
+            Ok((Event::Alias(_), span)) => {
+                return Err(ParseError {
+                    line: span.start.line(),
+                    column: span.start.col() + 1,
+                    message: "YAML alias in a pnpm lockfile (pnpm never writes them)".into(),
+                })
+            }
+            Ok(_) => {}
+            Err(e) => {
+                return Err(ParseError {
+                    line: e.marker().line(),
+                    column: e.marker().col() + 1,
+                    message: e.info().to_string(),
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
+fn pnpm_key(key: &str) -> Option<(String, String)> {
+    let key = key.strip_prefix('/').unwrap_or(key);
+    let key = key.split('(').next().unwrap_or(key);
+    let slashes_allowed = usize::from(key.starts_with('@'));
+    let at_form = key
+        .get(1..)
+        .and_then(|rest| rest.find('@'))
+        .map(|at| (&key[..at + 1], &key[at + 2..]))
+        .filter(|(name, _)| name.matches('/').count() == slashes_allowed);
+    let (name, version) = match at_form {
+        Some(found) => found,
+        None => {
+            let (name, version) = key.rsplit_once('/')?;
+            (name, version.split('_').next().unwrap_or(version))
+        }
+    };
+    Some((name.to_string(), version.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npm_pins() {
+        for (spec, pin) in [
+            ("^1.2.3", PinClass::Bounded),
+            ("~1.2", PinClass::Bounded),
+            ("1.2.3", PinClass::Exact),
+            ("=v1.2.3", PinClass::Exact),
+            ("1.2", PinClass::Bounded),
+            (">=1.0.0", PinClass::LowerBound),
+            (">=1 <2", PinClass::Bounded),
+            ("1.0.0 - 2.0.0", PinClass::Bounded),
+            ("*", PinClass::Unpinned),
+            ("latest", PinClass::Unpinned),
+            ("", PinClass::Unpinned),
+            ("^1 || latest", PinClass::Unpinned),
+            ("workspace:*", PinClass::Exact),
+            ("npm:other@1.0.0", PinClass::Exact),
+            (
+                "github:a/b#0123456789abcdef0123456789abcdef01234567",
+                PinClass::HashPinned,
+            ),
+            ("a/b", PinClass::Unpinned),
+        ] {
+            assert_eq!(npm_pin(spec), pin, "{spec}");
+        }
+    }
+
+    #[test]
+    fn pnpm_keys() {
+        assert_eq!(pnpm_key("/a/1.2.3"), Some(("a".into(), "1.2.3".into())));
+        assert_eq!(
+            pnpm_key("/@s/a@1.2.3(react@18.0.0)"),
+            Some(("@s/a".into(), "1.2.3".into()))
+        );
+        assert_eq!(pnpm_key("@s/a@1.2.3"), Some(("@s/a".into(), "1.2.3".into())));
+        assert_eq!(pnpm_key("/@s/a/1.2.3_react@18"), Some(("@s/a".into(), "1.2.3".into())));
+    }
+}

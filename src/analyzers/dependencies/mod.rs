@@ -1,0 +1,441 @@
+//! Declared dependencies: every manifest and lockfile of the project (vendored and test
+//! files left out: their dependencies are not the project's), each dependency with its
+//! specifier, scope, pin class and file:line, and whether a lockfile of the same ecosystem
+//! covers it.
+//!
+//! Each ecosystem's parsers live in their own file and run during the scan. What needs
+//! several files — which lockfile covers which manifest, `-r` includes between
+//! requirements files, `workspace = true` in Cargo — is resolved in `finish`, where all
+//! files are known.
+
+mod cargo;
+mod coverage;
+mod cpp;
+mod docker;
+mod go;
+mod js;
+mod python;
+mod requirement;
+mod rules;
+
+use crate::model::{
+    Audit, Dependency, DependencyScope, Ecosystem, Location, Lockfile, Manifest, PinClass, Role, ScanNote, SkipReason,
+};
+use crate::scan::{File, FileInfo};
+
+use super::workflows::rules::Reporter;
+use super::{Analysis, Analyzer};
+
+pub struct DependenciesAnalyzer;
+
+impl Analyzer for DependenciesAnalyzer {
+    fn id(&self) -> &'static str {
+        "dependencies"
+    }
+
+    fn rules(&self) -> &'static [crate::model::Rule] {
+        rules::ALL
+    }
+
+    /// A path test only: the file name decides (see [`Kind::of`]). Test paths are left out
+    /// by path, not only by role: a lockfile that says "generated" has role `generated`
+    /// even below `test/`.
+    fn wants(&self, file: &FileInfo) -> bool {
+        Kind::of(&file.path).is_some()
+            && !matches!(file.role, Role::Vendored | Role::Test | Role::Binary)
+            && !crate::scan::role::is_test_path(&file.path)
+    }
+
+    fn visit(&self, file: &File<'_>, out: &mut Analysis) {
+        let Some(kind) = Kind::of(&file.info.path) else { return };
+        let Some(text) = file.text() else {
+            out.notes.push(ScanNote::new(
+                &file.info.path,
+                SkipReason::NonUtf8,
+                Some("dependencies".into()),
+            ));
+            return;
+        };
+        let path = file.info.path.as_str();
+        match parse(kind, path, text) {
+            Ok(Parsed::Manifest(mut draft)) => {
+                out.notes.append(&mut draft.notes);
+                out.dependencies.manifests.push(draft);
+            }
+            Ok(Parsed::Lockfile(draft)) => out.dependencies.lockfiles.push(draft),
+            Ok(Parsed::Nothing) => {}
+            Err(error) => {
+                let mut reporter = Reporter::new(path, text);
+                rules::parse_error(&mut reporter, kind.label(), error);
+                out.findings.extend(reporter.findings);
+            }
+        }
+    }
+
+    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+        let resolved = coverage::resolve(&analysis.dependencies, &analysis.files);
+        let supply = &mut audit.supply_chain;
+        supply.manifests = resolved.manifests;
+        supply.lockfiles = analysis
+            .dependencies
+            .lockfiles
+            .iter()
+            .map(|l| l.lockfile.clone())
+            .collect();
+        supply.lockfiles.sort();
+        let mut present: Vec<Ecosystem> = supply.manifests.iter().map(|m| m.ecosystem).collect();
+        present.extend(supply.lockfiles.iter().map(|l| l.ecosystem));
+        if !analysis.ci.workflows.is_empty() {
+            present.push(Ecosystem::GithubActions);
+        }
+        present.sort();
+        present.dedup();
+        supply.posture.ecosystems_present = present;
+        audit.findings.extend(resolved.findings);
+        audit.scan_notes.extend(resolved.notes);
+    }
+}
+
+/// What the visits gathered, resolved across files in `finish`.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    pub manifests: Vec<ManifestDraft>,
+    pub lockfiles: Vec<LockDraft>,
+}
+
+impl Gathered {
+    pub fn merge(&mut self, other: Gathered) {
+        self.manifests.extend(other.manifests);
+        self.lockfiles.extend(other.lockfiles);
+    }
+
+    pub fn sort(&mut self) {
+        self.manifests.sort_by(|a, b| a.manifest.path.cmp(&b.manifest.path));
+        self.lockfiles.sort_by(|a, b| a.lockfile.path.cmp(&b.lockfile.path));
+    }
+}
+
+/// A parsed manifest plus what only `finish` can resolve.
+#[derive(Debug)]
+pub struct ManifestDraft {
+    pub manifest: Manifest,
+    /// The manifest's text, kept (manifests are few and small) so findings made in
+    /// `finish` get their snippet and inline suppressions.
+    pub text: String,
+    /// `-r`/`-c` lines of a requirements file: (1-based line, target as written).
+    pub includes: Vec<(usize, String)>,
+    /// Cargo `[workspace.dependencies]`, for `workspace = true` in members.
+    pub workspace_deps: Vec<WorkspaceDependency>,
+    /// Lines it could not read, for the scan notes.
+    pub notes: Vec<ScanNote>,
+}
+
+/// One entry of Cargo's `[workspace.dependencies]`.
+#[derive(Debug)]
+pub struct WorkspaceDependency {
+    /// The key members refer to it by.
+    pub key: String,
+    /// The package it names (`package = "..."` renames).
+    pub package: String,
+    pub specifier: String,
+    pub pin: PinClass,
+}
+
+/// A parsed lockfile plus what tells which manifests it covers.
+#[derive(Debug)]
+pub struct LockDraft {
+    pub lockfile: Lockfile,
+    /// Folders (relative to the lockfile's) of the workspace members it resolves.
+    pub member_dirs: Vec<String>,
+    /// Package names of the members (Cargo.lock lists members as packages without source).
+    pub member_names: Vec<String>,
+}
+
+impl LockDraft {
+    fn new(path: &str, ecosystem: Ecosystem, format: &str, packages: Vec<crate::model::LockedPackage>) -> Self {
+        LockDraft {
+            lockfile: Lockfile {
+                path: path.to_string(),
+                ecosystem,
+                format: format.to_string(),
+                packages,
+            },
+            member_dirs: Vec::new(),
+            member_names: Vec::new(),
+        }
+    }
+}
+
+enum Parsed {
+    Manifest(ManifestDraft),
+    Lockfile(LockDraft),
+    /// A file of a manifest's name that declares nothing (a `pyproject.toml` holding only
+    /// tool settings, a CMake file without `FetchContent_Declare`).
+    Nothing,
+}
+
+/// Where a parser stopped, 1-based.
+#[derive(Debug)]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl ParseError {
+    fn at_offset(text: &str, offset: Option<usize>, message: impl Into<String>) -> Self {
+        let mut offset = offset.unwrap_or(0).min(text.len());
+        // A parser's offset should sit on a character boundary; never slice through one.
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = line_of(text, offset);
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        ParseError {
+            line,
+            column: text[line_start..offset].chars().count() + 1,
+            message: message.into(),
+        }
+    }
+
+    fn toml(text: &str, error: &toml::de::Error) -> Self {
+        let message = error.message().to_string();
+        ParseError::at_offset(text, error.span().map(|s| s.start), message)
+    }
+
+    fn json(error: &serde_json::Error) -> Self {
+        ParseError {
+            line: error.line().max(1),
+            column: error.column().max(1),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// The files this analyzer reads, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Requirements,
+    Pyproject,
+    SetupCfg,
+    Pipfile,
+    PythonLock(python::LockFormat),
+    CargoToml,
+    CargoLock,
+    PackageJson,
+    PackageLock,
+    YarnLock,
+    PnpmLock,
+    GoMod,
+    GoSum,
+    ConanTxt,
+    ConanPy,
+    Vcpkg,
+    Cmake,
+    Dockerfile,
+}
+
+impl Kind {
+    /// The rule: manifest and lockfile names of each ecosystem; requirements files are any
+    /// `.txt` whose name contains `requirements` or `constraints`, or that sits in a
+    /// `requirements/` folder; Dockerfiles are `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`
+    /// and `Containerfile`; every CMake file (only those calling `FetchContent_Declare` or
+    /// `ExternalProject_Add` become manifests).
+    fn of(path: &str) -> Option<Kind> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        Some(match name {
+            "pyproject.toml" => Kind::Pyproject,
+            "setup.cfg" => Kind::SetupCfg,
+            "Pipfile" => Kind::Pipfile,
+            "uv.lock" => Kind::PythonLock(python::LockFormat::Uv),
+            "poetry.lock" => Kind::PythonLock(python::LockFormat::Poetry),
+            "pdm.lock" => Kind::PythonLock(python::LockFormat::Pdm),
+            "Pipfile.lock" => Kind::PythonLock(python::LockFormat::Pipfile),
+            "Cargo.toml" => Kind::CargoToml,
+            "Cargo.lock" => Kind::CargoLock,
+            "package.json" => Kind::PackageJson,
+            "package-lock.json" | "npm-shrinkwrap.json" => Kind::PackageLock,
+            "yarn.lock" => Kind::YarnLock,
+            "pnpm-lock.yaml" => Kind::PnpmLock,
+            "go.mod" => Kind::GoMod,
+            "go.sum" => Kind::GoSum,
+            "conanfile.txt" => Kind::ConanTxt,
+            "conanfile.py" => Kind::ConanPy,
+            "vcpkg.json" => Kind::Vcpkg,
+            "CMakeLists.txt" => Kind::Cmake,
+            "Dockerfile" | "Containerfile" => Kind::Dockerfile,
+            _ if name.ends_with(".cmake") => Kind::Cmake,
+            _ if name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile") || name.ends_with(".dockerfile") => {
+                Kind::Dockerfile
+            }
+            _ if is_requirements(path, name) => Kind::Requirements,
+            _ => return None,
+        })
+    }
+
+    /// The format as a user names it, for messages.
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Requirements => "requirements file",
+            Kind::Pyproject => "pyproject.toml",
+            Kind::SetupCfg => "setup.cfg",
+            Kind::Pipfile => "Pipfile",
+            Kind::PythonLock(format) => format.name(),
+            Kind::CargoToml => "Cargo.toml",
+            Kind::CargoLock => "Cargo.lock",
+            Kind::PackageJson => "package.json",
+            Kind::PackageLock => "package-lock.json",
+            Kind::YarnLock => "yarn.lock",
+            Kind::PnpmLock => "pnpm-lock.yaml",
+            Kind::GoMod => "go.mod",
+            Kind::GoSum => "go.sum",
+            Kind::ConanTxt => "conanfile.txt",
+            Kind::ConanPy => "conanfile.py",
+            Kind::Vcpkg => "vcpkg.json",
+            Kind::Cmake => "CMake file",
+            Kind::Dockerfile => "Dockerfile",
+        }
+    }
+}
+
+fn is_requirements(path: &str, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".txt")
+        && (lower.contains("requirements")
+            || lower.contains("constraints")
+            || path.split('/').rev().nth(1) == Some("requirements"))
+}
+
+fn parse(kind: Kind, path: &str, text: &str) -> Result<Parsed, ParseError> {
+    match kind {
+        Kind::Requirements => Ok(python::requirements(path, text)),
+        Kind::Pyproject => python::pyproject(path, text),
+        Kind::SetupCfg => Ok(python::setup_cfg(path, text)),
+        Kind::Pipfile => python::pipfile(path, text),
+        Kind::PythonLock(format) => python::lockfile(format, path, text),
+        Kind::CargoToml => cargo::manifest(path, text),
+        Kind::CargoLock => cargo::lockfile(path, text),
+        Kind::PackageJson => js::package_json(path, text),
+        Kind::PackageLock => js::package_lock(path, text),
+        Kind::YarnLock => Ok(js::yarn_lock(path, text)),
+        Kind::PnpmLock => js::pnpm_lock(path, text),
+        Kind::GoMod => Ok(go::go_mod(path, text)),
+        Kind::GoSum => Ok(go::go_sum(path, text)),
+        Kind::ConanTxt => Ok(cpp::conanfile_txt(path, text)),
+        Kind::ConanPy => Ok(cpp::conanfile_py(path, text)),
+        Kind::Vcpkg => cpp::vcpkg(path, text),
+        Kind::Cmake => Ok(cpp::cmake(path, text)),
+        Kind::Dockerfile => Ok(docker::dockerfile(path, text)),
+    }
+}
+
+/// Builds one manifest's dependency list, each dependency located at its line.
+struct Declared<'a> {
+    path: &'a str,
+    lines: Vec<&'a str>,
+    dependencies: Vec<Dependency>,
+}
+
+/// What a parser knows about one declared dependency, apart from where.
+struct Declaration {
+    name: String,
+    specifier: String,
+    scope: DependencyScope,
+    group: Option<String>,
+    pin: PinClass,
+}
+
+impl<'a> Declared<'a> {
+    fn new(path: &'a str, text: &'a str) -> Self {
+        Declared {
+            path,
+            lines: text.lines().collect(),
+            dependencies: Vec::new(),
+        }
+    }
+
+    /// Records `declaration` at 1-based `line`, its column where the name is written.
+    fn add(&mut self, line: usize, declaration: Declaration) {
+        let text = self.lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
+        let column = text
+            .find(declaration.name.as_str())
+            .map_or(1, |byte| text[..byte].chars().count() + 1);
+        self.dependencies.push(Dependency {
+            name: declaration.name,
+            specifier: declaration.specifier,
+            scope: declaration.scope,
+            group: declaration.group,
+            pin: declaration.pin,
+            location: Location {
+                path: self.path.to_string(),
+                line: line.max(1),
+                column,
+            },
+            locked_version: None,
+        });
+    }
+
+    fn into_manifest(self, ecosystem: Ecosystem, format: &str, text: &str) -> ManifestDraft {
+        let mut dependencies = self.dependencies;
+        dependencies.sort();
+        ManifestDraft {
+            manifest: Manifest {
+                path: self.path.to_string(),
+                ecosystem,
+                format: format.to_string(),
+                package: None,
+                version: None,
+                dependencies,
+                lockfile: None,
+            },
+            text: text.to_string(),
+            includes: Vec::new(),
+            workspace_deps: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// A table entry's specifier, pin (by `pin_of` for version strings) and `optional` flag.
+/// Git sources: `rev` with a full commit is hash-pinned, a `tag` or `rev` exact, a branch
+/// or nothing unpinned; `path` is exact (this snapshot fixes it); `url` per its form.
+fn table_entry(value: &toml::Value, pin_of: fn(&str) -> PinClass) -> (String, PinClass, bool) {
+    let Some(table) = value.as_table() else {
+        let text = value.as_str().unwrap_or("").to_string();
+        let pin = pin_of(&text);
+        return (text, pin, false);
+    };
+    let get = |key: &str| table.get(key).and_then(toml::Value::as_str);
+    let optional = table.get("optional").and_then(toml::Value::as_bool).unwrap_or(false);
+    let (specifier, pin) = if let Some(git) = get("git") {
+        let reference = get("rev").or(get("tag")).or(get("branch"));
+        let pin = match (get("rev"), get("tag")) {
+            (Some(rev), _) if is_commit_sha(rev) => PinClass::HashPinned,
+            (Some(_), _) | (_, Some(_)) => PinClass::Exact,
+            _ => PinClass::Unpinned,
+        };
+        (
+            format!("git {git}{}", reference.map(|r| format!(" @ {r}")).unwrap_or_default()),
+            pin,
+        )
+    } else if let Some(path) = get("path") {
+        (format!("path {path}"), PinClass::Exact)
+    } else if let Some(url) = get("url") {
+        (url.to_string(), requirement::url_pin(url))
+    } else {
+        let version = get("version").unwrap_or("").to_string();
+        let pin = pin_of(&version);
+        (version, pin)
+    };
+    (specifier, pin, optional)
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    super::toolchains::line_of(text, offset)
+}
+
+/// A 40-hex-digit git commit id.
+fn is_commit_sha(text: &str) -> bool {
+    text.len() == 40 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
