@@ -4,12 +4,17 @@
 //! Adding one: a file here with a unit struct implementing [`Analyzer`], a `mod` line and
 //! an entry in [`ALL`].
 
+mod binary_artifacts;
 mod god_modules;
 mod inventory;
 mod module_tree;
+mod posture;
+mod secrets;
 mod submodules;
+mod supply;
 mod tests_inventory;
 mod toolchains;
+mod vendored;
 mod workflows;
 
 use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
@@ -39,12 +44,16 @@ pub trait Analyzer: Sync {
 /// Every analyzer, in the order their `finish` runs (a `finish` reads only `Analysis`,
 /// never another analyzer's output, so the order does not change results).
 pub const ALL: &[&dyn Analyzer] = &[
+    &binary_artifacts::BinaryArtifactsAnalyzer,
     &god_modules::GodModulesAnalyzer,
     &inventory::InventoryAnalyzer,
     &module_tree::ModuleTreeAnalyzer,
+    &posture::PostureAnalyzer,
+    &secrets::SecretsAnalyzer,
     &submodules::SubmodulesAnalyzer,
     &tests_inventory::TestsAnalyzer,
     &toolchains::ToolchainsAnalyzer,
+    &vendored::VendoredAnalyzer,
     &workflows::WorkflowsAnalyzer,
 ];
 
@@ -58,6 +67,7 @@ pub struct Analysis {
     pub test_files: Vec<TestFile>,
     pub toolchains: Vec<ToolchainDecl>,
     pub ci: CiFacts,
+    pub supply: supply::SupplyFacts,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -75,6 +85,7 @@ impl Analysis {
         self.ci.dependabot.extend(other.ci.dependabot);
         self.ci.renovate.extend(other.ci.renovate);
         self.ci.actionlint.extend(other.ci.actionlint);
+        self.supply.merge(other.supply);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self
@@ -87,6 +98,7 @@ impl Analysis {
         self.gitmodules.sort();
         self.test_files.sort();
         self.toolchains.sort();
+        self.supply.sort();
         self.findings.sort();
         self.notes.sort();
     }

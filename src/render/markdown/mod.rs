@@ -2,6 +2,7 @@
 //! taken from the model. A section whose analyzer is not in this version says so.
 
 mod ci;
+mod security;
 
 use std::collections::BTreeMap;
 
@@ -25,7 +26,7 @@ pub fn render(audit: &Audit) -> String {
     architecture(&mut md, audit);
     ci::section(&mut md, audit);
     tests(&mut md, audit);
-    security(&mut md, audit);
+    security::section(&mut md, audit);
     guardrails(&mut md);
     top_issues(&mut md, audit);
     action_plan(&mut md);
@@ -486,28 +487,6 @@ fn tests(md: &mut Markdown, audit: &Audit) {
     md.heading("Invariant Verification");
     md.line(NOT_AUDITED);
     md.blank();
-}
-
-fn security(md: &mut Markdown, audit: &Audit) {
-    md.section("6. Security & Supply Chain (Baseline Status)");
-    let vendored = audit.inventory.roles.iter().find(|r| r.role == Role::Vendored);
-    if let Some(v) = vendored {
-        md.line(format!(
-            "- Vendored files (role `vendored`): {}, {} code lines.",
-            count(v.files),
-            int(v.code)
-        ));
-    }
-    md.line(format!(
-        "- Submodules: {} (Appendix A).",
-        count(audit.inventory.submodules)
-    ));
-    md.blank();
-    md.line(format!(
-        "Dependency posture, secret scanning and SBOM / provenance: {NOT_AUDITED}"
-    ));
-    md.blank();
-    ci::trust_boundaries(md, audit);
 }
 
 fn guardrails(md: &mut Markdown) {
