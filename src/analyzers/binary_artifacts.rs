@@ -115,8 +115,10 @@ fn kind_by_name(name: &str) -> Option<&'static str> {
         return Some("shared-library");
     }
     let (stem, extension) = lower.rsplit_once('.')?;
+    // `Makefile.lib`, `Kbuild.a`: make fragments (Linux has them), text despite the extension.
+    let make_fragment = matches!(stem, "makefile" | "kbuild" | "gnumakefile");
     let index = KINDS.binary_search_by(|(e, _)| e.cmp(&extension)).ok();
-    index.filter(|_| !stem.is_empty()).map(|i| KINDS[i].1)
+    index.filter(|_| !stem.is_empty() && !make_fragment).map(|i| KINDS[i].1)
 }
 
 /// ELF, Mach-O (thin or fat) or PE (an `MZ` header whose `e_lfanew` points at `PE\0\0`).
@@ -156,6 +158,7 @@ mod tests {
         assert_eq!(kind_by_name("x.cpython-311.pyc"), Some("pyc"));
         assert_eq!(kind_by_name("notes.txt"), None);
         assert_eq!(kind_by_name(".a"), None);
+        assert_eq!(kind_by_name("Makefile.lib"), None);
         assert!(is_executable(b"\x7fELF\x02\x01\x01\0"));
         let mut pe = vec![0u8; 0x80];
         pe[..2].copy_from_slice(b"MZ");

@@ -11,7 +11,7 @@ mod rules;
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::model::{Audit, Location, Role, Rule};
 use crate::scan::{File, FileInfo};
@@ -30,8 +30,12 @@ static ANCHORS: LazyLock<(AhoCorasick, Vec<(&'static Detector, usize)>)> = LazyL
         .iter()
         .flat_map(|d| d.anchors.iter().map(move |a| (d, *a)))
         .collect();
-    let automaton =
-        AhoCorasick::new(owners.iter().map(|(_, a)| a)).expect("the anchors are a handful of short literals");
+    // Leftmost-first, not the default standard semantics: only then does aho-corasick use
+    // its SIMD (Teddy) prefilter; measured 5 times faster over executorch's 65 MB of text.
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(owners.iter().map(|(_, a)| a))
+        .expect("the anchors are a handful of short literals");
     (automaton, owners.into_iter().map(|(d, a)| (d, a.len())).collect())
 });
 

@@ -50,16 +50,16 @@ fn vendoring_row(components: &[VendoredComponent]) -> Vec<String> {
         ),
         (_, n) => (
             "🟠 **UNTRACKED**",
-            format!("{} state no version and are no submodule", plural(n, "component")),
+            format!("{} of them state no version and pin no submodule commit", count(n)),
         ),
     };
     let evidence = match components.len() {
         0 => detail,
         n => format!(
-            "{} ({} submodules), {} files, {} code lines; {detail}",
+            "{} ({} submodules), {}, {} code lines; {detail}",
             plural(n, "vendored component"),
             count(submodules),
-            count(files),
+            plural(files, "file"),
             int(code_lines)
         ),
     };
@@ -248,7 +248,7 @@ fn secrets(md: &mut Markdown, audit: &Audit) {
     md.table(&["Rule", "Open", "Suppressed", "Where"], rows);
 }
 
-/// The ids of the rules `analyzer` reports, when it ran.
+/// The ids of the rules of `group`, when the analyzer reporting them ran.
 fn analyzer_rules<'a>(audit: &'a Audit, group: &str) -> Option<Vec<&'a str>> {
     let rules: Vec<&str> = audit.rules.iter().filter(|r| r.group == group).map(|r| r.id).collect();
     (!rules.is_empty()).then_some(rules)
