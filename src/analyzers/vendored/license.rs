@@ -124,17 +124,34 @@ pub fn is_license_file(name: &str) -> bool {
     }
 }
 
-/// The best-matching license of `text`, if it matches well enough.
+/// How many leading lines are tried when the whole text matches no license: a project
+/// license followed by the licenses of code it includes (ruff's `LICENSE`: MIT, then 17
+/// appended notices) is the leading license. Measured: the crate's top-down scanner finds
+/// the same on ruff's file but takes 160 ms; three prefix matches take a few.
+const LEADING_LINES: &[usize] = &[25, 50, 100];
+
+/// The best-matching license of `text` (or, failing that, of its leading lines), if it
+/// matches well enough.
 pub fn detect(path: &str, text: &str) -> Option<LicenseMatch> {
     let store = STORE.as_ref()?;
-    let found = store.analyze(&TextData::new(text));
-    // The score is a Dice coefficient in 0..=1; rounding an f32 is exact on every platform.
-    let confidence_percent = (found.score * 100.0).round() as u32;
-    (confidence_percent >= MIN_CONFIDENCE).then(|| LicenseMatch {
-        spdx: found.name.to_string(),
-        confidence_percent,
-        path: path.to_string(),
+    let whole = std::iter::once(text);
+    let leading = LEADING_LINES.iter().filter_map(|n| prefix_lines(text, *n));
+    whole.chain(leading).find_map(|candidate| {
+        let found = store.analyze(&TextData::new(candidate));
+        // The score is a Dice coefficient in 0..=1; rounding an f32 is exact everywhere.
+        let confidence_percent = (found.score * 100.0).round() as u32;
+        (confidence_percent >= MIN_CONFIDENCE).then(|| LicenseMatch {
+            spdx: found.name.to_string(),
+            confidence_percent,
+            path: path.to_string(),
+        })
     })
+}
+
+/// The first `lines` lines of `text`, when it has more.
+fn prefix_lines(text: &str, lines: usize) -> Option<&str> {
+    let end = text.match_indices('\n').nth(lines - 1)?.0;
+    Some(&text[..end])
 }
 
 #[cfg(test)]
@@ -164,6 +181,9 @@ mod tests {
             detect("LICENSE", "All rights reserved. Ask us before you use this."),
             None
         );
+        let notices = "- a bundled library, all rights reserved by its authors\n".repeat(120);
+        let appended = format!("{MIT}\nBundled libraries:\n{notices}");
+        assert_eq!(detect("LICENSE", &appended).map(|m| m.spdx), Some("MIT".to_string()));
     }
 
     #[test]
