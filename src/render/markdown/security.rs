@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Audit, Ecosystem, Finding, SecurityPosture, Severity, VendoredComponent};
+use crate::model::{Audit, Ecosystem, Finding, PinKind, SecurityPosture, Severity, VendoredComponent};
 
 use super::{ci, code, count, int, more, plural, short, Markdown, LIST_ROWS, NOT_AUDITED};
 
@@ -24,7 +24,7 @@ pub(super) fn section(md: &mut Markdown, audit: &Audit) {
 pub(super) fn posture_rows(audit: &Audit) -> Vec<Vec<String>> {
     vec![
         vendoring_row(&audit.supply_chain.vendored),
-        updates_row(&audit.supply_chain.posture),
+        updates_row(audit),
     ]
 }
 
@@ -68,12 +68,19 @@ fn vendoring_row(components: &[VendoredComponent]) -> Vec<String> {
 
 /// Dependency Updates: Renovate (which covers every manager by default) or Dependabot for
 /// every ecosystem present → COVERED; Dependabot for some → PARTIAL; neither → NONE.
-fn updates_row(posture: &SecurityPosture) -> Vec<String> {
-    let missing: Vec<Ecosystem> = posture
-        .ecosystems_present
-        .iter()
+/// The ecosystems present are those of the manifests, plus GitHub Actions when a workflow
+/// uses an action from outside the repository.
+fn updates_row(audit: &Audit) -> Vec<String> {
+    let posture = &audit.supply_chain.posture;
+    let mut present = posture.ecosystems_present.clone();
+    if audit.ci.action_refs.iter().any(|r| r.pin != PinKind::Local) {
+        present.push(Ecosystem::GithubActions);
+    }
+    present.sort();
+    present.dedup();
+    let missing: Vec<Ecosystem> = present
+        .into_iter()
         .filter(|e| !posture.dependabot_ecosystems.contains(e))
-        .copied()
         .collect();
     let status = match (
         posture.renovate,
