@@ -147,6 +147,16 @@ fn every_secret_kind_is_reported_at_its_line() {
         .collect();
     expected.sort();
     assert_eq!(found, expected);
+    let snippet = |line: u64| {
+        audit["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["location"]["path"] == "app/settings.py" && f["location"]["line"] == line)
+            .map(|f| f["snippet"].clone())
+    };
+    assert_eq!(snippet(2), Some(serde_json::json!("KEY_2 = \"ghp_***")));
+    assert_eq!(snippet(7), Some(serde_json::json!("SLACK = \"https://hook***")));
 }
 
 #[test]

@@ -3,9 +3,10 @@
 //! (see [`rules`] for the rule set and what counts as a placeholder).
 //!
 //! The secret itself is never kept: a finding holds its place, its rule, a redacted
-//! snippet (the first four characters and `***`, or a PEM block's armour line) and a
-//! fingerprint of a hash of the value, so it can be tracked across runs without being
-//! stored. Nothing here formats the value into a message, a note or a panic.
+//! snippet (the line up to the credential, long token-like runs masked, then the first
+//! four characters and `***`, or a PEM block's armour line) and a fingerprint of a hash of
+//! the value, so it can be tracked across runs without being stored. Nothing here formats
+//! the value into a message, a note or a panic.
 
 mod rules;
 
@@ -65,6 +66,7 @@ impl Analyzer for SecretsAnalyzer {
             let (line, column) = lines.locate(file.bytes, hit.start);
             let value = &file.bytes[hit.start..hit.end];
             let shown = redacted(hit.detector, value);
+            let before = masked(&String::from_utf8_lossy(&file.bytes[lines.line_start..hit.start]));
             let location = Location {
                 path: file.info.path.clone(),
                 line,
@@ -72,8 +74,9 @@ impl Analyzer for SecretsAnalyzer {
             };
             let message = format!("{} `{shown}` in the tree", hit.detector.noun);
             let mut found = finding(hit.detector.rule, location, hit.detector.severity, message);
-            found.span = shown.trim_end_matches('*').chars().count();
-            found.snippet = Some(shown);
+            // Every detector's alphabet is ASCII: bytes are characters.
+            found.span = value.len();
+            found.snippet = Some(format!("{before}{shown}"));
             found.fingerprint = fingerprint(&[
                 hit.detector.rule.id,
                 &file.info.path,
@@ -124,6 +127,30 @@ fn redacted(detector: &Detector, value: &[u8]) -> String {
     format!("{prefix}***")
 }
 
+/// The line's text before a credential, as a snippet may show it: any run of 16 or more
+/// token characters (another credential, such as an AWS secret key beside its id, has no
+/// format to detect it by) is masked with as many `*`, so columns stay aligned. What
+/// follows the credential on its line is never shown.
+fn masked(before: &str) -> String {
+    let token = |c: char| c.is_ascii_alphanumeric() || "+/_-".contains(c);
+    let mut out = String::with_capacity(before.len());
+    let mut run = String::new();
+    for c in before.chars().chain(std::iter::once('\n')) {
+        if token(c) {
+            run.push(c);
+            continue;
+        }
+        match run.chars().count() {
+            n if n >= 16 => out.push_str(&"*".repeat(n)),
+            _ => out.push_str(&run),
+        }
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
 /// Turns byte offsets into 1-based lines and columns (in characters), moving forward only,
 /// since hits come in order.
 #[derive(Default)]
@@ -163,5 +190,11 @@ mod tests {
         assert_eq!(lines.locate(text.as_bytes(), hits[0].start), (2, 7));
         let shown = redacted(hits[0].detector, token.as_bytes());
         assert_eq!(shown, "ghp_***");
+        assert_eq!(lines.line_start, 2);
+        let secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzKEY";
+        assert_eq!(
+            masked(&format!("k={secret_key}, id=")),
+            format!("k={}, id=", "*".repeat(34))
+        );
     }
 }

@@ -22,10 +22,7 @@ pub(super) fn section(md: &mut Markdown, audit: &Audit) {
 /// The rows of the Dependency Posture table this module owns (the dependency analyzers
 /// add Lockfiles and Dependency Pinning).
 pub(super) fn posture_rows(audit: &Audit) -> Vec<Vec<String>> {
-    vec![
-        vendoring_row(&audit.supply_chain.vendored),
-        updates_row(audit),
-    ]
+    vec![vendoring_row(&audit.supply_chain.vendored), updates_row(audit)]
 }
 
 /// Third-Party Vendoring: none → NONE; every component states a version or is a pinned
