@@ -4,14 +4,19 @@
 //! Adding one: a file here with a unit struct implementing [`Analyzer`], a `mod` line and
 //! an entry in [`ALL`].
 
+mod binary_artifacts;
 mod config;
 mod dependencies;
 mod god_modules;
 mod inventory;
 mod module_tree;
+mod posture;
+mod secrets;
 mod submodules;
+mod supply;
 mod tests_inventory;
 mod toolchains;
+mod vendored;
 mod workflows;
 
 use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
@@ -42,14 +47,18 @@ pub trait Analyzer: Sync {
 /// Every analyzer, in the order their `finish` runs (a `finish` reads only `Analysis`,
 /// never another analyzer's output, so the order does not change results).
 pub const ALL: &[&dyn Analyzer] = &[
+    &binary_artifacts::BinaryArtifactsAnalyzer,
     &config::ConfigAnalyzer,
     &dependencies::DependenciesAnalyzer,
     &god_modules::GodModulesAnalyzer,
     &inventory::InventoryAnalyzer,
     &module_tree::ModuleTreeAnalyzer,
+    &posture::PostureAnalyzer,
+    &secrets::SecretsAnalyzer,
     &submodules::SubmodulesAnalyzer,
     &tests_inventory::TestsAnalyzer,
     &toolchains::ToolchainsAnalyzer,
+    &vendored::VendoredAnalyzer,
     &workflows::WorkflowsAnalyzer,
 ];
 
@@ -66,6 +75,7 @@ pub struct Analysis {
     /// `plumb.toml` at the root, if any.
     pub config: Option<config::ConfigText>,
     pub dependencies: dependencies::Gathered,
+    pub supply: supply::SupplyFacts,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -85,6 +95,7 @@ impl Analysis {
         self.ci.actionlint.extend(other.ci.actionlint);
         self.config = self.config.or(other.config);
         self.dependencies.merge(other.dependencies);
+        self.supply.merge(other.supply);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self
@@ -98,6 +109,7 @@ impl Analysis {
         self.test_files.sort();
         self.toolchains.sort();
         self.dependencies.sort();
+        self.supply.sort();
         self.findings.sort();
         self.notes.sort();
     }

@@ -1,9 +1,10 @@
 //! Submodules: the gitlinks the scan met (path and pinned commit), joined with what
 //! `.gitmodules` says of them (url, branch). Submodules are never descended.
 
-use crate::model::{redact_url, Audit, ScanNote, SkipReason, Submodule};
+use crate::model::{redact_url, Audit, Finding, Location, Rule, ScanNote, Severity, SkipReason, Submodule};
 use crate::scan::{File, FileInfo};
 
+use super::supply::finding;
 use super::{Analysis, Analyzer};
 
 pub struct SubmodulesAnalyzer;
@@ -22,11 +23,24 @@ pub struct GitmodulesEntry {
     pub path: String,
     pub url: Option<String>,
     pub branch: Option<String>,
+    /// 1-based line and column of the `branch` key, for the finding.
+    pub branch_at: Option<(usize, usize)>,
 }
+
+pub const SUBMODULE_TRACKS_BRANCH: Rule = Rule {
+    group: "supply-chain",
+    id: "submodule-tracks-branch",
+    title: "submodule set to follow a branch",
+    help: "With `branch =` in `.gitmodules`, `git submodule update --remote` moves the submodule to whatever the branch points at, so an update pulls unreviewed upstream code. Remove the `branch` key and move the pinned commit deliberately, in a reviewed change.",
+};
 
 impl Analyzer for SubmodulesAnalyzer {
     fn id(&self) -> &'static str {
         "submodules"
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        &[SUBMODULE_TRACKS_BRANCH]
     }
 
     fn wants(&self, file: &FileInfo) -> bool {
@@ -45,6 +59,9 @@ impl Analyzer for SubmodulesAnalyzer {
     }
 
     fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+        audit
+            .findings
+            .extend(analysis.gitmodules.iter().filter_map(tracks_branch));
         let Some(repository) = audit.repository.as_mut() else {
             return;
         };
@@ -65,13 +82,27 @@ impl Analyzer for SubmodulesAnalyzer {
     }
 }
 
+/// The finding for a `.gitmodules` section that names a branch.
+fn tracks_branch(entry: &GitmodulesEntry) -> Option<Finding> {
+    let (branch, (line, column)) = entry.branch.as_ref().zip(entry.branch_at)?;
+    let location = Location {
+        path: ".gitmodules".to_string(),
+        line,
+        column,
+    };
+    let message = format!("submodule `{}` tracks branch `{branch}`", entry.path);
+    let mut found = finding(&SUBMODULE_TRACKS_BRANCH, location, Severity::Low, message);
+    found.span = "branch".len();
+    Some(found)
+}
+
 /// Reads the git-config subset `.gitmodules` uses: `[submodule "name"]` sections with
 /// `path`, `url` and `branch` keys. Unknown keys and malformed lines are ignored.
 fn parse_gitmodules(text: &str) -> Vec<GitmodulesEntry> {
     let mut entries: Vec<GitmodulesEntry> = Vec::new();
     let mut in_submodule = false;
-    for line in text.lines() {
-        let line = line.trim();
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim();
         if line.starts_with('[') {
             in_submodule = line.to_ascii_lowercase().starts_with("[submodule");
             if in_submodule {
@@ -87,7 +118,10 @@ fn parse_gitmodules(text: &str) -> Vec<GitmodulesEntry> {
         match key.trim().to_ascii_lowercase().as_str() {
             "path" => entry.path = value,
             "url" => entry.url = Some(value),
-            "branch" => entry.branch = Some(value),
+            "branch" => {
+                entry.branch = Some(value);
+                entry.branch_at = Some((index + 1, raw.len() - raw.trim_start().len() + 1));
+            }
             _ => {}
         }
     }
@@ -107,5 +141,11 @@ mod tests {
         assert_eq!(entries[0].path, "third-party/a");
         assert_eq!(entries[0].url.as_deref(), Some("https://tok@host/a.git"));
         assert_eq!(entries[1].branch.as_deref(), Some("main"));
+        assert_eq!(entries[1].branch_at, Some((9, 2)));
+        let found = tracks_branch(&entries[1]).expect("a branch is a finding");
+        assert_eq!(
+            (found.location.line, found.message.as_str()),
+            (9, "submodule `b` tracks branch `main`")
+        );
     }
 }

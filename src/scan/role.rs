@@ -246,6 +246,20 @@ pub fn classify(input: &RoleInput<'_>) -> Role {
     }
 }
 
+/// The vendored component `path` belongs to: the first vendoring folder on the path
+/// (rule 1) and its child, `third_party/fmt` for `third_party/fmt/src/a.cc`. `None` for
+/// a path outside vendoring folders or a file directly in one (`third_party/BUCK`);
+/// `is_dir` says whether `path` itself is a folder (a submodule), which may be the child.
+pub fn vendored_component(path: &str, is_dir: bool) -> Option<&str> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let folders = if is_dir { parts.len() } else { parts.len() - 1 };
+    let root = parts[..folders].iter().position(|d| contains_folded(VENDOR_DIRS, d))?;
+    (root + 1 < folders).then(|| {
+        let length: usize = parts[..=root + 1].iter().map(|p| p.len() + 1).sum::<usize>() - 1;
+        &path[..length]
+    })
+}
+
 /// Below a test directory, or named like a test file in a common convention.
 pub fn is_test_path(path: &str) -> bool {
     let (dirs, name) = split(path);
@@ -400,6 +414,25 @@ mod tests {
         assert_eq!(role("src/main.rs", Some(b"fn main(){}"), true), Role::Source);
         assert_eq!(role("data/table.csv", Some(b"a,b"), false), Role::Other);
         assert_eq!(role("big/generated.c", None, true), Role::Source);
+    }
+
+    #[test]
+    fn vendored_components_are_the_children_of_the_first_vendoring_folder() {
+        assert_eq!(
+            vendored_component("third_party/fmt/src/a.cc", false),
+            Some("third_party/fmt")
+        );
+        assert_eq!(
+            vendored_component("a/Vendor/x/third_party/y/z.c", false),
+            Some("a/Vendor/x")
+        );
+        assert_eq!(vendored_component("third_party/BUCK", false), None);
+        assert_eq!(
+            vendored_component("third-party/flatbuffers", true),
+            Some("third-party/flatbuffers")
+        );
+        assert_eq!(vendored_component("third-party", true), None);
+        assert_eq!(vendored_component("src/vendor.rs", false), None);
     }
 
     #[test]

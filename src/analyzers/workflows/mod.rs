@@ -14,7 +14,8 @@ use crate::model::{ActionFacts, Audit, Confidence, DependabotFacts, Location, Ro
 use crate::scan::{File, FileInfo};
 
 use super::{Analysis, Analyzer};
-use rules::{Judgement, Reporter};
+use rules::Judgement;
+pub(super) use rules::{fingerprint, Reporter};
 use yaml::Node;
 
 pub struct WorkflowsAnalyzer;

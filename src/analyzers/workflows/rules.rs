@@ -165,7 +165,7 @@ impl<'a> Reporter<'a> {
     }
 
     /// `# plumb: ignore[rule-a, rule-b]` on the line itself or the line above.
-    fn suppressed(&self, rule: &str, line: usize) -> bool {
+    pub(crate) fn suppressed(&self, rule: &str, line: usize) -> bool {
         [line, line.wrapping_sub(1)]
             .iter()
             .filter_map(|l| self.lines.get(l.wrapping_sub(1)))
@@ -180,7 +180,7 @@ impl<'a> Reporter<'a> {
 }
 
 /// FNV-1a over the parts: stable across runs, machines and unrelated edits (no line numbers).
-fn fingerprint(parts: &[&str]) -> String {
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.bytes().chain([0xff]) {

@@ -4,6 +4,7 @@
 mod architecture;
 mod ci;
 mod dependencies;
+mod security;
 
 use std::collections::BTreeMap;
 
@@ -23,7 +24,7 @@ pub fn render(audit: &Audit) -> String {
     architecture::section(&mut md, audit);
     ci::section(&mut md, audit);
     tests(&mut md, audit);
-    security(&mut md, audit);
+    security::section(&mut md, audit);
     guardrails(&mut md);
     top_issues(&mut md, audit);
     action_plan(&mut md);
@@ -399,30 +400,6 @@ fn tests(md: &mut Markdown, audit: &Audit) {
     md.heading("Invariant Verification");
     md.line(NOT_AUDITED);
     md.blank();
-}
-
-fn security(md: &mut Markdown, audit: &Audit) {
-    md.section("6. Security & Supply Chain (Baseline Status)");
-    md.heading("Dependency Posture");
-    md.table(&["Aspect", "Status", "Evidence"], dependencies::posture_rows(audit));
-    let vendored = audit.inventory.roles.iter().find(|r| r.role == Role::Vendored);
-    if let Some(v) = vendored {
-        md.line(format!(
-            "- Vendored files (role `vendored`): {}, {} code lines.",
-            count(v.files),
-            int(v.code)
-        ));
-    }
-    md.line(format!(
-        "- Submodules: {} (Appendix A).",
-        count(audit.inventory.submodules)
-    ));
-    md.blank();
-    md.line(format!(
-        "Vendoring, dependency updates, secret scanning and SBOM / provenance: {NOT_AUDITED}"
-    ));
-    md.blank();
-    ci::trust_boundaries(md, audit);
 }
 
 fn guardrails(md: &mut Markdown) {
