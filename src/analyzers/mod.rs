@@ -5,6 +5,7 @@
 //! an entry in [`ALL`].
 
 mod god_modules;
+mod imports;
 mod inventory;
 mod module_tree;
 mod submodules;
@@ -15,6 +16,7 @@ mod workflows;
 use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
+pub use imports::{FileImports, GoModule};
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
 
@@ -40,6 +42,7 @@ pub trait Analyzer: Sync {
 /// never another analyzer's output, so the order does not change results).
 pub const ALL: &[&dyn Analyzer] = &[
     &god_modules::GodModulesAnalyzer,
+    &imports::ImportsAnalyzer,
     &inventory::InventoryAnalyzer,
     &module_tree::ModuleTreeAnalyzer,
     &submodules::SubmodulesAnalyzer,
@@ -58,6 +61,9 @@ pub struct Analysis {
     pub test_files: Vec<TestFile>,
     pub toolchains: Vec<ToolchainDecl>,
     pub ci: CiFacts,
+    /// Raw imports per file, resolved by the imports analyzer's `finish`.
+    pub raw_imports: Vec<FileImports>,
+    pub go_modules: Vec<GoModule>,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -75,6 +81,8 @@ impl Analysis {
         self.ci.dependabot.extend(other.ci.dependabot);
         self.ci.renovate.extend(other.ci.renovate);
         self.ci.actionlint.extend(other.ci.actionlint);
+        self.raw_imports.extend(other.raw_imports);
+        self.go_modules.extend(other.go_modules);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self
@@ -87,6 +95,8 @@ impl Analysis {
         self.gitmodules.sort();
         self.test_files.sort();
         self.toolchains.sort();
+        self.raw_imports.sort_by(|a, b| a.path.cmp(&b.path));
+        self.go_modules.sort();
         self.findings.sort();
         self.notes.sort();
     }
