@@ -29,8 +29,12 @@ const FILES: &[(&str, &str)] = &[
     ("include/proj/detail.h", ""),
     (
         "lib/api.c",
-        "#include \"proj/api.h\"\n#include \"local.h\"\n#include \"../../escape.h\"\n#include \"sub/missing.h\"\n#include <stdio.h>\n/*\n#include \"commented.h\"\n*/\n",
+        "#include \"proj/api.h\"\n#include \"local.h\"\n#include \"../../escape.h\"\n#include \"sub/missing.h\"\n#include <stdio.h>\n/*\n#include \"commented.h\"\n*/\n#include <acme/rt/core.h>\n",
     ),
+    // Reached through the directory symlink `src/acme/rt -> ../../rt`; the quoted include
+    // makes `src` an include root, which the angle include in lib/api.c then uses.
+    ("rt/core.h", ""),
+    ("tools/uses_root.c", "#include \"acme/rt/core.h\"\n"),
     ("lib/local.h", "#include \"local.h\"\n"),
     ("vendor_like/sub/missing.h.txt", ""),
     // Rust: mod declarations and use paths inside one crate.
@@ -60,6 +64,7 @@ fn fixture() -> TestRepo {
     }
     repo.write("linked/tools/helper.py", "");
     repo.symlink("src/linked", "../linked");
+    repo.symlink("src/acme/rt", "../../rt");
     repo.commit("fixture");
     repo
 }
@@ -101,6 +106,8 @@ fn resolves_five_languages() {
         "include/proj/api.h:2 -> include/proj/detail.h (eager)",
         "lib/api.c:1 -> include/proj/api.h (eager)",
         "lib/api.c:2 -> lib/local.h (eager)",
+        "lib/api.c:9 -> rt/core.h (eager)",
+        "tools/uses_root.c:1 -> rt/core.h (eager)",
         "pkg/__init__.py:1 -> pkg/a.py (eager)",
         "pkg/__init__.py:2 -> pkg/sub/b.py (eager)",
         "pkg/a.py:1 -> pkg/sub/b.py (eager)",

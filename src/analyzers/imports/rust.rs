@@ -15,26 +15,40 @@ use super::{statement_text, LineCounter, RawImport, Target};
 const MAX_GROUP_DEPTH: usize = 32;
 
 /// The module declarations and use paths of one Rust file.
+///
+/// Inline modules (`mod tests { use super::*; }`) are tracked by brace depth: a leading
+/// `super` inside one names the enclosing module of the same file, so it is rewritten to
+/// `self` (otherwise every file with inline tests would seem to import its parent).
 pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
     let code = blank_comments_and_literals(bytes);
     let mut lines = LineCounter::new();
     let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut inline_modules: Vec<usize> = Vec::new();
     let mut pos = 0;
     while pos < code.len() {
-        if !is_ident(code[pos]) {
-            pos += 1;
-            continue;
-        }
-        let word_end = pos + code[pos..].iter().take_while(|&&b| is_ident(b)).count();
-        let next = match &code[pos..word_end] {
-            b"mod" => mod_declaration(&code, word_end).map(|(name, end)| (vec![Target::RustMod(name)], end)),
-            b"use" => {
-                memchr(b';', &code[word_end..]).map(|i| (use_paths(&code[word_end..word_end + i]), word_end + i + 1))
+        match code[pos] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if inline_modules.last() == Some(&depth) {
+                    inline_modules.pop();
+                }
             }
-            _ => None,
-        };
-        match next {
-            Some((targets, end)) => {
+            b if is_ident(b) => {
+                let word_end = pos + code[pos..].iter().take_while(|&&b| is_ident(b)).count();
+                let found = match &code[pos..word_end] {
+                    b"mod" => module_item(&code, word_end, depth, &mut inline_modules),
+                    b"use" => memchr(b';', &code[word_end..]).map(|i| {
+                        let paths = use_paths(&code[word_end..word_end + i], inline_modules.len());
+                        (paths, word_end + i + 1)
+                    }),
+                    _ => None,
+                };
+                let Some((targets, end)) = found else {
+                    pos = word_end;
+                    continue;
+                };
                 let line = lines.line_at(&code, pos);
                 let text = statement_text(&code[pos..end]);
                 out.extend(targets.into_iter().map(|target| RawImport {
@@ -44,11 +58,29 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
                     text: text.clone(),
                 }));
                 pos = end;
+                continue;
             }
-            None => pos = word_end,
+            _ => {}
         }
+        pos += 1;
     }
     out
+}
+
+/// `mod name;` gives its target; `mod name {` opens an inline module at `depth`.
+fn module_item(code: &[u8], pos: usize, depth: usize, inline_modules: &mut Vec<usize>) -> Option<(Vec<Target>, usize)> {
+    if let Some((name, end)) = mod_declaration(code, pos) {
+        return Some((vec![Target::RustMod(name)], end));
+    }
+    let after_name = pos
+        + code[pos..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_whitespace() || is_ident(b))
+            .count();
+    if code.get(after_name) == Some(&b'{') {
+        inline_modules.push(depth);
+    }
+    None
 }
 
 fn is_ident(b: u8) -> bool {
@@ -67,7 +99,7 @@ fn mod_declaration(code: &[u8], pos: usize) -> Option<(String, usize)> {
 
 /// Every path a use tree names: `crate::{a, b::{self, C}}` gives `crate::a`, `crate::b`,
 /// `crate::b::C`; a glob names its prefix.
-fn use_paths(tree: &[u8]) -> Vec<Target> {
+fn use_paths(tree: &[u8], inline_depth: usize) -> Vec<Target> {
     let tokens = tokens(tree);
     let mut paths = Vec::new();
     let mut prefix = Vec::new();
@@ -75,8 +107,22 @@ fn use_paths(tree: &[u8]) -> Vec<Target> {
     paths
         .into_iter()
         .filter(|p| !p.is_empty())
-        .map(Target::RustUse)
+        .map(|p| Target::RustUse(absorb_inline_supers(p, inline_depth)))
         .collect()
+}
+
+/// Inside `inline_depth` inline modules, the first that many `super`s stay in the file.
+fn absorb_inline_supers(mut path: Vec<String>, inline_depth: usize) -> Vec<String> {
+    let supers = path.iter().take_while(|s| *s == "super").count();
+    let absorbed = supers.min(inline_depth);
+    if absorbed == 0 {
+        return path;
+    }
+    path.drain(..absorbed);
+    if absorbed == supers {
+        path.insert(0, "self".to_string());
+    }
+    path
 }
 
 fn tokens(tree: &[u8]) -> Vec<&[u8]> {
@@ -268,13 +314,14 @@ mod tests {
 
     #[test]
     fn mods_and_use_groups() {
-        let source = "mod a;\npub(crate) mod b;\nmod inline { use super::x; }\nuse crate::{c::{self, D}, e::*, f as g};\nuse std::io;\n// use no::one;\nconst S: &str = \"mod no;\";\nconst R: &str = r#\"use no::two;\"#;\nfn f<'a>(c: char) -> bool { c == '\\'' || c == '\"' }\nuse self::h;\n";
+        let source = "mod a;\npub(crate) mod b;\nmod inline { use super::x; mod deeper { use super::super::y; } }\nuse crate::{c::{self, D}, e::*, f as g};\nuse std::io;\n// use no::one;\nconst S: &str = \"mod no;\";\nconst R: &str = r#\"use no::two;\"#;\nfn f<'a>(c: char) -> bool { c == '\\'' || c == '\"' }\nuse self::h;\n";
         assert_eq!(
             compact(source),
             [
                 "1 mod a",
                 "2 mod b",
-                "3 use super::x",
+                "3 use self::x",
+                "3 use self::y",
                 "4 use crate::c",
                 "4 use crate::c::D",
                 "4 use crate::e",
@@ -283,6 +330,12 @@ mod tests {
                 "10 use self::h",
             ]
         );
+    }
+
+    #[test]
+    fn super_leaves_the_file_only_past_its_inline_modules() {
+        let source = "mod tests {\n    use super::*;\n    mod more { use super::super::super::z; }\n}\nuse super::w;\n";
+        assert_eq!(compact(source), ["2 use self", "3 use super::z", "5 use super::w"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The path list of the snapshot as hash lookups, and the per-language indexes built
 //! on it once per audit (Python package roots, C/C++ include roots).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -96,6 +97,21 @@ impl<'a> Tree<'a> {
             || self
                 .through_links(path)
                 .is_some_and(|real| self.dirs.contains(real.as_str()))
+    }
+
+    /// The other names of a real path: the same file seen through each directory
+    /// symlink of the repository that points above it (`src/pkg/x.h` for `x.h` when
+    /// `src/pkg -> ..`).
+    fn spellings<'p>(&'p self, path: &'p str) -> impl Iterator<Item = Cow<'p, str>> + 'p {
+        let aliases = self.links.iter().filter_map(move |(link, target)| {
+            let rest = if target.is_empty() {
+                Some(path)
+            } else {
+                path.strip_prefix(target.as_str()).and_then(|r| r.strip_prefix('/'))
+            };
+            rest.map(|rest| Cow::Owned(join(link, rest)))
+        });
+        std::iter::once(Cow::Borrowed(path)).chain(aliases)
     }
 
     /// `path` with its first symlinked prefix replaced by the link's target, repeatedly.
@@ -321,8 +337,10 @@ impl<'a> Cpp<'a> {
             .collect();
         for path in nested {
             for candidate in tree.by_name.get(file_name(path)).into_iter().flatten() {
-                if let Some(prefix) = candidate.strip_suffix(path).and_then(|p| p.strip_suffix('/')) {
-                    roots.insert(prefix.to_string());
+                for spelling in tree.spellings(candidate) {
+                    if let Some(prefix) = spelling.strip_suffix(path).and_then(|p| p.strip_suffix('/')) {
+                        roots.insert(prefix.to_string());
+                    }
                 }
             }
         }
@@ -361,12 +379,16 @@ impl<'a> Cpp<'a> {
         }
     }
 
+    /// Whether `candidate`, or one of its spellings through a directory symlink, is
+    /// `path` below an include root.
     fn under_root(&self, candidate: &str, path: &str) -> bool {
-        match candidate.strip_suffix(path) {
-            Some("") => true,
-            Some(prefix) => prefix.strip_suffix('/').is_some_and(|root| self.roots.contains(root)),
-            None => false,
-        }
+        self.tree
+            .spellings(candidate)
+            .any(|spelling| match spelling.strip_suffix(path) {
+                Some("") => true,
+                Some(prefix) => prefix.strip_suffix('/').is_some_and(|root| self.roots.contains(root)),
+                None => false,
+            })
     }
 }
 
