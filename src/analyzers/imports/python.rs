@@ -89,12 +89,13 @@ impl Scanner<'_> {
 
     /// Records the import statement `text` (which starts at byte `start`), if it is one.
     fn import(&mut self, start: usize, text: &[u8], kind: ImportKind) {
-        let targets = parse_statement(text);
+        let cleaned = clean(text);
+        let targets = parse_statement(&cleaned);
         if targets.is_empty() {
             return;
         }
         let line = self.lines.line_at(self.bytes, start);
-        let text = statement_text(&clean(text));
+        let text = statement_text(&cleaned);
         for target in targets {
             self.out.push(RawImport {
                 line,
@@ -154,7 +155,12 @@ fn line_end(bytes: &[u8], pos: usize) -> usize {
 /// ends the statement.
 fn statement_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     let mut depth = 0usize;
-    while let Some(&b) = bytes.get(pos) {
+    while pos < bytes.len() {
+        // Most bytes are plain code: skip them without the match below.
+        while pos < bytes.len() && !SPECIAL[bytes[pos] as usize] {
+            pos += 1;
+        }
+        let Some(&b) = bytes.get(pos) else { break };
         match b {
             b'\n' if depth == 0 || starts_statement(&bytes[pos + 1..]) => return (pos + 1, false),
             b'#' => {
@@ -175,6 +181,18 @@ fn statement_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     }
     (bytes.len(), false)
 }
+
+/// The bytes [`statement_end`] must look at.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"\n#\\'\"()[]{};";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 fn starts_statement(line: &[u8]) -> bool {
     let word = first_word(line);
@@ -292,12 +310,16 @@ fn tokens(text: &[u8]) -> Vec<Token<'_>> {
 }
 
 /// What an `import` or `from` statement names; empty when it is not one.
-fn parse_statement(text: &[u8]) -> Vec<Target> {
-    let mut cleaned = clean(text);
-    if cleaned.starts_with(b"from.") {
-        cleaned.insert(4, b' '); // `from.q import r` is valid Python
+fn parse_statement(cleaned: &[u8]) -> Vec<Target> {
+    let mut tokens = tokens(cleaned);
+    if let Some(Token::Word(first)) = tokens.first() {
+        if first.starts_with(b"from.") {
+            // `from.q import r` is valid Python.
+            let module = &first[4..];
+            tokens[0] = Token::Word(b"from");
+            tokens.insert(1, Token::Word(module));
+        }
     }
-    let tokens = tokens(&cleaned);
     match tokens.split_first() {
         Some((Token::Word(b"import"), rest)) => parse_import(rest),
         Some((Token::Word(b"from"), rest)) => parse_from(rest).into_iter().collect(),

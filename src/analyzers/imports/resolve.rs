@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use crate::model::{Architecture, ExternalImport, ImportEdge, ImportKind, Module, Unresolved};
 use crate::scan::FileRecord;
 
@@ -37,7 +39,7 @@ pub enum Outcome {
 /// The import graph of the snapshot.
 pub fn resolve(analysis: &Analysis) -> Architecture {
     let tree = Tree::new(analysis);
-    let python = Python::new(&tree);
+    let python = Python::new(&tree, &analysis.raw_imports);
     let cpp = Cpp::new(&tree, &analysis.raw_imports);
     let context = Context {
         tree: &tree,
@@ -45,11 +47,22 @@ pub fn resolve(analysis: &Analysis) -> Architecture {
         cpp: &cpp,
         go_modules: &analysis.go_modules,
     };
+    // Resolution is read-only on the lookups, so it runs in parallel; the graph is then
+    // built in file order, so the result does not depend on scheduling.
+    let outcomes: Vec<Vec<Outcome>> = analysis
+        .raw_imports
+        .par_iter()
+        .map(|file| {
+            file.imports
+                .iter()
+                .map(|import| context.resolve(file, import))
+                .collect()
+        })
+        .collect();
     let mut graph = Graph::default();
-    for file in &analysis.raw_imports {
+    for (file, outcomes) in analysis.raw_imports.iter().zip(outcomes) {
         graph.add_module(&context, &file.path);
-        for import in &file.imports {
-            let outcome = context.resolve(file, import);
+        for (import, outcome) in file.imports.iter().zip(outcomes) {
             graph.add(&context, file, import, outcome);
         }
     }

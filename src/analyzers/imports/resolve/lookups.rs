@@ -2,7 +2,6 @@
 //! on it once per audit (Python package roots, C/C++ include roots).
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -12,9 +11,6 @@ use crate::scan::FileRecord;
 use super::super::super::Analysis;
 use super::super::{parent, Family, FileImports, Target};
 use super::Outcome;
-
-/// How many directory symlinks one lookup follows (a loop of links ends there).
-const MAX_LINK_HOPS: usize = 8;
 
 /// `a` + `/` + `b`, either may be empty.
 pub fn join(a: &str, b: &str) -> String {
@@ -49,6 +45,10 @@ pub struct Tree<'a> {
     dirs: HashSet<&'a str>,
     /// Symlinks inside the repository: `link → normalized target`.
     links: HashMap<String, String>,
+    /// Every file and directory path that exists only through a directory symlink, to
+    /// its real path (computed once: lookups then never allocate).
+    aliases: HashMap<String, &'a str>,
+    alias_dirs: HashSet<String>,
     /// Go package directories → code lines of their `.go` files.
     pub go_packages: HashMap<String, u64>,
 }
@@ -60,6 +60,8 @@ impl<'a> Tree<'a> {
             by_name: HashMap::new(),
             dirs: HashSet::new(),
             links: directory_links(analysis),
+            aliases: HashMap::new(),
+            alias_dirs: HashSet::new(),
             go_packages: HashMap::new(),
         };
         for record in analysis.tracked() {
@@ -74,7 +76,30 @@ impl<'a> Tree<'a> {
                 *tree.go_packages.entry(parent(path).to_string()).or_default() += record.lines.code;
             }
         }
+        tree.add_aliases();
         tree
+    }
+
+    /// Fills `aliases`: each real path below a linked directory, spelled through the link
+    /// (one level of links; a link inside a linked directory is not followed again).
+    fn add_aliases(&mut self) {
+        let paths: Vec<&'a str> = self.records.keys().copied().collect();
+        for (link, target) in &self.links {
+            for &path in &paths {
+                let rest = if target.is_empty() {
+                    Some(path)
+                } else {
+                    path.strip_prefix(target.as_str()).and_then(|r| r.strip_prefix('/'))
+                };
+                let Some(rest) = rest else { continue };
+                let alias = join(link, rest);
+                let mut dir = parent(&alias);
+                while dir.len() >= link.len() && self.alias_dirs.insert(dir.to_string()) {
+                    dir = parent(dir);
+                }
+                self.aliases.insert(alias, path);
+            }
+        }
     }
 
     pub fn record(&self, path: &str) -> Option<&'a FileRecord> {
@@ -87,16 +112,11 @@ impl<'a> Tree<'a> {
         if self.records.contains_key(path) {
             return Some(path.to_string());
         }
-        let real = self.through_links(path)?;
-        self.records.contains_key(real.as_str()).then_some(real)
+        self.aliases.get(path).map(|real| real.to_string())
     }
 
     pub fn is_dir(&self, path: &str) -> bool {
-        path.is_empty()
-            || self.dirs.contains(path)
-            || self
-                .through_links(path)
-                .is_some_and(|real| self.dirs.contains(real.as_str()))
+        path.is_empty() || self.dirs.contains(path) || self.alias_dirs.contains(path)
     }
 
     /// The other names of a real path: the same file seen through each directory
@@ -113,35 +133,6 @@ impl<'a> Tree<'a> {
         });
         std::iter::once(Cow::Borrowed(path)).chain(aliases)
     }
-
-    /// `path` with its first symlinked prefix replaced by the link's target, repeatedly.
-    fn through_links(&self, path: &str) -> Option<String> {
-        if self.links.is_empty() {
-            return None;
-        }
-        let mut current = path.to_string();
-        let mut changed = false;
-        for _ in 0..MAX_LINK_HOPS {
-            let hop = prefixes(&current)
-                .find_map(|(prefix, rest)| self.links.get(prefix).map(|target| format!("{target}{rest}")));
-            match hop {
-                Some(next) => {
-                    current = next;
-                    changed = true;
-                }
-                None => break,
-            }
-        }
-        changed.then_some(current)
-    }
-}
-
-/// `a/b/c` → (`a`, `/b/c`), (`a/b`, `/c`), (`a/b/c`, ``).
-fn prefixes(path: &str) -> impl Iterator<Item = (&str, &str)> {
-    path.match_indices('/')
-        .map(|(i, _)| i)
-        .chain(std::iter::once(path.len()))
-        .map(move |i| path.split_at(i))
 }
 
 /// Symlinks the scan found to point inside the repository.
@@ -163,12 +154,13 @@ fn directory_links(analysis: &Analysis) -> HashMap<String, String> {
 pub struct Python<'a> {
     tree: &'a Tree<'a>,
     roots: BTreeSet<String>,
-    /// Top-level name → roots holding it (memoized: few distinct names, many imports).
-    holders: RefCell<HashMap<String, Vec<String>>>,
+    /// Top-level name of every absolute import → the roots holding it (few distinct
+    /// names, many imports; computed before resolution, which then runs in parallel).
+    holders: HashMap<String, Vec<String>>,
 }
 
 impl<'a> Python<'a> {
-    pub fn new(tree: &'a Tree<'a>) -> Python<'a> {
+    pub fn new(tree: &'a Tree<'a>, files: &[FileImports]) -> Python<'a> {
         let mut roots = BTreeSet::from([String::new()]);
         for path in tree.records.keys() {
             if path.ends_with("/__init__.py") {
@@ -185,11 +177,23 @@ impl<'a> Python<'a> {
                 .filter(|d| **d == "src" || d.ends_with("/src"))
                 .map(|d| d.to_string()),
         );
-        Python {
-            tree,
-            roots,
-            holders: RefCell::new(HashMap::new()),
-        }
+        let tops: BTreeSet<&str> = files
+            .iter()
+            .filter(|f| f.family == Family::Python)
+            .flat_map(|f| &f.imports)
+            .filter_map(|import| match &import.target {
+                Target::Python { level: 0, module, .. } => module.split('.').next(),
+                _ => None,
+            })
+            .collect();
+        let holders = tops
+            .into_iter()
+            .map(|top| {
+                let found = roots.iter().filter(|root| holds(tree, root, top)).cloned().collect();
+                (top.to_string(), found)
+            })
+            .collect();
+        Python { tree, roots, holders }
     }
 
     /// The dotted name of a module file, from the deepest root above it.
@@ -214,7 +218,7 @@ impl<'a> Python<'a> {
             return self.relative(importer, level, module, names);
         }
         let top = module.split('.').next().unwrap_or(module);
-        let roots = self.holders_of(top);
+        let roots = self.holders.get(top).map_or(&[][..], |r| r.as_slice());
         if roots.is_empty() {
             return Outcome::External(top.to_string());
         }
@@ -243,22 +247,6 @@ impl<'a> Python<'a> {
             base = parent(base);
         }
         self.in_base(base, module, names).unwrap_or(Outcome::Unresolved)
-    }
-
-    fn holders_of(&self, top: &str) -> Vec<String> {
-        if let Some(found) = self.holders.borrow().get(top) {
-            return found.clone();
-        }
-        let found: Vec<String> = self
-            .roots
-            .iter()
-            .filter(|root| {
-                self.tree.is_dir(&join(root, top)) || self.tree.file(&join(root, &format!("{top}.py"))).is_some()
-            })
-            .cloned()
-            .collect();
-        self.holders.borrow_mut().insert(top.to_string(), found.clone());
-        found
     }
 
     /// `module` (dotted, may be empty) below directory `base`, and each imported name as
@@ -305,6 +293,11 @@ impl<'a> Python<'a> {
             .or_else(|| self.tree.file(&format!("{dir}.pyi")))
             .or(init)
     }
+}
+
+/// Whether `root` holds the top-level package or module `top`.
+fn holds(tree: &Tree<'_>, root: &str, top: &str) -> bool {
+    tree.is_dir(&join(root, top)) || tree.file(&join(root, &format!("{top}.py"))).is_some()
 }
 
 /// C/C++ include roots: the repository root, every `include` directory, and every
