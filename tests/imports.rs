@@ -19,7 +19,7 @@ const FILES: &[(&str, &str)] = &[
     ("pkg/sub/c.py", "import os, numpy.linalg\n"),
     // The src layout, and a directory symlink into the tree (executorch's `src/executorch`).
     ("src/mylib/__init__.py", ""),
-    ("src/mylib/core.py", "from mylib import util\nfrom linked.tools import helper\n"),
+    ("src/mylib/core.py", "from mylib import util\nfrom linked.tools import helper\nfrom linked.again import helper\n"),
     ("src/mylib/util.py", ""),
     // A namespace package: a directory of .py files without __init__.py.
     ("scripts/run.py", "import scripts.helper\n"),
@@ -64,6 +64,7 @@ fn fixture() -> TestRepo {
     }
     repo.write("linked/tools/helper.py", "");
     repo.symlink("src/linked", "../linked");
+    repo.symlink("linked/again", "tools"); // a link seen through a link
     repo.symlink("src/acme/rt", "../../rt");
     repo.commit("fixture");
     repo
@@ -124,6 +125,7 @@ fn resolves_five_languages() {
         "scripts/run.py:1 -> scripts/helper.py (eager)",
         "src/mylib/core.py:1 -> src/mylib/util.py (eager)",
         "src/mylib/core.py:2 -> linked/tools/helper.py (eager)",
+        "src/mylib/core.py:3 -> linked/tools/helper.py (eager)",
         "web/app.ts:1 -> web/lib/index.ts (eager)",
         "web/app.ts:2 -> web/types.ts (typing-only)",
         "web/app.ts:4 -> web/lazy.ts (lazy)",

@@ -37,6 +37,9 @@ pub fn normalize(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// How many directory symlinks deep a path is followed (links through links).
+const MAX_LINK_DEPTH: usize = 4;
+
 /// Every tracked path of the snapshot.
 pub struct Tree<'a> {
     records: HashMap<&'a str, &'a FileRecord>,
@@ -80,25 +83,36 @@ impl<'a> Tree<'a> {
         tree
     }
 
-    /// Fills `aliases`: each real path below a linked directory, spelled through the link
-    /// (one level of links; a link inside a linked directory is not followed again).
+    /// Fills `aliases`: each real path below a linked directory, spelled through the link;
+    /// links seen through links too, up to [`MAX_LINK_DEPTH`] deep (a link loop ends there).
     fn add_aliases(&mut self) {
-        let paths: Vec<&'a str> = self.records.keys().copied().collect();
-        for (link, target) in &self.links {
-            for &path in &paths {
-                let rest = if target.is_empty() {
-                    Some(path)
-                } else {
-                    path.strip_prefix(target.as_str()).and_then(|r| r.strip_prefix('/'))
-                };
-                let Some(rest) = rest else { continue };
-                let alias = join(link, rest);
-                let mut dir = parent(&alias);
-                while dir.len() >= link.len() && self.alias_dirs.insert(dir.to_string()) {
-                    dir = parent(dir);
+        let mut frontier: Vec<(String, &'a str)> = self.records.keys().map(|p| (p.to_string(), *p)).collect();
+        for _ in 0..MAX_LINK_DEPTH {
+            let mut next = Vec::new();
+            for (link, target) in &self.links {
+                for (spelling, real) in &frontier {
+                    let rest = if target.is_empty() {
+                        Some(spelling.as_str())
+                    } else {
+                        spelling.strip_prefix(target.as_str()).and_then(|r| r.strip_prefix('/'))
+                    };
+                    let Some(rest) = rest else { continue };
+                    let alias = join(link, rest);
+                    if self.records.contains_key(alias.as_str()) || self.aliases.contains_key(&alias) {
+                        continue;
+                    }
+                    let mut dir = parent(&alias);
+                    while dir.len() >= link.len() && self.alias_dirs.insert(dir.to_string()) {
+                        dir = parent(dir);
+                    }
+                    self.aliases.insert(alias.clone(), real);
+                    next.push((alias, *real));
                 }
-                self.aliases.insert(alias, path);
             }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
         }
     }
 
