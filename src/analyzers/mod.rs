@@ -8,6 +8,7 @@ mod binary_artifacts;
 mod config;
 mod dependencies;
 mod god_modules;
+mod imports;
 mod inventory;
 mod module_tree;
 mod posture;
@@ -23,6 +24,7 @@ use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
 pub use config::{unknown_layers, SurfaceMatcher, CONFIG_PATH};
+pub use imports::{FileImports, GoModule};
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
 
@@ -51,6 +53,7 @@ pub const ALL: &[&dyn Analyzer] = &[
     &config::ConfigAnalyzer,
     &dependencies::DependenciesAnalyzer,
     &god_modules::GodModulesAnalyzer,
+    &imports::ImportsAnalyzer,
     &inventory::InventoryAnalyzer,
     &module_tree::ModuleTreeAnalyzer,
     &posture::PostureAnalyzer,
@@ -76,6 +79,9 @@ pub struct Analysis {
     pub config: Option<config::ConfigText>,
     pub dependencies: dependencies::Gathered,
     pub supply: supply::SupplyFacts,
+    /// Raw imports per file, resolved by the imports analyzer's `finish`.
+    pub raw_imports: Vec<FileImports>,
+    pub go_modules: Vec<GoModule>,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -96,6 +102,8 @@ impl Analysis {
         self.config = self.config.or(other.config);
         self.dependencies.merge(other.dependencies);
         self.supply.merge(other.supply);
+        self.raw_imports.extend(other.raw_imports);
+        self.go_modules.extend(other.go_modules);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self
@@ -110,6 +118,8 @@ impl Analysis {
         self.toolchains.sort();
         self.dependencies.sort();
         self.supply.sort();
+        self.raw_imports.sort_by(|a, b| a.path.cmp(&b.path));
+        self.go_modules.sort();
         self.findings.sort();
         self.notes.sort();
     }

@@ -1,0 +1,222 @@
+//! Imports: the import graph of the repository's own modules, for Python, C/C++/CUDA/ObjC,
+//! Rust, JavaScript/TypeScript and Go.
+//!
+//! Extraction runs in the one scan: `visit` runs a small hand-made scanner for the file's
+//! language (a parser would cost 10× more on repositories of thousands of files; the
+//! scanners only need to know where a statement starts and what is a string or comment).
+//! Resolution needs every path of the snapshot, so it runs once in `finish`.
+//!
+//! The rule for what is a module, written here once:
+//! - one module per source file that imports something or is imported (Go: the importing
+//!   file, and the imported package as its directory, since Go imports name packages);
+//! - `package` is the Python top-level package (first component of the dotted name) for
+//!   Python modules, and the top-level directory of the path (`.` at the root) otherwise;
+//! - `code_lines` are the file's code lines as the scan counted them (for a Go package
+//!   directory, the sum over its `.go` files).
+
+mod cpp;
+mod go;
+mod javascript;
+mod python;
+mod resolve;
+mod rust;
+
+use tokei::LanguageType;
+
+use crate::model::{Audit, ImportKind, Role};
+use crate::scan::{File, FileInfo};
+
+use super::{Analysis, Analyzer};
+
+pub struct ImportsAnalyzer;
+
+/// The longest import text kept on an edge or example.
+const MAX_TEXT: usize = 160;
+
+/// The import-relevant family of a file's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    Python,
+    Cpp,
+    Rust,
+    JavaScript,
+    Go,
+}
+
+impl Family {
+    fn of(language: LanguageType) -> Option<Family> {
+        use LanguageType as L;
+        Some(match language {
+            L::Python => Family::Python,
+            L::C | L::CHeader | L::Cpp | L::CppHeader | L::Cuda | L::ObjectiveC | L::ObjectiveCpp => Family::Cpp,
+            L::Rust => Family::Rust,
+            L::JavaScript | L::TypeScript | L::Jsx | L::Tsx => Family::JavaScript,
+            L::Go => Family::Go,
+            _ => return None,
+        })
+    }
+
+    /// The name used in `unresolved` and `external`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Python => "Python",
+            Family::Cpp => "C/C++",
+            Family::Rust => "Rust",
+            Family::JavaScript => "JavaScript/TypeScript",
+            Family::Go => "Go",
+        }
+    }
+}
+
+/// What an import statement names, before resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `import a.b` (`level` 0, no names) or `from ..a import x, y` (`level` 2).
+    Python {
+        level: usize,
+        module: String,
+        names: Vec<String>,
+    },
+    /// `#include "a/b.h"` or `#include <a/b.h>`.
+    Include { path: String, angle: bool },
+    /// `mod x;`
+    RustMod(String),
+    /// One path of a `use` declaration, split at `::` (`crate`, `a`, `B`).
+    RustUse(Vec<String>),
+    /// The specifier of an `import`/`export from`/`require`.
+    JavaScript(String),
+    /// A Go import path.
+    Go(String),
+}
+
+/// One import statement (one per named path for `use` groups and Go blocks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawImport {
+    /// 1-based line of the statement.
+    pub line: usize,
+    pub kind: ImportKind,
+    pub target: Target,
+    /// The statement as written, whitespace collapsed, capped at [`MAX_TEXT`].
+    pub text: String,
+}
+
+/// The imports of one file, gathered by `visit`.
+#[derive(Debug, Clone)]
+pub struct FileImports {
+    pub path: String,
+    pub family: Family,
+    pub imports: Vec<RawImport>,
+}
+
+/// A `go.mod` file's directory and `module` path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GoModule {
+    pub dir: String,
+    pub module: String,
+}
+
+impl Analyzer for ImportsAnalyzer {
+    fn id(&self) -> &'static str {
+        "imports"
+    }
+
+    /// Tracked source files of the five language families (vendored code is someone
+    /// else's graph), and `go.mod` files for the Go module path.
+    fn wants(&self, file: &FileInfo) -> bool {
+        file.tracked
+            && file.role != Role::Vendored
+            && (file.language.and_then(Family::of).is_some() || file.name() == "go.mod")
+    }
+
+    fn visit(&self, file: &File<'_>, out: &mut Analysis) {
+        if file.info.name() == "go.mod" {
+            if let Some(module) = go::module_path(file.bytes) {
+                out.go_modules.push(GoModule {
+                    dir: parent(&file.info.path).to_string(),
+                    module,
+                });
+            }
+            return;
+        }
+        let Some(family) = file.info.language.and_then(Family::of) else {
+            return;
+        };
+        let imports = match family {
+            Family::Python => python::scan(file.bytes),
+            Family::Cpp => cpp::scan(
+                file.bytes,
+                file.info.language == Some(LanguageType::ObjectiveC)
+                    || file.info.language == Some(LanguageType::ObjectiveCpp),
+            ),
+            Family::Rust => rust::scan(file.bytes),
+            Family::JavaScript => javascript::scan(file.bytes),
+            Family::Go => go::scan(file.bytes),
+        };
+        if !imports.is_empty() {
+            out.raw_imports.push(FileImports {
+                path: file.info.path.clone(),
+                family,
+                imports,
+            });
+        }
+    }
+
+    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+        audit.architecture = resolve::resolve(analysis);
+    }
+}
+
+/// The directory of `path` (`""` at the root).
+fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// `text` with every whitespace run collapsed to one space, trimmed and capped at
+/// [`MAX_TEXT`] characters (an ellipsis marks the cut).
+pub fn statement_text(text: &[u8]) -> String {
+    let text = String::from_utf8_lossy(text);
+    let mut out = String::with_capacity(text.len().min(MAX_TEXT + 4));
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.len() > MAX_TEXT {
+            break;
+        }
+    }
+    if out.len() > MAX_TEXT {
+        let mut cut = MAX_TEXT;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
+/// The 1-based line of byte offset `pos`, counting from a known (`line`, `from`) pair so
+/// that a scanner moving forward pays for each newline once.
+#[derive(Debug, Default)]
+pub struct LineCounter {
+    line: usize,
+    upto: usize,
+}
+
+impl LineCounter {
+    pub fn new() -> Self {
+        LineCounter { line: 1, upto: 0 }
+    }
+
+    pub fn line_at(&mut self, bytes: &[u8], pos: usize) -> usize {
+        let pos = pos.min(bytes.len());
+        if pos >= self.upto {
+            self.line += memchr::memchr_iter(b'\n', &bytes[self.upto..pos]).count();
+        } else {
+            self.line -= memchr::memchr_iter(b'\n', &bytes[pos..self.upto]).count();
+        }
+        self.upto = pos;
+        self.line
+    }
+}

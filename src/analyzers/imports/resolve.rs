@@ -1,0 +1,392 @@
+//! Resolution: every raw import of the scan is matched against the path list of the
+//! snapshot and becomes an edge between two modules, an external import (counted by
+//! top-level name) or an unresolved one (counted with examples). Nothing is guessed: an
+//! import whose target is not a file of the tree is never attached to a near miss.
+//!
+//! All lookups are hash lookups on the path list (a file-name index stands in for a
+//! search), so the cost is linear in the number of imports.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::model::{Architecture, ExternalImport, ImportEdge, ImportKind, Module, Unresolved};
+use crate::scan::FileRecord;
+
+use super::super::Analysis;
+use super::{parent, FileImports, GoModule, RawImport, Target};
+
+mod lookups;
+
+use lookups::{Cpp, Python, Tree};
+
+/// How many unresolved imports per language are kept as examples.
+const EXAMPLES: usize = 5;
+
+/// What one import came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Paths of the imported modules (files; for Go, a package directory).
+    Modules(Vec<String>),
+    /// Outside the repository, by top-level name.
+    External(String),
+    /// Looks internal but names nothing of the tree.
+    Unresolved,
+    /// Resolved to something that is not a module file (a namespace package directory).
+    Nothing,
+}
+
+/// The import graph of the snapshot.
+pub fn resolve(analysis: &Analysis) -> Architecture {
+    let tree = Tree::new(analysis);
+    let python = Python::new(&tree, &analysis.raw_imports);
+    let cpp = Cpp::new(&tree, &analysis.raw_imports);
+    let context = Context {
+        tree: &tree,
+        python: &python,
+        cpp: &cpp,
+        go_modules: &analysis.go_modules,
+    };
+    // Resolution is read-only on the lookups, so it runs in parallel; the graph is then
+    // built in file order, so the result does not depend on scheduling.
+    let outcomes: Vec<Vec<Outcome>> = analysis
+        .raw_imports
+        .par_iter()
+        .map(|file| {
+            file.imports
+                .iter()
+                .map(|import| context.resolve(file, import))
+                .collect()
+        })
+        .collect();
+    let mut graph = Graph::default();
+    for (file, outcomes) in analysis.raw_imports.iter().zip(outcomes) {
+        graph.add_module(&context, &file.path);
+        for (import, outcome) in file.imports.iter().zip(outcomes) {
+            graph.add(&context, file, import, outcome);
+        }
+    }
+    graph.finish()
+}
+
+/// Everything resolution reads.
+pub struct Context<'a> {
+    pub tree: &'a Tree<'a>,
+    python: &'a Python<'a>,
+    cpp: &'a Cpp<'a>,
+    go_modules: &'a [GoModule],
+}
+
+impl Context<'_> {
+    fn resolve(&self, file: &FileImports, import: &RawImport) -> Outcome {
+        match &import.target {
+            Target::Python { level, module, names } => self.python.resolve(&file.path, *level, module, names),
+            Target::Include { path, angle } => self.cpp.resolve(&file.path, path, *angle),
+            Target::RustMod(name) => rust_mod(self.tree, &file.path, name),
+            Target::RustUse(path) => rust_use(self.tree, &file.path, path),
+            Target::JavaScript(specifier) => javascript(self.tree, &file.path, specifier),
+            Target::Go(path) => self.go(&file.path, path),
+        }
+    }
+
+    /// A Go import under the module path of the nearest `go.mod` names the package
+    /// directory below that `go.mod`; one without a dot in its first element is the
+    /// standard library.
+    fn go(&self, importer: &str, path: &str) -> Outcome {
+        let module = self
+            .go_modules
+            .iter()
+            .filter(|m| m.dir.is_empty() || importer.starts_with(&format!("{}/", m.dir)))
+            .max_by_key(|m| m.dir.len());
+        if let Some(module) = module {
+            let rest = if path == module.module {
+                Some("")
+            } else {
+                path.strip_prefix(&format!("{}/", module.module))
+            };
+            if let Some(rest) = rest {
+                let dir = lookups::join(&module.dir, rest);
+                return if self.tree.go_packages.contains_key(dir.as_str()) {
+                    Outcome::Modules(vec![dir])
+                } else {
+                    Outcome::Unresolved
+                };
+            }
+        }
+        let first = path.split('/').next().unwrap_or(path);
+        let name = if first.contains('.') {
+            path.split('/').take(3).collect::<Vec<_>>().join("/")
+        } else {
+            first.to_string()
+        };
+        Outcome::External(name)
+    }
+}
+
+/// `mod x;` in a file: `x.rs` or `x/mod.rs` in the directory of the file's module.
+fn rust_mod(tree: &Tree<'_>, importer: &str, name: &str) -> Outcome {
+    let dir = rust_module_dir(importer);
+    rust_child(tree, &dir, name).map_or(Outcome::Unresolved, |path| Outcome::Modules(vec![path]))
+}
+
+/// A `use` path: `crate::`, `self::`, `super::` paths, and a path whose first element is
+/// a child module of the current one, resolve to the deepest module file that exists
+/// along it (the rest names items); any other first element is an external crate.
+fn rust_use(tree: &Tree<'_>, importer: &str, path: &[String]) -> Outcome {
+    let Some(first) = path.first() else {
+        return Outcome::Nothing;
+    };
+    let module_dir = rust_module_dir(importer);
+    let (mut base, mut rest) = match first.as_str() {
+        "crate" => match rust_crate_dir(tree, importer) {
+            Some(dir) => (dir, &path[1..]),
+            None => return Outcome::Unresolved,
+        },
+        "self" | "super" => (module_dir, &path[1..]),
+        _ if rust_child(tree, &module_dir, first).is_some() => (module_dir, path),
+        _ => return Outcome::External(first.clone()),
+    };
+    if first == "super" {
+        base = parent(&base).to_string();
+    }
+    while rest.first().is_some_and(|s| s == "super") {
+        base = parent(&base).to_string();
+        rest = &rest[1..];
+    }
+    for depth in (1..=rest.len()).rev() {
+        let dir = lookups::join(&base, &rest[..depth - 1].join("/"));
+        if let Some(found) = rust_child(tree, &dir, &rest[depth - 1]) {
+            return Outcome::Modules(vec![found]);
+        }
+    }
+    rust_module_file(tree, &base).map_or(Outcome::Unresolved, |path| Outcome::Modules(vec![path]))
+}
+
+/// Crate roots and `mod.rs` declare children in their own directory; other files in a
+/// directory named after them.
+fn rust_module_dir(path: &str) -> String {
+    let dir = parent(path);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let dir_name = dir.rsplit('/').next().unwrap_or(dir);
+    let root_like = matches!(name, "lib.rs" | "main.rs" | "mod.rs" | "build.rs")
+        || matches!(dir_name, "bin" | "tests" | "examples" | "benches");
+    if root_like {
+        dir.to_string()
+    } else {
+        path.trim_end_matches(".rs").to_string()
+    }
+}
+
+/// The nearest directory at or above the file's holding `lib.rs` or `main.rs`.
+fn rust_crate_dir(tree: &Tree<'_>, path: &str) -> Option<String> {
+    let mut dir = parent(path);
+    loop {
+        if tree.file(&lookups::join(dir, "lib.rs")).is_some() || tree.file(&lookups::join(dir, "main.rs")).is_some() {
+            return Some(dir.to_string());
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = parent(dir);
+    }
+}
+
+fn rust_child(tree: &Tree<'_>, dir: &str, name: &str) -> Option<String> {
+    let file = lookups::join(dir, &format!("{name}.rs"));
+    let nested = lookups::join(dir, &format!("{name}/mod.rs"));
+    tree.file(&file).or_else(|| tree.file(&nested))
+}
+
+/// The file of the module whose children live in `dir`.
+fn rust_module_file(tree: &Tree<'_>, dir: &str) -> Option<String> {
+    let candidates = [
+        format!("{dir}.rs"),
+        lookups::join(dir, "mod.rs"),
+        lookups::join(dir, "lib.rs"),
+        lookups::join(dir, "main.rs"),
+    ];
+    candidates.iter().find_map(|c| tree.file(c))
+}
+
+/// Extensions tried, in order, for a relative specifier without one (TypeScript first,
+/// as its compiler does).
+const JS_EXTENSIONS: [&str; 10] = [
+    ".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".json",
+];
+
+/// Relative specifiers resolve like Node and TypeScript do (the file, with an extension,
+/// `.js` written for a `.ts` source, or the folder's `index`); bare ones are packages;
+/// aliases (`@/x`, `~/x`, `#x`) and absolute paths depend on bundler configuration and
+/// stay unresolved.
+fn javascript(tree: &Tree<'_>, importer: &str, specifier: &str) -> Outcome {
+    let specifier = specifier.split(['?', '#']).next().unwrap_or(specifier);
+    let relative = specifier == "." || specifier == ".." || specifier.starts_with("./") || specifier.starts_with("../");
+    if !relative {
+        return match specifier {
+            "" => Outcome::Unresolved,
+            _ if specifier.starts_with(['/', '~', '#']) || specifier.starts_with("@/") => Outcome::Unresolved,
+            _ => Outcome::External(package_name(specifier)),
+        };
+    }
+    let Some(base) = lookups::normalize(&lookups::join(parent(importer), specifier)) else {
+        return Outcome::Unresolved;
+    };
+    let stem = ["js", "jsx", "mjs", "cjs"]
+        .iter()
+        .find_map(|ext| base.strip_suffix(&format!(".{ext}")))
+        .map(|s| s.to_string());
+    let mut candidates = vec![base.clone()];
+    candidates.extend(JS_EXTENSIONS.iter().map(|ext| format!("{base}{ext}")));
+    if let Some(stem) = stem {
+        candidates.extend([".ts", ".tsx", ".mts", ".cts"].iter().map(|ext| format!("{stem}{ext}")));
+    }
+    candidates.extend(
+        JS_EXTENSIONS
+            .iter()
+            .map(|ext| lookups::join(&base, &format!("index{ext}"))),
+    );
+    candidates
+        .iter()
+        .find_map(|c| tree.file(c))
+        .map_or(Outcome::Unresolved, |path| Outcome::Modules(vec![path]))
+}
+
+/// `@scope/name/sub` → `@scope/name`; `name/sub` → `name`.
+fn package_name(specifier: &str) -> String {
+    let parts = if specifier.starts_with('@') { 2 } else { 1 };
+    specifier.split('/').take(parts).collect::<Vec<_>>().join("/")
+}
+
+/// The graph being built, keyed by path until the module list is final.
+#[derive(Default)]
+struct Graph {
+    modules: BTreeMap<String, Module>,
+    edges: Vec<(String, String, usize, ImportKind, String)>,
+    unresolved: BTreeMap<&'static str, (usize, Vec<String>)>,
+    external: BTreeMap<(&'static str, String), usize>,
+}
+
+impl Graph {
+    fn add(&mut self, context: &Context<'_>, file: &FileImports, import: &RawImport, outcome: Outcome) {
+        let language = file.family.name();
+        match outcome {
+            Outcome::Modules(targets) => {
+                for target in targets.into_iter().filter(|t| *t != file.path) {
+                    self.add_module(context, &target);
+                    self.edges
+                        .push((file.path.clone(), target, import.line, import.kind, import.text.clone()));
+                }
+            }
+            Outcome::External(name) => *self.external.entry((language, name)).or_default() += 1,
+            Outcome::Unresolved => {
+                let (count, examples) = self.unresolved.entry(language).or_default();
+                *count += 1;
+                if examples.len() < EXAMPLES {
+                    examples.push(format!("{}:{}: {}", file.path, import.line, import.text));
+                }
+            }
+            Outcome::Nothing => {}
+        }
+    }
+
+    fn add_module(&mut self, context: &Context<'_>, path: &str) {
+        if self.modules.contains_key(path) {
+            return;
+        }
+        let module = match context.tree.record(path) {
+            Some(record) => file_module(context, record),
+            None => go_package_module(context, path),
+        };
+        self.modules.insert(path.to_string(), module);
+    }
+
+    fn finish(self) -> Architecture {
+        let index: HashMap<&str, usize> = self.modules.keys().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+        let mut edges: Vec<ImportEdge> = self
+            .edges
+            .iter()
+            .map(|(from, to, line, kind, text)| ImportEdge {
+                from: index[from.as_str()],
+                to: index[to.as_str()],
+                line: *line,
+                kind: *kind,
+                text: text.clone(),
+            })
+            .collect();
+        edges.sort();
+        edges.dedup();
+        Architecture {
+            modules: self.modules.into_values().collect(),
+            edges,
+            unresolved: self
+                .unresolved
+                .into_iter()
+                .map(|(language, (count, examples))| Unresolved {
+                    language: language.to_string(),
+                    count,
+                    examples,
+                })
+                .collect(),
+            external: self
+                .external
+                .into_iter()
+                .map(|((language, name), count)| ExternalImport {
+                    language: language.to_string(),
+                    name,
+                    count,
+                })
+                .collect(),
+            // Measured after every analyzer, by the graph stage.
+            measures: Default::default(),
+        }
+    }
+}
+
+fn file_module(context: &Context<'_>, record: &FileRecord) -> Module {
+    let path = &record.info.path;
+    let language = record.info.language.map(|l| l.name().to_string()).unwrap_or_default();
+    let python_name = (record.info.language == Some(tokei::LanguageType::Python))
+        .then(|| context.python.module_name(path))
+        .flatten();
+    let package = match &python_name {
+        Some(name) => name.split('.').next().unwrap_or(name).to_string(),
+        None => top_directory(path),
+    };
+    Module {
+        path: path.clone(),
+        name: python_name.unwrap_or_else(|| path.clone()),
+        language,
+        package,
+        code_lines: record.lines.code,
+    }
+}
+
+/// A Go package: its directory, named by its import path, with the code lines of its
+/// `.go` files.
+fn go_package_module(context: &Context<'_>, dir: &str) -> Module {
+    let name = context
+        .go_modules
+        .iter()
+        .filter(|m| m.dir.is_empty() || dir == m.dir || dir.starts_with(&format!("{}/", m.dir)))
+        .max_by_key(|m| m.dir.len())
+        .map(|m| {
+            let rest = dir.strip_prefix(m.dir.as_str()).unwrap_or(dir).trim_start_matches('/');
+            lookups::join(&m.module, rest)
+        })
+        .unwrap_or_else(|| dir.to_string());
+    Module {
+        path: dir.to_string(),
+        name,
+        language: "Go".to_string(),
+        package: top_directory(dir),
+        code_lines: context.tree.go_packages.get(dir).copied().unwrap_or(0),
+    }
+}
+
+/// The first path component, `.` for a file at the root.
+fn top_directory(path: &str) -> String {
+    match path.split_once('/') {
+        Some((top, _)) => top.to_string(),
+        None => ".".to_string(),
+    }
+}

@@ -1,0 +1,421 @@
+//! The path list of the snapshot as hash lookups, and the per-language indexes built
+//! on it once per audit (Python package roots, C/C++ include roots).
+
+use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::model::SkipReason;
+use crate::scan::FileRecord;
+
+use super::super::super::Analysis;
+use super::super::{parent, Family, FileImports, Target};
+use super::Outcome;
+
+/// `a` + `/` + `b`, either may be empty.
+pub fn join(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => format!("{a}/{b}"),
+    }
+}
+
+/// `a/./b/../c` → `a/c`; `None` when the path climbs out of the repository (it is never
+/// looked up on disk).
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// How many directory symlinks deep a path is followed (links through links).
+const MAX_LINK_DEPTH: usize = 4;
+
+/// Every tracked path of the snapshot.
+pub struct Tree<'a> {
+    records: HashMap<&'a str, &'a FileRecord>,
+    /// File name → every path with that name (the include search).
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+    dirs: HashSet<&'a str>,
+    /// Symlinks inside the repository: `link → normalized target`.
+    links: HashMap<String, String>,
+    /// Every file and directory path that exists only through a directory symlink, to
+    /// its real path (computed once: lookups then never allocate).
+    aliases: HashMap<String, &'a str>,
+    alias_dirs: HashSet<String>,
+    /// Go package directories → code lines of their `.go` files.
+    pub go_packages: HashMap<String, u64>,
+}
+
+impl<'a> Tree<'a> {
+    pub fn new(analysis: &'a Analysis) -> Tree<'a> {
+        let mut tree = Tree {
+            records: HashMap::new(),
+            by_name: HashMap::new(),
+            dirs: HashSet::new(),
+            links: directory_links(analysis),
+            aliases: HashMap::new(),
+            alias_dirs: HashSet::new(),
+            go_packages: HashMap::new(),
+        };
+        for record in analysis.tracked() {
+            let path = record.info.path.as_str();
+            tree.records.insert(path, record);
+            tree.by_name.entry(record.info.name()).or_default().push(path);
+            let mut dir = parent(path);
+            while !dir.is_empty() && tree.dirs.insert(dir) {
+                dir = parent(dir);
+            }
+            if path.ends_with(".go") {
+                *tree.go_packages.entry(parent(path).to_string()).or_default() += record.lines.code;
+            }
+        }
+        tree.add_aliases();
+        tree
+    }
+
+    /// Fills `aliases`: each real path below a linked directory, spelled through the link;
+    /// links seen through links too, up to [`MAX_LINK_DEPTH`] deep (a link loop ends there).
+    fn add_aliases(&mut self) {
+        let mut frontier: Vec<(String, &'a str)> = self.records.keys().map(|p| (p.to_string(), *p)).collect();
+        for _ in 0..MAX_LINK_DEPTH {
+            let mut next = Vec::new();
+            for (link, target) in &self.links {
+                for (spelling, real) in &frontier {
+                    let rest = if target.is_empty() {
+                        Some(spelling.as_str())
+                    } else {
+                        spelling.strip_prefix(target.as_str()).and_then(|r| r.strip_prefix('/'))
+                    };
+                    let Some(rest) = rest else { continue };
+                    let alias = join(link, rest);
+                    if self.records.contains_key(alias.as_str()) || self.aliases.contains_key(&alias) {
+                        continue;
+                    }
+                    let mut dir = parent(&alias);
+                    while dir.len() >= link.len() && self.alias_dirs.insert(dir.to_string()) {
+                        dir = parent(dir);
+                    }
+                    self.aliases.insert(alias.clone(), real);
+                    next.push((alias, *real));
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+    }
+
+    pub fn record(&self, path: &str) -> Option<&'a FileRecord> {
+        self.records.get(path).copied()
+    }
+
+    /// The tracked file at `path`, following directory symlinks inside the repository;
+    /// its real path.
+    pub fn file(&self, path: &str) -> Option<String> {
+        if self.records.contains_key(path) {
+            return Some(path.to_string());
+        }
+        self.aliases.get(path).map(|real| real.to_string())
+    }
+
+    pub fn is_dir(&self, path: &str) -> bool {
+        path.is_empty() || self.dirs.contains(path) || self.alias_dirs.contains(path)
+    }
+
+    /// The other names of a real path: the same file seen through each directory
+    /// symlink of the repository that points above it (`src/pkg/x.h` for `x.h` when
+    /// `src/pkg -> ..`).
+    fn spellings<'p>(&'p self, path: &'p str) -> impl Iterator<Item = Cow<'p, str>> + 'p {
+        let aliases = self.links.iter().filter_map(move |(link, target)| {
+            let rest = if target.is_empty() {
+                Some(path)
+            } else {
+                path.strip_prefix(target.as_str()).and_then(|r| r.strip_prefix('/'))
+            };
+            rest.map(|rest| Cow::Owned(join(link, rest)))
+        });
+        std::iter::once(Cow::Borrowed(path)).chain(aliases)
+    }
+}
+
+/// Symlinks the scan found to point inside the repository.
+fn directory_links(analysis: &Analysis) -> HashMap<String, String> {
+    analysis
+        .notes
+        .iter()
+        .filter(|n| n.reason == SkipReason::SymlinkInside)
+        .filter_map(|n| {
+            let target = normalize(&join(parent(&n.path), n.detail.as_deref()?))?;
+            Some((n.path.clone(), target))
+        })
+        .collect()
+}
+
+/// Python package roots: the directory above each top-most `__init__.py` package, every
+/// `src` directory (the src layout), and the repository root, from which any directory
+/// of `.py` files is importable by dotted path (namespace packages).
+pub struct Python<'a> {
+    tree: &'a Tree<'a>,
+    roots: BTreeSet<String>,
+    /// Top-level name of every absolute import → the roots holding it (few distinct
+    /// names, many imports; computed before resolution, which then runs in parallel).
+    holders: HashMap<String, Vec<String>>,
+}
+
+impl<'a> Python<'a> {
+    pub fn new(tree: &'a Tree<'a>, files: &[FileImports]) -> Python<'a> {
+        let mut roots = BTreeSet::from([String::new()]);
+        for path in tree.records.keys() {
+            if path.ends_with("/__init__.py") {
+                let mut package = parent(path);
+                while !package.is_empty() && tree.records.contains_key(join(parent(package), "__init__.py").as_str()) {
+                    package = parent(package);
+                }
+                roots.insert(parent(package).to_string());
+            }
+        }
+        roots.extend(
+            tree.dirs
+                .iter()
+                .filter(|d| **d == "src" || d.ends_with("/src"))
+                .map(|d| d.to_string()),
+        );
+        let tops: BTreeSet<&str> = files
+            .iter()
+            .filter(|f| f.family == Family::Python)
+            .flat_map(|f| &f.imports)
+            .filter_map(|import| match &import.target {
+                Target::Python { level: 0, module, .. } => module.split('.').next(),
+                _ => None,
+            })
+            .collect();
+        let holders = tops
+            .into_iter()
+            .map(|top| {
+                let found = roots.iter().filter(|root| holds(tree, root, top)).cloned().collect();
+                (top.to_string(), found)
+            })
+            .collect();
+        Python { tree, roots, holders }
+    }
+
+    /// The dotted name of a module file, from the deepest root above it.
+    pub fn module_name(&self, path: &str) -> Option<String> {
+        let stem = path.strip_suffix(".py").or_else(|| path.strip_suffix(".pyi"))?;
+        let root = self.root_of(path);
+        let rest = stem[root.len()..].trim_start_matches('/');
+        let rest = rest.strip_suffix("/__init__").unwrap_or(rest);
+        (rest != "__init__").then(|| rest.replace('/', "."))
+    }
+
+    fn root_of<'p>(&self, path: &'p str) -> &'p str {
+        let mut dir = parent(path);
+        while !dir.is_empty() && !self.roots.contains(dir) {
+            dir = parent(dir);
+        }
+        dir
+    }
+
+    pub fn resolve(&self, importer: &str, level: usize, module: &str, names: &[String]) -> Outcome {
+        if level > 0 {
+            return self.relative(importer, level, module, names);
+        }
+        let top = module.split('.').next().unwrap_or(module);
+        let roots = self.holders.get(top).map_or(&[][..], |r| r.as_slice());
+        if roots.is_empty() {
+            return Outcome::External(top.to_string());
+        }
+        let is_ancestor = |root: &str| root.is_empty() || importer.starts_with(&format!("{root}/"));
+        let mut ordered: Vec<&String> = roots.iter().collect();
+        ordered.sort_by_key(|root| {
+            (
+                Reverse(is_ancestor(root)),
+                Reverse(if is_ancestor(root) { root.len() } else { 0 }),
+            )
+        });
+        ordered
+            .into_iter()
+            .find_map(|root| self.in_base(root, module, names))
+            .unwrap_or(Outcome::Unresolved)
+    }
+
+    /// `from ..p import x` in `a/b/c.py`: the package of `c` is `a/b`, each dot beyond
+    /// the first climbs one directory; climbing out of the repository is unresolved.
+    fn relative(&self, importer: &str, level: usize, module: &str, names: &[String]) -> Outcome {
+        let mut base = parent(importer);
+        for _ in 1..level {
+            if base.is_empty() {
+                return Outcome::Unresolved;
+            }
+            base = parent(base);
+        }
+        self.in_base(base, module, names).unwrap_or(Outcome::Unresolved)
+    }
+
+    /// `module` (dotted, may be empty) below directory `base`, and each imported name as
+    /// a submodule if there is one, else the module itself. `None` when `base` does not
+    /// hold the module at all (the caller tries another root).
+    fn in_base(&self, base: &str, module: &str, names: &[String]) -> Option<Outcome> {
+        let dir = join(base, &module.replace('.', "/"));
+        let this = self.module_file(&dir, module.is_empty());
+        if names.is_empty() {
+            return match this {
+                Some(path) => Some(Outcome::Modules(vec![path])),
+                None if self.tree.is_dir(&dir) => Some(Outcome::Nothing),
+                None => None,
+            };
+        }
+        let mut targets: Vec<String> = names
+            .iter()
+            .filter_map(|name| match name.as_str() {
+                "*" => this.clone(),
+                _ => self
+                    .module_file(&join(&dir, &name.replace('.', "/")), false)
+                    .or_else(|| this.clone()),
+            })
+            .collect();
+        targets.sort();
+        targets.dedup();
+        if !targets.is_empty() {
+            Some(Outcome::Modules(targets))
+        } else if self.tree.is_dir(&dir) {
+            Some(Outcome::Unresolved)
+        } else {
+            None
+        }
+    }
+
+    /// `dir.py` or `dir/__init__.py` (only the latter for a bare package directory).
+    fn module_file(&self, dir: &str, package_only: bool) -> Option<String> {
+        let init = self.tree.file(&join(dir, "__init__.py"));
+        if package_only || dir.is_empty() {
+            return init;
+        }
+        self.tree
+            .file(&format!("{dir}.py"))
+            .or_else(|| self.tree.file(&format!("{dir}.pyi")))
+            .or(init)
+    }
+}
+
+/// Whether `root` holds the top-level package or module `top`.
+fn holds(tree: &Tree<'_>, root: &str, top: &str) -> bool {
+    tree.is_dir(&join(root, top)) || tree.file(&join(root, &format!("{top}.py"))).is_some()
+}
+
+/// C/C++ include roots: the repository root, every `include` directory, and every
+/// directory that a quoted multi-component include (`"executorch/runtime/x.h"`) is found
+/// below.
+pub struct Cpp<'a> {
+    tree: &'a Tree<'a>,
+    roots: HashSet<String>,
+}
+
+impl<'a> Cpp<'a> {
+    pub fn new(tree: &'a Tree<'a>, files: &[FileImports]) -> Cpp<'a> {
+        let mut roots: HashSet<String> = HashSet::from([String::new()]);
+        roots.extend(
+            tree.dirs
+                .iter()
+                .filter(|d| **d == "include" || d.ends_with("/include"))
+                .map(|d| d.to_string()),
+        );
+        let nested: BTreeSet<&str> = files
+            .iter()
+            .filter(|f| f.family == Family::Cpp)
+            .flat_map(|f| &f.imports)
+            .filter_map(|import| match &import.target {
+                Target::Include { path, angle: false } if path.contains('/') && !path.starts_with(['.', '/']) => {
+                    Some(path.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        for path in nested {
+            for candidate in tree.by_name.get(file_name(path)).into_iter().flatten() {
+                for spelling in tree.spellings(candidate) {
+                    if let Some(prefix) = spelling.strip_suffix(path).and_then(|p| p.strip_suffix('/')) {
+                        roots.insert(prefix.to_string());
+                    }
+                }
+            }
+        }
+        Cpp { tree, roots }
+    }
+
+    /// A quoted include is looked up next to the including file first; then both kinds
+    /// below the include roots, the candidate nearest the including file winning.
+    pub fn resolve(&self, importer: &str, path: &str, angle: bool) -> Outcome {
+        if path.starts_with('/') {
+            return Outcome::Unresolved;
+        }
+        if !angle {
+            match normalize(&join(parent(importer), path)) {
+                None => return Outcome::Unresolved,
+                Some(beside) if self.tree.records.contains_key(beside.as_str()) => {
+                    return Outcome::Modules(vec![beside]);
+                }
+                Some(_) => {}
+            }
+        }
+        let external = || Outcome::External(path.split('/').next().unwrap_or(path).to_string());
+        let Some(path) = normalize(path) else {
+            return if angle { external() } else { Outcome::Unresolved };
+        };
+        let named = self.tree.by_name.get(file_name(&path));
+        let best = named
+            .into_iter()
+            .flatten()
+            .filter(|c| self.under_root(c, &path))
+            .max_by_key(|c| (common_prefix(c, importer), Reverse(**c)));
+        match best {
+            Some(found) => Outcome::Modules(vec![found.to_string()]),
+            None if !angle && named.is_some() => Outcome::Unresolved,
+            None => external(),
+        }
+    }
+
+    /// Whether `candidate`, or one of its spellings through a directory symlink, is
+    /// `path` below an include root.
+    fn under_root(&self, candidate: &str, path: &str) -> bool {
+        self.tree
+            .spellings(candidate)
+            .any(|spelling| match spelling.strip_suffix(path) {
+                Some("") => true,
+                Some(prefix) => prefix.strip_suffix('/').is_some_and(|root| self.roots.contains(root)),
+                None => false,
+            })
+    }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Length of the common leading directories of two paths.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_never_climbs_out() {
+        assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
+        assert_eq!(normalize("a/../../etc/passwd"), None);
+        assert_eq!(join("", "x"), "x");
+    }
+}
