@@ -10,7 +10,8 @@
 //! What becomes a component, each with a `bom-ref` that is unique and derived from what it
 //! is (so it does not move between runs):
 //! - every declared dependency of every manifest, one component per distinct
-//!   (ecosystem, name, version); see [`declared_version`] for which version that is;
+//!   (ecosystem, name, version); see [`locked_versions`] and [`declared_version`] for
+//!   which version that is;
 //! - every package of every lockfile, so that the `dependencies` graph can name what the
 //!   lockfile says each package depends on; a declared dependency the lockfile resolves
 //!   is the same component as its locked package;
@@ -35,8 +36,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::model::{
-    ActionRef, Audit, Dependency, DependencyScope, Ecosystem, LicenseMatch, Location, Lockfile, Manifest, PinClass,
-    PinKind, Submodule, VendoredComponent,
+    ActionRef, Audit, Dependency, DependencyScope, Ecosystem, LicenseMatch, Location, LockedPackage, Lockfile,
+    Manifest, PinClass, PinKind, Submodule, VendoredComponent,
 };
 
 const SPEC_VERSION: &str = "1.6";
@@ -190,9 +191,11 @@ impl Inventory {
     fn of(audit: &Audit) -> Inventory {
         let mut inventory = Inventory::default();
         let supply = &audit.supply_chain;
+        let locks: BTreeMap<&str, &Lockfile> = supply.lockfiles.iter().map(|l| (l.path.as_str(), l)).collect();
         for manifest in &supply.manifests {
+            let lock = manifest.lockfile.as_deref().and_then(|path| locks.get(path).copied());
             for dependency in &manifest.dependencies {
-                inventory.add_declared(manifest, dependency);
+                inventory.add_declared(manifest, dependency, lock);
             }
         }
         let own: BTreeSet<(Ecosystem, &str, &str)> = supply
@@ -229,13 +232,36 @@ impl Inventory {
         self.components.entry(bom_ref).or_insert_with(new)
     }
 
-    fn add_declared(&mut self, manifest: &Manifest, dependency: &Dependency) {
-        let ecosystem = manifest.ecosystem;
-        let version = declared_version(dependency);
-        let purl_version = dependency
-            .locked_version
-            .clone()
-            .or_else(|| exact_version(&dependency.specifier, dependency.pin));
+    /// A declaration is the component of each version it stands for: its locked
+    /// versions when a lockfile resolves it, else the version or range it states.
+    fn add_declared(&mut self, manifest: &Manifest, dependency: &Dependency, lock: Option<&Lockfile>) {
+        let locked = locked_versions(manifest, dependency, lock);
+        if locked.is_empty() {
+            let purl_version = exact_version(&dependency.specifier, dependency.pin);
+            self.declare(
+                manifest.ecosystem,
+                dependency,
+                declared_version(dependency),
+                purl_version,
+            );
+        }
+        for version in locked {
+            self.declare(
+                manifest.ecosystem,
+                dependency,
+                Some(version.to_string()),
+                Some(version.to_string()),
+            );
+        }
+    }
+
+    fn declare(
+        &mut self,
+        ecosystem: Ecosystem,
+        dependency: &Dependency,
+        version: Option<String>,
+        purl_version: Option<String>,
+    ) {
         let entry = self.entry(
             package_ref(ecosystem, &dependency.name, version.as_deref()),
             true,
@@ -393,17 +419,59 @@ fn package_ref(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> Strin
     }
 }
 
-/// A component's version, in this order: the version a lockfile resolves the dependency
-/// to; else the one version an exact pin names; else the specifier as written (a range
-/// such as `>=2.0,<3`, CycloneDX's `version` being free text); else none. Only the first
-/// two go into the purl, whose version must be one version.
+/// The locked versions a declaration stands for, each its own component.
+///
+/// The rule, for a name its lockfile holds at several versions (the model's
+/// `locked_version` then lists them all, `1.3.2, 2.13.1`): a purl names exactly one
+/// version, so the versions are never joined into one. The declaration is
+/// - the version the lockfile's entry for the manifest's own package names, when it
+///   names one (Cargo.lock writes `bitflags 2.13.1` in a workspace member's dependencies
+///   whenever two bitflags are locked);
+/// - else the one an exact pin names, when that version is locked;
+/// - else every locked version: which one a range selects depends on the rest of the
+///   resolve (other members, markers), which only the lockfile's graph records, and the
+///   graph then tells which package needs which version.
+///
+/// Empty when no lockfile resolves the declaration.
+fn locked_versions<'a>(manifest: &Manifest, dependency: &'a Dependency, lock: Option<&Lockfile>) -> Vec<&'a str> {
+    let all: Vec<&str> = dependency
+        .locked_version
+        .as_deref()
+        .map(|v| v.split(", ").filter(|v| !v.is_empty()).collect())
+        .unwrap_or_default();
+    if all.len() < 2 {
+        return all;
+    }
+    let named_by_own = lock.and_then(|lock| own_package(manifest, lock)).and_then(|own| {
+        all.iter()
+            .copied()
+            .find(|version| own.dependencies.contains(&format!("{}@{version}", dependency.name)))
+    });
+    let pinned = exact_version(&dependency.specifier, dependency.pin);
+    let named = named_by_own.or_else(|| all.iter().copied().find(|v| Some(*v) == pinned.as_deref()));
+    match named {
+        Some(version) => vec![version],
+        None => all,
+    }
+}
+
+/// The lockfile's entry for the manifest's own package (a Cargo workspace member, the
+/// project in `uv.lock`), found by name and version.
+fn own_package<'a>(manifest: &Manifest, lock: &'a Lockfile) -> Option<&'a LockedPackage> {
+    let name = manifest.package.as_deref()?;
+    let version = manifest.version.as_deref();
+    lock.packages
+        .iter()
+        .find(|p| p.name == name && version.is_none_or(|v| p.version == v))
+}
+
+/// The version of a declaration no lockfile resolves: the one version an exact pin names;
+/// else the specifier as written (a range such as `>=2.0,<3`, CycloneDX's `version` being
+/// free text); else none. Only the first goes into the purl, whose version must be one
+/// version.
 fn declared_version(dependency: &Dependency) -> Option<String> {
     let specifier = dependency.specifier.trim();
-    dependency
-        .locked_version
-        .clone()
-        .or_else(|| exact_version(specifier, dependency.pin))
-        .or_else(|| (!specifier.is_empty()).then(|| specifier.to_string()))
+    exact_version(specifier, dependency.pin).or_else(|| (!specifier.is_empty()).then(|| specifier.to_string()))
 }
 
 /// The version an exact or hash pin names: its first word without the operator
@@ -886,7 +954,7 @@ struct DependencyEdge {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{sample, Evidence as Stated, LockedPackage, Remote, RepositoryFacts};
+    use crate::model::{sample, Evidence as Stated, Remote, RepositoryFacts};
     use serde_json::Value;
 
     fn at(path: &str, line: usize) -> Location {
@@ -1211,6 +1279,71 @@ mod tests {
         assert!(properties.contains(&serde_json::json!({"name": "plumb:specifier", "value": ">=2.0"})));
         assert!(properties.contains(&serde_json::json!({"name": "plumb:declared-in", "value": "pyproject.toml:3"})));
         assert_eq!(component(&bom, "pypi/rich")["scope"], "optional");
+    }
+
+    /// A name locked at several versions: the model joins them (`1.3.2, 2.13.1`), a purl
+    /// holds one. The member's own lockfile entry picks one, an exact pin picks one, and a
+    /// range nobody disambiguates is a component per locked version.
+    #[test]
+    fn a_name_locked_at_several_versions_is_never_one_joined_version() {
+        use DependencyScope::*;
+        let mut audit = sample();
+        let mut bitflags = dependency("bitflags", "1", Runtime, PinClass::Bounded, 7);
+        bitflags.locked_version = Some("1.3.2, 2.13.1".to_string());
+        let mut pinned = dependency("syn", "=1.0.109", Dev, PinClass::Exact, 8);
+        pinned.locked_version = Some("1.0.109, 2.0.79".to_string());
+        let mut app = manifest("Cargo.toml", Ecosystem::Cargo, vec![bitflags, pinned]);
+        (app.package, app.version) = (Some("app".to_string()), Some("0.1.0".to_string()));
+        app.lockfile = Some("Cargo.lock".to_string());
+        let mut ranged = dependency("idna", ">=2", Runtime, PinClass::LowerBound, 2);
+        ranged.locked_version = Some("2.10, 3.7".to_string());
+        let mut requirements = manifest("tools/pyproject.toml", Ecosystem::Pypi, vec![ranged]);
+        requirements.lockfile = Some("tools/uv.lock".to_string());
+        audit.supply_chain.manifests = vec![app, requirements];
+        audit.supply_chain.lockfiles = vec![Lockfile {
+            path: "Cargo.lock".to_string(),
+            ecosystem: Ecosystem::Cargo,
+            format: "Cargo.lock".to_string(),
+            packages: vec![
+                locked("app", "0.1.0", &["bitflags@2.13.1", "syn@1.0.109"]),
+                locked("bitflags", "1.3.2", &[]),
+                locked("bitflags", "2.13.1", &[]),
+                locked("syn", "1.0.109", &[]),
+                locked("syn", "2.0.79", &[]),
+            ],
+        }];
+        let bom = json(&audit);
+        let text = render(&audit);
+        assert!(
+            !text.contains(", ") && !text.contains("%2C"),
+            "no joined version:\n{text}"
+        );
+        assert_eq!(
+            component(&bom, "cargo/bitflags@2.13.1")["purl"],
+            "pkg:cargo/bitflags@2.13.1"
+        );
+        assert_eq!(component(&bom, "cargo/bitflags@2.13.1")["scope"], "required");
+        assert!(
+            component(&bom, "cargo/bitflags@1.3.2").get("scope").is_none(),
+            "locked, not declared"
+        );
+        assert_eq!(component(&bom, "cargo/syn@1.0.109")["scope"], "excluded");
+        assert!(component(&bom, "cargo/syn@2.0.79").get("scope").is_none());
+        for version in ["2.10", "3.7"] {
+            let idna = component(&bom, &format!("pypi/idna@{version}"));
+            assert_eq!(idna["purl"], format!("pkg:pypi/idna@{version}"));
+            assert_eq!(idna["scope"], "required", "a range either version may satisfy");
+        }
+        let direct = depends_on(&bom, ROOT_REF);
+        assert_eq!(
+            direct,
+            [
+                "cargo/bitflags@2.13.1",
+                "cargo/syn@1.0.109",
+                "pypi/idna@2.10",
+                "pypi/idna@3.7"
+            ]
+        );
     }
 
     #[test]
