@@ -236,7 +236,10 @@ impl Inventory {
     /// versions when a lockfile resolves it, else the version or range it states.
     fn add_declared(&mut self, manifest: &Manifest, dependency: &Dependency, lock: Option<&Lockfile>) {
         let locked = locked_versions(manifest, dependency, lock);
-        if locked.is_empty() {
+        if locked.is_empty() && manifest.ecosystem == Ecosystem::Docker {
+            let tag = image_version(&dependency.specifier);
+            self.declare(manifest.ecosystem, dependency, tag.clone(), tag);
+        } else if locked.is_empty() {
             let purl_version = exact_version(&dependency.specifier, dependency.pin);
             self.declare(
                 manifest.ecosystem,
@@ -472,6 +475,16 @@ fn own_package<'a>(manifest: &Manifest, lock: &'a Lockfile) -> Option<&'a Locked
 fn declared_version(dependency: &Dependency) -> Option<String> {
     let specifier = dependency.specifier.trim();
     exact_version(specifier, dependency.pin).or_else(|| (!specifier.is_empty()).then(|| specifier.to_string()))
+}
+
+/// The tag or digest of a `FROM` image reference (`python:3.12-slim` → `3.12-slim`,
+/// `ubuntu@sha256:…` → `sha256:…`), whose name is the dependency's name; `None` for an
+/// untagged image, or a tag still holding a `$` (a build argument without a default).
+fn image_version(reference: &str) -> Option<String> {
+    let (_, version) = split_image(reference.trim());
+    version
+        .filter(|v| !v.is_empty() && !v.contains('$'))
+        .map(str::to_string)
 }
 
 /// The version an exact or hash pin names: its first word without the operator
@@ -1094,8 +1107,14 @@ mod tests {
                 "docker/Dockerfile",
                 Ecosystem::Docker,
                 vec![
-                    dependency("nvcr.io/nvidia/pytorch", ":24.01-py3", Build, Exact, 1),
-                    dependency("ubuntu", "@sha256:abc123", Runtime, HashPinned, 9),
+                    dependency(
+                        "nvcr.io/nvidia/pytorch",
+                        "nvcr.io/nvidia/pytorch:24.01-py3",
+                        Build,
+                        Exact,
+                        1,
+                    ),
+                    dependency("ubuntu", "ubuntu@sha256:abc123", Runtime, HashPinned, 9),
                 ],
             ),
             manifest(
@@ -1511,6 +1530,18 @@ mod tests {
         assert_eq!(vcs_url("file:///srv/x.git"), None);
         assert_eq!(vcs_url("C:\\repos\\x"), None);
         assert_eq!(vcs_url(""), None);
+    }
+
+    /// A Dockerfile dependency's specifier is the whole `FROM` reference; its version is
+    /// the tag or digest alone, never the image name again.
+    #[test]
+    fn image_versions_are_the_tag_or_digest() {
+        assert_eq!(image_version("python:3.12-slim").as_deref(), Some("3.12-slim"));
+        assert_eq!(image_version("ubuntu@sha256:abc").as_deref(), Some("sha256:abc"));
+        assert_eq!(image_version("localhost:5000/app:1.0").as_deref(), Some("1.0"));
+        assert_eq!(image_version("localhost:5000/app"), None);
+        assert_eq!(image_version("alpine"), None);
+        assert_eq!(image_version("python:${TAG}"), None);
     }
 
     #[test]
