@@ -257,12 +257,13 @@ const REQUIREMENTS: &str = "requests>=2.31,<3\nflask==3.0.0 \\\n    --hash=sha25
 const PYPROJECT: &str = "[project]\nname = \"demo\"\nversion = \"0.1.0\"\ndependencies = [\"idna>=2\", \"numpy==1.26.4\"]\n\n[dependency-groups]\ndev = [\"pytest>=8\"]\n";
 
 /// `pytest` needs `iniconfig`, which no manifest declares; `idna` is locked twice (uv's
-/// forked resolution), so a range declaration stands for both.
+/// forked resolution), so a range declaration stands for both. The project is locked at
+/// 0.0.9, older than its pyproject's 0.1.0: still the project, not a component.
 const UV_LOCK: &str = r#"version = 1
 
 [[package]]
 name = "demo"
-version = "0.1.0"
+version = "0.0.9"
 source = { editable = "." }
 dependencies = [{ name = "idna" }, { name = "numpy" }]
 
@@ -337,7 +338,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 checksum = "ee"
 "#;
 
-const PACKAGE_JSON: &str = "{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\n    \"@types/node\": \"^20.0.0\",\n    \"left-pad\": \"1.3.0\"\n  },\n  \"devDependencies\": {\n    \"typescript\": \"^5.4.0\"\n  }\n}\n";
+const PACKAGE_JSON: &str = "{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\n    \"@types/node\": \"^20.0.0\",\n    \"left-pad\": \"1.3.0\"\n  },\n  \"devDependencies\": {\n    \"typescript\": \"^5.4.0\",\n    \"ts-old\": \"npm:typescript@^4.9.0\"\n  }\n}\n";
 const PACKAGE_LOCK: &str = r#"{
   "name": "web",
   "version": "1.0.0",
@@ -347,6 +348,7 @@ const PACKAGE_LOCK: &str = r#"{
     "node_modules/@types/node": { "version": "20.1.0", "integrity": "sha512-a", "dependencies": { "undici-types": "~5.26.4" } },
     "node_modules/left-pad": { "version": "1.3.0", "integrity": "sha512-b" },
     "node_modules/typescript": { "version": "5.4.5", "integrity": "sha512-c", "dev": true },
+    "node_modules/ts-old": { "name": "typescript", "version": "4.9.5", "integrity": "sha512-e", "dev": true },
     "node_modules/undici-types": { "version": "5.26.5", "integrity": "sha512-d" }
   }
 }
@@ -443,6 +445,7 @@ fn a_polyglot_repository_has_every_ecosystem_in_a_valid_bom() {
         ("npm/@types/node@20.1.0", "pkg:npm/%40types/node@20.1.0 20.1.0 required"),
         ("npm/typescript@5.4.5", "pkg:npm/typescript@5.4.5 5.4.5 excluded"),
         ("npm/undici-types@5.26.5", "pkg:npm/undici-types@5.26.5 5.26.5 -"),
+        ("npm/ts-old@4.9.5", "pkg:npm/typescript@4.9.5 4.9.5 excluded"),
         (
             "golang/github.com/BurntSushi/toml@v1.3.2",
             "pkg:golang/github.com/BurntSushi/toml@v1.3.2 v1.3.2 required",
@@ -467,6 +470,15 @@ fn a_polyglot_repository_has_every_ecosystem_in_a_valid_bom() {
     let head = repo.git(&["rev-parse", "HEAD~1"]);
     assert_eq!(find(&bom, "submodule/third_party/fmt")["version"], head.trim());
     assert!(!text.contains("%2C"), "no joined versions in a purl");
+    assert_eq!(
+        find(&bom, "npm/ts-old@4.9.5")["name"],
+        "typescript",
+        "an alias is its package"
+    );
+    assert!(
+        bom_refs(&bom).iter().all(|r| !r.starts_with("pypi/demo")),
+        "the project in its own uv.lock is the repository"
+    );
 }
 
 #[test]

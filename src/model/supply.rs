@@ -102,7 +102,13 @@ pub struct Lockfile {
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LockedPackage {
+    /// The name it is installed and referred to by.
     pub name: String,
+    /// The registry's name for it when that is another: an npm alias (`"x": "npm:real@1"`)
+    /// installs `real` as `x`, and only `real` identifies it in a purl. `None` when `name`
+    /// is the registry's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_name: Option<String>,
     pub version: String,
     /// Registry, git or path source as the lockfile states it.
     pub source: Option<String>,

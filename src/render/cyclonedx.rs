@@ -198,11 +198,7 @@ impl Inventory {
                 inventory.add_declared(manifest, dependency, lock);
             }
         }
-        let own: BTreeSet<(Ecosystem, &str, &str)> = supply
-            .manifests
-            .iter()
-            .filter_map(|m| Some((m.ecosystem, m.package.as_deref()?, m.version.as_deref()?)))
-            .collect();
+        let own = OwnPackages::of(&supply.manifests);
         for lockfile in &supply.lockfiles {
             inventory.add_lockfile(lockfile, &own);
         }
@@ -293,14 +289,18 @@ impl Inventory {
     /// A locked package that is one of the repository's own (a workspace member, the
     /// project itself in `uv.lock`) is the repository: no component of its own, and what
     /// it depends on, the repository depends on.
-    fn add_lockfile(&mut self, lockfile: &Lockfile, own: &BTreeSet<(Ecosystem, &str, &str)>) {
+    fn add_lockfile(&mut self, lockfile: &Lockfile, own: &OwnPackages<'_>) {
         let ecosystem = lockfile.ecosystem;
         let mut versions: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut ours: BTreeSet<(&str, &str)> = BTreeSet::new();
         for package in &lockfile.packages {
             versions.entry(&package.name).or_default().push(&package.version);
+            if own.is(ecosystem, package) {
+                ours.insert((&package.name, &package.version));
+            }
         }
         let reference = |name: &str, version: &str| {
-            if own.contains(&(ecosystem, name, version)) {
+            if ours.contains(&(name, version)) {
                 ROOT_REF.to_string()
             } else {
                 package_ref(ecosystem, name, Some(version))
@@ -309,13 +309,7 @@ impl Inventory {
         for package in &lockfile.packages {
             let bom_ref = reference(&package.name, &package.version);
             if bom_ref != ROOT_REF {
-                let entry = self.entry(bom_ref.clone(), false, || {
-                    let mut entry = Entry::new(package_type(ecosystem), ecosystem_name(ecosystem), &package.name);
-                    entry.version = Some(package.version.clone());
-                    entry.purl = Some(purl(ecosystem, &package.name, Some(&package.version)));
-                    entry
-                });
-                entry.property("plumb:locked-in", &lockfile.path);
+                self.add_locked(ecosystem, package, bom_ref.clone(), &lockfile.path);
             }
             let depends_on = package
                 .dependencies
@@ -324,6 +318,25 @@ impl Inventory {
                 .map(|(name, version)| reference(name, version))
                 .filter(|target| target != ROOT_REF);
             self.graph.entry(bom_ref).or_default().extend(depends_on);
+        }
+    }
+
+    /// A locked package's component, under the name it is installed by (which is how the
+    /// manifest and the lockfile's graph refer to it) but named and purl'd by the
+    /// registry's name when the lockfile states another (an npm alias): the registry name
+    /// is what identifies the package anywhere else. Set here, whichever of declaration or
+    /// lockfile made the component first.
+    fn add_locked(&mut self, ecosystem: Ecosystem, package: &LockedPackage, bom_ref: String, lockfile: &str) {
+        let entry = self.entry(bom_ref, false, || {
+            Entry::new(package_type(ecosystem), ecosystem_name(ecosystem), &package.name)
+        });
+        let name = package.registry_name.as_deref().unwrap_or(&package.name);
+        entry.name = name.to_string();
+        entry.version = Some(package.version.clone());
+        entry.purl = Some(purl(ecosystem, name, Some(&package.version)));
+        entry.property("plumb:locked-in", lockfile);
+        if package.registry_name.is_some() {
+            entry.property("plumb:installed-as", &package.name);
         }
     }
 
@@ -459,13 +472,59 @@ fn locked_versions<'a>(manifest: &Manifest, dependency: &'a Dependency, lock: Op
 }
 
 /// The lockfile's entry for the manifest's own package (a Cargo workspace member, the
-/// project in `uv.lock`), found by name and version.
+/// project in `uv.lock`).
 fn own_package<'a>(manifest: &Manifest, lock: &'a Lockfile) -> Option<&'a LockedPackage> {
     let name = manifest.package.as_deref()?;
     let version = manifest.version.as_deref();
     lock.packages
         .iter()
-        .find(|p| p.name == name && version.is_none_or(|v| p.version == v))
+        .find(|p| p.name == name && (version == Some(p.version.as_str()) || installed_from_tree(lock.ecosystem, p)))
+}
+
+/// The repository's own packages, which lockfiles list beside what they lock: a Cargo
+/// workspace's members, the project of a `uv.lock`.
+struct OwnPackages<'a> {
+    versioned: BTreeSet<(Ecosystem, &'a str, &'a str)>,
+    names: BTreeSet<(Ecosystem, &'a str)>,
+}
+
+impl<'a> OwnPackages<'a> {
+    fn of(manifests: &'a [Manifest]) -> OwnPackages<'a> {
+        let declared = || manifests.iter().filter_map(|m| Some((m, m.package.as_deref()?)));
+        OwnPackages {
+            versioned: declared()
+                .filter_map(|(m, name)| Some((m.ecosystem, name, m.version.as_deref()?)))
+                .collect(),
+            names: declared().map(|(m, name)| (m.ecosystem, name)).collect(),
+        }
+    }
+
+    /// The rule: a locked package is the repository's own when a manifest declares its
+    /// name and version, or declares its name and the lockfile installs it from the tree
+    /// itself. The second case is a lockfile older than its manifest's version bump
+    /// (ruff's `scripts/benchmarks/uv.lock` locks `scripts 0.16.3` from `virtual = "."`
+    /// while the pyproject says 0.16.4): it still locks the project, not a registry
+    /// package of that name.
+    fn is(&self, ecosystem: Ecosystem, package: &LockedPackage) -> bool {
+        self.versioned.contains(&(ecosystem, &package.name, &package.version))
+            || (self.names.contains(&(ecosystem, package.name.as_str())) && installed_from_tree(ecosystem, package))
+    }
+}
+
+/// Whether the lockfile installs the package from a folder of the tree rather than a
+/// registry or a repository: a Cargo package without a `source`, a uv/pdm package whose
+/// source is `editable`, `virtual`, `directory` or `path`.
+fn installed_from_tree(ecosystem: Ecosystem, package: &LockedPackage) -> bool {
+    let source = package.source.as_deref();
+    match ecosystem {
+        Ecosystem::Cargo => source.is_none(),
+        Ecosystem::Pypi => source.is_some_and(|s| {
+            ["editable+", "virtual+", "directory+", "path+"]
+                .iter()
+                .any(|kind| s.starts_with(kind))
+        }),
+        _ => false,
+    }
 }
 
 /// The version of a declaration no lockfile resolves: the one version an exact pin names;
@@ -1007,6 +1066,7 @@ mod tests {
 
     fn locked(name: &str, version: &str, dependencies: &[&str]) -> LockedPackage {
         LockedPackage {
+            registry_name: None,
             name: name.to_string(),
             version: version.to_string(),
             source: None,

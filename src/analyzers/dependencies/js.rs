@@ -211,6 +211,7 @@ fn locked(name: String, entry: &LockEntry, v1: bool) -> LockedPackage {
     dependencies.sort();
     dependencies.dedup();
     LockedPackage {
+        registry_name: entry.name.clone().filter(|real| *real != name),
         name,
         version: entry.version.clone().unwrap_or_default(),
         source: entry.resolved.clone(),
@@ -271,6 +272,7 @@ fn yarn_header(header: &str, draft: &mut LockDraft) -> Option<LockedPackage> {
         return None;
     }
     Some(LockedPackage {
+        registry_name: None,
         name: name.to_string(),
         version: String::new(),
         source: None,
@@ -348,6 +350,7 @@ pub fn pnpm_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
         dependencies.sort();
         dependencies.dedup();
         draft.lockfile.packages.push(LockedPackage {
+            registry_name: None,
             name,
             version,
             source: None,
