@@ -252,7 +252,7 @@ fn a_missing_path_is_a_clear_error() {
 
 const MIT: &str = "MIT License\n\nCopyright (c) 2020 Someone\n\nPermission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n";
 
-const REQUIREMENTS: &str = "requests>=2.31,<3\nflask==3.0.0 \\\n    --hash=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
+const REQUIREMENTS: &str = "requests>=2.31,<3\ntimm == 1.0.7\nflask==3.0.0 \\\n    --hash=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
 
 const PYPROJECT: &str = "[project]\nname = \"demo\"\nversion = \"0.1.0\"\ndependencies = [\"idna>=2\", \"numpy==1.26.4\"]\n\n[dependency-groups]\ndev = [\"pytest>=8\"]\n";
 
@@ -434,6 +434,7 @@ fn a_polyglot_repository_has_every_ecosystem_in_a_valid_bom() {
     let expected = [
         ("pypi/requests@>=2.31,<3", "pkg:pypi/requests >=2.31,<3 required"),
         ("pypi/flask@3.0.0", "pkg:pypi/flask@3.0.0 3.0.0 required"),
+        ("pypi/timm@1.0.7", "pkg:pypi/timm@1.0.7 1.0.7 required"),
         ("pypi/numpy@1.26.4", "pkg:pypi/numpy@1.26.4 1.26.4 required"),
         ("pypi/idna@2.10", "pkg:pypi/idna@2.10 2.10 required"),
         ("pypi/idna@3.7", "pkg:pypi/idna@3.7 3.7 required"),

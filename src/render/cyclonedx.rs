@@ -546,15 +546,16 @@ fn image_version(reference: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The version an exact or hash pin names: its first word without the operator
-/// (`==1.2.3 --hash=...` → `1.2.3`, `=1.2.3`, `@sha256:...`, `:22.04`); `None` when what
+/// The version an exact or hash pin names: its first word after the operator
+/// (`==1.2.3 --hash=...` and `== 1.2.3` → `1.2.3`, `=1.2.3`, `@sha256:...`, `:22.04`); `None` when what
 /// is left still reads as a range, a URL or a path.
 fn exact_version(specifier: &str, pin: PinClass) -> Option<String> {
     if !matches!(pin, PinClass::Exact | PinClass::HashPinned) {
         return None;
     }
-    let word = specifier.split_whitespace().next()?;
-    let version = word.trim_start_matches(['=', '@', ':']);
+    // The operator may stand apart from the version (`== 1.0.7`, which pip accepts).
+    let unprefixed = specifier.trim_start().trim_start_matches(['=', '@', ':']);
+    let version = unprefixed.split_whitespace().next()?;
     let ranged = version.contains(['<', '>', '!', '~', '^', '*', ',', '|', '/', '=']);
     (!version.is_empty() && !ranged).then(|| version.to_string())
 }
@@ -1609,6 +1610,11 @@ mod tests {
         assert_eq!(exact_version("==1.2.3", PinClass::Exact).as_deref(), Some("1.2.3"));
         assert_eq!(exact_version("=1.2.3", PinClass::Exact).as_deref(), Some("1.2.3"));
         assert_eq!(exact_version("===1.0", PinClass::Exact).as_deref(), Some("1.0"));
+        assert_eq!(exact_version("== 1.0.7", PinClass::Exact).as_deref(), Some("1.0.7"));
+        assert_eq!(
+            exact_version("==2.0 --hash=sha256:ab", PinClass::HashPinned).as_deref(),
+            Some("2.0")
+        );
         assert_eq!(exact_version(">=1.2", PinClass::LowerBound), None);
         assert_eq!(exact_version("==1.*", PinClass::Exact), None);
         assert_eq!(exact_version("git+https://h/r@v1", PinClass::Exact), None);
