@@ -272,13 +272,22 @@ fn yarn_header(header: &str, draft: &mut LockDraft) -> Option<LockedPackage> {
         return None;
     }
     Some(LockedPackage {
-        registry_name: None,
+        registry_name: npm_alias(range).filter(|real| real != name),
         name: name.to_string(),
         version: String::new(),
         source: None,
         hashed: false,
         dependencies: Vec::new(),
     })
+}
+
+/// The package an npm alias range installs: `npm:string-width@^4.2.0` → `string-width`,
+/// `npm:@babel/traverse@^7` → `@babel/traverse`. Berry writes every registry range as
+/// `npm:^1.2`, which names no other package.
+fn npm_alias(range: &str) -> Option<String> {
+    let target = range.strip_prefix("npm:")?;
+    let at = target.get(1..)?.find('@')? + 1;
+    Some(target[..at].to_string())
 }
 
 /// One indented line; returns whether the next lines are inside a dependencies block.
@@ -436,6 +445,29 @@ mod tests {
         ] {
             assert_eq!(npm_pin(spec), pin, "{spec}");
         }
+    }
+
+    #[test]
+    fn yarn_aliases_name_the_installed_package() {
+        assert_eq!(npm_alias("npm:string-width@^4.2.0").as_deref(), Some("string-width"));
+        assert_eq!(
+            npm_alias("npm:@babel/traverse@^7.25.3").as_deref(),
+            Some("@babel/traverse")
+        );
+        assert_eq!(npm_alias("npm:^4.17.0"), None, "berry's plain registry range");
+        assert_eq!(npm_alias("^4.17.0"), None);
+        let lock =
+            "\"wrap-ansi-cjs@npm:wrap-ansi@^7.0.0\":\n  version \"7.0.0\"\n\nwrap-ansi@^7.0.0:\n  version \"7.0.0\"\n";
+        let Parsed::Lockfile(draft) = yarn_lock("yarn.lock", lock) else {
+            panic!("a lockfile");
+        };
+        let names: Vec<(&str, Option<&str>)> = draft
+            .lockfile
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.registry_name.as_deref()))
+            .collect();
+        assert_eq!(names, [("wrap-ansi", None), ("wrap-ansi-cjs", Some("wrap-ansi"))]);
     }
 
     #[test]
