@@ -14,7 +14,8 @@
 //!   which version that is;
 //! - every package of every lockfile, so that the `dependencies` graph can name what the
 //!   lockfile says each package depends on; a declared dependency the lockfile resolves
-//!   is the same component as its locked package;
+//!   is the same component as its locked package; an npm alias is named and purl'd by the
+//!   package it installs;
 //! - every GitHub Action or reusable workflow a workflow `uses:` (type `application`,
 //!   purl `pkg:github/owner/repo@ref#path`), and `docker://` images (type `container`);
 //! - every submodule (version = the pinned commit, `vcs` reference = its URL);
@@ -288,7 +289,9 @@ impl Inventory {
     /// alone when the lockfile has one version of it, `name@version` when it has several.
     /// A locked package that is one of the repository's own (a workspace member, the
     /// project itself in `uv.lock`) is the repository: no component of its own, and what
-    /// it depends on, the repository depends on.
+    /// it depends on, the repository depends on. A package version that several lockfiles
+    /// lock is one component with the union of their edges: CycloneDX has one `dependsOn`
+    /// per `bom-ref`, and each edge is one some lockfile states.
     fn add_lockfile(&mut self, lockfile: &Lockfile, own: &OwnPackages<'_>) {
         let ecosystem = lockfile.ecosystem;
         let mut versions: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -668,6 +671,9 @@ fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> String {
         Ecosystem::Pypi => ("pypi", lower.replace('_', "-"), None, None),
         Ecosystem::Cargo => ("cargo", name.to_string(), None, None),
         Ecosystem::Npm => ("npm", name.to_string(), None, None),
+        // Capitals stay: Go module paths are case sensitive (the module proxy escapes
+        // `BurntSushi` as `!burnt!sushi`), so the purl-spec note to lowercase them would
+        // name another module; its type definition marks the name case sensitive too.
         Ecosystem::Golang => ("golang", name.to_string(), None, None),
         Ecosystem::Conan => ("conan", name.to_string(), None, None),
         Ecosystem::Vcpkg | Ecosystem::Cmake => ("generic", name.to_string(), None, None),
