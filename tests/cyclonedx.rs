@@ -346,7 +346,8 @@ const PACKAGE_LOCK: &str = r#"{
   "packages": {
     "": { "name": "web", "version": "1.0.0", "dependencies": { "@types/node": "^20.0.0", "left-pad": "1.3.0" } },
     "node_modules/@types/node": { "version": "20.1.0", "integrity": "sha512-a", "dependencies": { "undici-types": "~5.26.4" } },
-    "node_modules/left-pad": { "version": "1.3.0", "integrity": "sha512-b" },
+    "node_modules/left-pad": { "version": "1.3.0", "integrity": "sha512-b", "dependencies": { "undici-types": "^6.0.0" }, "peerDependencies": { "@types/node": "*", "absent-peer": "*" } },
+    "node_modules/left-pad/node_modules/undici-types": { "version": "6.0.0", "integrity": "sha512-f" },
     "node_modules/typescript": { "version": "5.4.5", "integrity": "sha512-c", "dev": true },
     "node_modules/ts-old": { "name": "typescript", "version": "4.9.5", "integrity": "sha512-e", "dev": true },
     "node_modules/undici-types": { "version": "5.26.5", "integrity": "sha512-d" }
@@ -360,7 +361,8 @@ const GO_SUM: &str = "github.com/BurntSushi/toml v1.3.2 h1:aa=\ngithub.com/Burnt
 const WORKFLOW: &str = "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-python@0123456789abcdef0123456789abcdef01234567\n";
 
 /// Every kind of component at once: requirements with hashes and ranges, pyproject +
-/// uv.lock, a Cargo workspace + Cargo.lock, package.json + package-lock.json, go.mod +
+/// uv.lock, a Cargo workspace + Cargo.lock, package.json + package-lock.json (with a
+/// nested second copy of a package, a peer and an alias), go.mod +
 /// go.sum, a Dockerfile, vendored code with a license and a version, a submodule, and
 /// workflows using actions.
 fn polyglot() -> TestRepo {
@@ -489,7 +491,13 @@ fn lockfile_relationships_reach_packages_no_manifest_declares() {
     assert_eq!(depends_on(&bom, "pypi/pytest@8.0.0"), ["pypi/iniconfig@2.0.0"]);
     assert_eq!(depends_on(&bom, "cargo/serde@1.0.200"), ["cargo/serde_derive@1.0.200"]);
     assert_eq!(depends_on(&bom, "cargo/old@0.1.0"), ["cargo/bitflags@1.3.2"]);
+    // Two undici-types: each dependent gets the copy Node would load (the nearest
+    // node_modules up its folder), and an installed peer is an edge, a missing one not.
     assert_eq!(depends_on(&bom, "npm/@types/node@20.1.0"), ["npm/undici-types@5.26.5"]);
+    assert_eq!(
+        depends_on(&bom, "npm/left-pad@1.3.0"),
+        ["npm/@types/node@20.1.0", "npm/undici-types@6.0.0"]
+    );
     let direct = depends_on(&bom, "repository");
     for declared in [
         "cargo/bitflags@2.4.0",

@@ -114,7 +114,9 @@ pub struct LockedPackage {
     pub source: Option<String>,
     /// Whether the lockfile records a checksum/integrity hash for it.
     pub hashed: bool,
-    /// Names (or `name@version` where the lockfile disambiguates) of its direct dependencies.
+    /// Its direct dependencies: names, or `name@version` where the lockfile tells which
+    /// copy (Cargo.lock when it holds several versions; package-lock.json v2+ always,
+    /// resolved the way Node resolves a folder's `require`).
     pub dependencies: Vec<String>,
 }
 

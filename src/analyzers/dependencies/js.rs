@@ -161,6 +161,9 @@ struct LockEntry {
     dependencies: BTreeMap<String, serde_json::Value>,
     #[serde(default, rename = "optionalDependencies")]
     optional_dependencies: BTreeMap<String, serde_json::Value>,
+    /// npm 7 and later install peer dependencies, so they are edges of the tree too.
+    #[serde(default, rename = "peerDependencies")]
+    peer_dependencies: BTreeMap<String, serde_json::Value>,
     /// v1: the dependencies of this package, as ranges.
     #[serde(default)]
     requires: BTreeMap<String, serde_json::Value>,
@@ -179,10 +182,11 @@ pub fn package_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
                 // `"x": "npm:real@1"` installs `real` under `node_modules/x`).
                 match key.rfind("node_modules/") {
                     Some(at) if entry.link => draft.member_names.push(key[at + 13..].to_string()),
-                    Some(at) => draft
-                        .lockfile
-                        .packages
-                        .push(locked(key[at + 13..].to_string(), entry, false)),
+                    Some(at) => {
+                        let dependencies = resolve_in_tree(packages, key, entry);
+                        let package = locked(key[at + 13..].to_string(), entry, dependencies);
+                        draft.lockfile.packages.push(package);
+                    }
                     None => {
                         draft
                             .member_dirs
@@ -201,13 +205,46 @@ pub fn package_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
 
 fn nested_v1(dependencies: Option<&BTreeMap<String, LockEntry>>, out: &mut Vec<LockedPackage>) {
     for (name, entry) in dependencies.into_iter().flatten() {
-        out.push(locked(name.clone(), entry, true));
+        let required = entry.requires.keys().chain(entry.optional_dependencies.keys());
+        out.push(locked(name.clone(), entry, required.cloned().collect()));
     }
 }
 
-fn locked(name: String, entry: &LockEntry, v1: bool) -> LockedPackage {
-    let own = if v1 { &entry.requires } else { &entry.dependencies };
-    let mut dependencies: Vec<String> = own.keys().chain(entry.optional_dependencies.keys()).cloned().collect();
+/// What the package in folder `key` depends on, each resolved the way Node resolves it:
+/// the nearest `node_modules/<name>` up the folder path. So `name@version` names the one
+/// copy it gets when the tree holds several, and a graph never has to guess. A name no
+/// folder holds (a peer the consumer did not install) is left out; a link (a workspace
+/// member) stays a bare name.
+fn resolve_in_tree(packages: &BTreeMap<String, LockEntry>, key: &str, entry: &LockEntry) -> Vec<String> {
+    let names = entry
+        .dependencies
+        .keys()
+        .chain(entry.optional_dependencies.keys())
+        .chain(entry.peer_dependencies.keys());
+    names
+        .filter_map(|name| {
+            let mut folder = key;
+            loop {
+                let candidate = match folder {
+                    "" => format!("node_modules/{name}"),
+                    _ => format!("{folder}/node_modules/{name}"),
+                };
+                if let Some(found) = packages.get(&candidate) {
+                    return Some(match (&found.version, found.link) {
+                        (Some(version), false) => format!("{name}@{version}"),
+                        _ => name.clone(),
+                    });
+                }
+                if folder.is_empty() {
+                    return None;
+                }
+                folder = folder.rfind("/node_modules/").map_or("", |at| &folder[..at]);
+            }
+        })
+        .collect()
+}
+
+fn locked(name: String, entry: &LockEntry, mut dependencies: Vec<String>) -> LockedPackage {
     dependencies.sort();
     dependencies.dedup();
     LockedPackage {
