@@ -232,27 +232,26 @@ impl Inventory {
     /// A declaration is the component of each version it stands for: its locked
     /// versions when a lockfile resolves it, else the version or range it states.
     fn add_declared(&mut self, manifest: &Manifest, dependency: &Dependency, lock: Option<&Lockfile>) {
+        let ecosystem = manifest.ecosystem;
         let locked = locked_versions(manifest, dependency, lock);
-        if locked.is_empty() && manifest.ecosystem == Ecosystem::Docker {
-            let tag = image_version(&dependency.specifier);
-            self.declare(manifest.ecosystem, dependency, tag.clone(), tag);
-        } else if locked.is_empty() {
-            let purl_version = exact_version(&dependency.specifier, dependency.pin);
-            self.declare(
-                manifest.ecosystem,
-                dependency,
+        for version in &locked {
+            let version = Some(version.to_string());
+            self.declare(ecosystem, dependency, version.clone(), version);
+        }
+        if !locked.is_empty() {
+            return;
+        }
+        let (version, purl_version) = match ecosystem {
+            Ecosystem::Docker => {
+                let tag = image_version(&dependency.specifier);
+                (tag.clone(), tag)
+            }
+            _ => (
                 declared_version(dependency),
-                purl_version,
-            );
-        }
-        for version in locked {
-            self.declare(
-                manifest.ecosystem,
-                dependency,
-                Some(version.to_string()),
-                Some(version.to_string()),
-            );
-        }
+                exact_version(&dependency.specifier, dependency.pin),
+            ),
+        };
+        self.declare(ecosystem, dependency, version, purl_version);
     }
 
     fn declare(
@@ -550,8 +549,8 @@ fn image_version(reference: &str) -> Option<String> {
 }
 
 /// The version an exact or hash pin names: its first word after the operator
-/// (`==1.2.3 --hash=...` and `== 1.2.3` → `1.2.3`, `=1.2.3`, `@sha256:...`, `:22.04`); `None` when what
-/// is left still reads as a range, a URL or a path.
+/// (`==1.2.3 --hash=...` and `== 1.2.3` → `1.2.3`, `=1.2.3`, `@sha256:...`, `:22.04`);
+/// `None` when what is left still reads as a range, a URL or a path.
 fn exact_version(specifier: &str, pin: PinClass) -> Option<String> {
     if !matches!(pin, PinClass::Exact | PinClass::HashPinned) {
         return None;

@@ -210,38 +210,38 @@ fn nested_v1(dependencies: Option<&BTreeMap<String, LockEntry>>, out: &mut Vec<L
     }
 }
 
-/// What the package in folder `key` depends on, each resolved the way Node resolves it:
-/// the nearest `node_modules/<name>` up the folder path. So `name@version` names the one
-/// copy it gets when the tree holds several, and a graph never has to guess. A name no
-/// folder holds (a peer the consumer did not install) is left out; a link (a workspace
-/// member) stays a bare name.
+/// What the package in folder `key` depends on, each resolved the way Node resolves it,
+/// so that `name@version` names the one copy it gets when the tree holds several and a
+/// graph never has to guess.
 fn resolve_in_tree(packages: &BTreeMap<String, LockEntry>, key: &str, entry: &LockEntry) -> Vec<String> {
     let names = entry
         .dependencies
         .keys()
         .chain(entry.optional_dependencies.keys())
         .chain(entry.peer_dependencies.keys());
-    names
-        .filter_map(|name| {
-            let mut folder = key;
-            loop {
-                let candidate = match folder {
-                    "" => format!("node_modules/{name}"),
-                    _ => format!("{folder}/node_modules/{name}"),
-                };
-                if let Some(found) = packages.get(&candidate) {
-                    return Some(match (&found.version, found.link) {
-                        (Some(version), false) => format!("{name}@{version}"),
-                        _ => name.clone(),
-                    });
-                }
-                if folder.is_empty() {
-                    return None;
-                }
-                folder = folder.rfind("/node_modules/").map_or("", |at| &folder[..at]);
-            }
-        })
-        .collect()
+    names.filter_map(|name| nearest(packages, key, name)).collect()
+}
+
+/// The nearest `node_modules/<name>` up the folder path from `folder`, as `name@version`.
+/// A name no folder holds (a peer the consumer did not install) is `None`; a link (a
+/// workspace member) stays a bare name.
+fn nearest(packages: &BTreeMap<String, LockEntry>, mut folder: &str, name: &str) -> Option<String> {
+    loop {
+        let candidate = match folder {
+            "" => format!("node_modules/{name}"),
+            _ => format!("{folder}/node_modules/{name}"),
+        };
+        if let Some(found) = packages.get(&candidate) {
+            return Some(match (&found.version, found.link) {
+                (Some(version), false) => format!("{name}@{version}"),
+                _ => name.to_string(),
+            });
+        }
+        if folder.is_empty() {
+            return None;
+        }
+        folder = folder.rfind("/node_modules/").map_or("", |at| &folder[..at]);
+    }
 }
 
 fn locked(name: String, entry: &LockEntry, mut dependencies: Vec<String>) -> LockedPackage {
