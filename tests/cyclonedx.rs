@@ -346,8 +346,9 @@ const PACKAGE_LOCK: &str = r#"{
   "packages": {
     "": { "name": "web", "version": "1.0.0", "dependencies": { "@types/node": "^20.0.0", "left-pad": "1.3.0" } },
     "node_modules/@types/node": { "version": "20.1.0", "integrity": "sha512-a", "dependencies": { "undici-types": "~5.26.4" } },
-    "node_modules/left-pad": { "version": "1.3.0", "integrity": "sha512-b", "dependencies": { "undici-types": "^6.0.0" }, "peerDependencies": { "@types/node": "*", "absent-peer": "*" } },
+    "node_modules/left-pad": { "version": "1.3.0", "integrity": "sha512-b", "dependencies": { "typescript": "^4.0.0", "undici-types": "^6.0.0" }, "peerDependencies": { "@types/node": "*", "absent-peer": "*" } },
     "node_modules/left-pad/node_modules/undici-types": { "version": "6.0.0", "integrity": "sha512-f" },
+    "node_modules/left-pad/node_modules/typescript": { "version": "4.0.0", "integrity": "sha512-g" },
     "node_modules/typescript": { "version": "5.4.5", "integrity": "sha512-c", "dev": true },
     "node_modules/ts-old": { "name": "typescript", "version": "4.9.5", "integrity": "sha512-e", "dev": true },
     "node_modules/undici-types": { "version": "5.26.5", "integrity": "sha512-d" }
@@ -496,8 +497,14 @@ fn lockfile_relationships_reach_packages_no_manifest_declares() {
     assert_eq!(depends_on(&bom, "npm/@types/node@20.1.0"), ["npm/undici-types@5.26.5"]);
     assert_eq!(
         depends_on(&bom, "npm/left-pad@1.3.0"),
-        ["npm/@types/node@20.1.0", "npm/undici-types@6.0.0"]
+        [
+            "npm/@types/node@20.1.0",
+            "npm/typescript@4.0.0",
+            "npm/undici-types@6.0.0"
+        ]
     );
+    // package.json's typescript is the copy in web/node_modules, not left-pad's own.
+    assert!(find(&bom, "npm/typescript@4.0.0").get("scope").is_none());
     let direct = depends_on(&bom, "repository");
     for declared in [
         "cargo/bitflags@2.4.0",
@@ -511,6 +518,7 @@ fn lockfile_relationships_reach_packages_no_manifest_declares() {
         "cargo/bitflags@1.3.2",
         "pypi/iniconfig@2.0.0",
         "npm/undici-types@5.26.5",
+        "npm/typescript@4.0.0",
     ] {
         assert!(!direct.contains(&transitive.to_string()), "{transitive} is not direct");
     }

@@ -183,6 +183,9 @@ pub fn package_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
                 match key.rfind("node_modules/") {
                     Some(at) if entry.link => draft.member_names.push(key[at + 13..].to_string()),
                     Some(at) => {
+                        if let Some(version) = &entry.version {
+                            draft.installed.insert(key.clone(), version.clone());
+                        }
                         let dependencies = resolve_in_tree(packages, key, entry);
                         let package = locked(key[at + 13..].to_string(), entry, dependencies);
                         draft.lockfile.packages.push(package);
@@ -222,20 +225,28 @@ fn resolve_in_tree(packages: &BTreeMap<String, LockEntry>, key: &str, entry: &Lo
     names.filter_map(|name| nearest(packages, key, name)).collect()
 }
 
-/// The nearest `node_modules/<name>` up the folder path from `folder`, as `name@version`.
-/// A name no folder holds (a peer the consumer did not install) is `None`; a link (a
-/// workspace member) stays a bare name.
-fn nearest(packages: &BTreeMap<String, LockEntry>, mut folder: &str, name: &str) -> Option<String> {
+/// `name@version` of the copy Node loads for `name` from `folder`. A name no folder holds
+/// (a peer the consumer did not install) is `None`; a link (a workspace member) stays a
+/// bare name.
+fn nearest(packages: &BTreeMap<String, LockEntry>, folder: &str, name: &str) -> Option<String> {
+    let found = nearest_installed(packages, folder, name)?;
+    Some(match (&found.version, found.link) {
+        (Some(version), false) => format!("{name}@{version}"),
+        _ => name.to_string(),
+    })
+}
+
+/// What Node loads for `require(name)` from `folder`: the entry of the nearest
+/// `node_modules/<name>` up the folder path (`a/node_modules/b/node_modules/<name>`,
+/// then `a/node_modules/<name>`, then `node_modules/<name>`).
+pub fn nearest_installed<'a, T>(installed: &'a BTreeMap<String, T>, mut folder: &str, name: &str) -> Option<&'a T> {
     loop {
         let candidate = match folder {
             "" => format!("node_modules/{name}"),
             _ => format!("{folder}/node_modules/{name}"),
         };
-        if let Some(found) = packages.get(&candidate) {
-            return Some(match (&found.version, found.link) {
-                (Some(version), false) => format!("{name}@{version}"),
-                _ => name.to_string(),
-            });
+        if let Some(found) = installed.get(&candidate) {
+            return Some(found);
         }
         if folder.is_empty() {
             return None;
