@@ -102,13 +102,21 @@ pub struct Lockfile {
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LockedPackage {
+    /// The name it is installed and referred to by.
     pub name: String,
+    /// The registry's name for it when that is another: an npm alias (`"x": "npm:real@1"`)
+    /// installs `real` as `x`, and only `real` identifies it in a purl. `None` when `name`
+    /// is the registry's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_name: Option<String>,
     pub version: String,
     /// Registry, git or path source as the lockfile states it.
     pub source: Option<String>,
     /// Whether the lockfile records a checksum/integrity hash for it.
     pub hashed: bool,
-    /// Names (or `name@version` where the lockfile disambiguates) of its direct dependencies.
+    /// Its direct dependencies: names, or `name@version` where the lockfile tells which
+    /// copy (Cargo.lock when it holds several versions; package-lock.json v2+ always,
+    /// resolved the way Node resolves a folder's `require`).
     pub dependencies: Vec<String>,
 }
 

@@ -10,10 +10,12 @@
 //! What becomes a component, each with a `bom-ref` that is unique and derived from what it
 //! is (so it does not move between runs):
 //! - every declared dependency of every manifest, one component per distinct
-//!   (ecosystem, name, version); see [`declared_version`] for which version that is;
+//!   (ecosystem, name, version); see [`locked_versions`] and [`declared_version`] for
+//!   which version that is;
 //! - every package of every lockfile, so that the `dependencies` graph can name what the
 //!   lockfile says each package depends on; a declared dependency the lockfile resolves
-//!   is the same component as its locked package;
+//!   is the same component as its locked package; an npm alias is named and purl'd by the
+//!   package it installs;
 //! - every GitHub Action or reusable workflow a workflow `uses:` (type `application`,
 //!   purl `pkg:github/owner/repo@ref#path`), and `docker://` images (type `container`);
 //! - every submodule (version = the pinned commit, `vcs` reference = its URL);
@@ -35,8 +37,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::model::{
-    ActionRef, Audit, Dependency, DependencyScope, Ecosystem, LicenseMatch, Location, Lockfile, Manifest, PinClass,
-    PinKind, Submodule, VendoredComponent,
+    ActionRef, Audit, Dependency, DependencyScope, Ecosystem, LicenseMatch, Location, LockedPackage, Lockfile,
+    Manifest, PinClass, PinKind, Submodule, VendoredComponent,
 };
 
 const SPEC_VERSION: &str = "1.6";
@@ -190,16 +192,14 @@ impl Inventory {
     fn of(audit: &Audit) -> Inventory {
         let mut inventory = Inventory::default();
         let supply = &audit.supply_chain;
+        let locks: BTreeMap<&str, &Lockfile> = supply.lockfiles.iter().map(|l| (l.path.as_str(), l)).collect();
         for manifest in &supply.manifests {
+            let lock = manifest.lockfile.as_deref().and_then(|path| locks.get(path).copied());
             for dependency in &manifest.dependencies {
-                inventory.add_declared(manifest, dependency);
+                inventory.add_declared(manifest, dependency, lock);
             }
         }
-        let own: BTreeSet<(Ecosystem, &str, &str)> = supply
-            .manifests
-            .iter()
-            .filter_map(|m| Some((m.ecosystem, m.package.as_deref()?, m.version.as_deref()?)))
-            .collect();
+        let own = OwnPackages::of(&supply.manifests);
         for lockfile in &supply.lockfiles {
             inventory.add_lockfile(lockfile, &own);
         }
@@ -229,13 +229,38 @@ impl Inventory {
         self.components.entry(bom_ref).or_insert_with(new)
     }
 
-    fn add_declared(&mut self, manifest: &Manifest, dependency: &Dependency) {
+    /// A declaration is the component of each version it stands for: its locked
+    /// versions when a lockfile resolves it, else the version or range it states.
+    fn add_declared(&mut self, manifest: &Manifest, dependency: &Dependency, lock: Option<&Lockfile>) {
         let ecosystem = manifest.ecosystem;
-        let version = declared_version(dependency);
-        let purl_version = dependency
-            .locked_version
-            .clone()
-            .or_else(|| exact_version(&dependency.specifier, dependency.pin));
+        let locked = locked_versions(manifest, dependency, lock);
+        for version in &locked {
+            let version = Some(version.to_string());
+            self.declare(ecosystem, dependency, version.clone(), version);
+        }
+        if !locked.is_empty() {
+            return;
+        }
+        let (version, purl_version) = match ecosystem {
+            Ecosystem::Docker => {
+                let tag = image_version(&dependency.specifier);
+                (tag.clone(), tag)
+            }
+            _ => (
+                declared_version(dependency),
+                exact_version(&dependency.specifier, dependency.pin),
+            ),
+        };
+        self.declare(ecosystem, dependency, version, purl_version);
+    }
+
+    fn declare(
+        &mut self,
+        ecosystem: Ecosystem,
+        dependency: &Dependency,
+        version: Option<String>,
+        purl_version: Option<String>,
+    ) {
         let entry = self.entry(
             package_ref(ecosystem, &dependency.name, version.as_deref()),
             true,
@@ -263,15 +288,21 @@ impl Inventory {
     /// alone when the lockfile has one version of it, `name@version` when it has several.
     /// A locked package that is one of the repository's own (a workspace member, the
     /// project itself in `uv.lock`) is the repository: no component of its own, and what
-    /// it depends on, the repository depends on.
-    fn add_lockfile(&mut self, lockfile: &Lockfile, own: &BTreeSet<(Ecosystem, &str, &str)>) {
+    /// it depends on, the repository depends on. A package version that several lockfiles
+    /// lock is one component with the union of their edges: CycloneDX has one `dependsOn`
+    /// per `bom-ref`, and each edge is one some lockfile states.
+    fn add_lockfile(&mut self, lockfile: &Lockfile, own: &OwnPackages<'_>) {
         let ecosystem = lockfile.ecosystem;
         let mut versions: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut ours: BTreeSet<(&str, &str)> = BTreeSet::new();
         for package in &lockfile.packages {
             versions.entry(&package.name).or_default().push(&package.version);
+            if own.is(ecosystem, package) {
+                ours.insert((&package.name, &package.version));
+            }
         }
         let reference = |name: &str, version: &str| {
-            if own.contains(&(ecosystem, name, version)) {
+            if ours.contains(&(name, version)) {
                 ROOT_REF.to_string()
             } else {
                 package_ref(ecosystem, name, Some(version))
@@ -280,13 +311,7 @@ impl Inventory {
         for package in &lockfile.packages {
             let bom_ref = reference(&package.name, &package.version);
             if bom_ref != ROOT_REF {
-                let entry = self.entry(bom_ref.clone(), false, || {
-                    let mut entry = Entry::new(package_type(ecosystem), ecosystem_name(ecosystem), &package.name);
-                    entry.version = Some(package.version.clone());
-                    entry.purl = Some(purl(ecosystem, &package.name, Some(&package.version)));
-                    entry
-                });
-                entry.property("plumb:locked-in", &lockfile.path);
+                self.add_locked(ecosystem, package, bom_ref.clone(), &lockfile.path);
             }
             let depends_on = package
                 .dependencies
@@ -295,6 +320,25 @@ impl Inventory {
                 .map(|(name, version)| reference(name, version))
                 .filter(|target| target != ROOT_REF);
             self.graph.entry(bom_ref).or_default().extend(depends_on);
+        }
+    }
+
+    /// A locked package's component, under the name it is installed by (which is how the
+    /// manifest and the lockfile's graph refer to it) but named and purl'd by the
+    /// registry's name when the lockfile states another (an npm alias): the registry name
+    /// is what identifies the package anywhere else. Set here, whichever of declaration or
+    /// lockfile made the component first.
+    fn add_locked(&mut self, ecosystem: Ecosystem, package: &LockedPackage, bom_ref: String, lockfile: &str) {
+        let entry = self.entry(bom_ref, false, || {
+            Entry::new(package_type(ecosystem), ecosystem_name(ecosystem), &package.name)
+        });
+        let name = package.registry_name.as_deref().unwrap_or(&package.name);
+        entry.name = name.to_string();
+        entry.version = Some(package.version.clone());
+        entry.purl = Some(purl(ecosystem, name, Some(&package.version)));
+        entry.property("plumb:locked-in", lockfile);
+        if package.registry_name.is_some() {
+            entry.property("plumb:installed-as", &package.name);
         }
     }
 
@@ -393,28 +437,127 @@ fn package_ref(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> Strin
     }
 }
 
-/// A component's version, in this order: the version a lockfile resolves the dependency
-/// to; else the one version an exact pin names; else the specifier as written (a range
-/// such as `>=2.0,<3`, CycloneDX's `version` being free text); else none. Only the first
-/// two go into the purl, whose version must be one version.
-fn declared_version(dependency: &Dependency) -> Option<String> {
-    let specifier = dependency.specifier.trim();
-    dependency
+/// The locked versions a declaration stands for, each its own component.
+///
+/// The rule, for a name its lockfile holds at several versions (the model's
+/// `locked_version` then lists them all, `1.3.2, 2.13.1`): a purl names exactly one
+/// version, so the versions are never joined into one. The declaration is
+/// - the version the lockfile's entry for the manifest's own package names, when it
+///   names one (Cargo.lock writes `bitflags 2.13.1` in a workspace member's dependencies
+///   whenever two bitflags are locked);
+/// - else the one an exact pin names, when that version is locked;
+/// - else every locked version: which one a range selects depends on the rest of the
+///   resolve (other members, markers), which only the lockfile's graph records, and the
+///   graph then tells which package needs which version.
+///
+/// Empty when no lockfile resolves the declaration.
+fn locked_versions<'a>(manifest: &Manifest, dependency: &'a Dependency, lock: Option<&Lockfile>) -> Vec<&'a str> {
+    let all: Vec<&str> = dependency
         .locked_version
-        .clone()
-        .or_else(|| exact_version(specifier, dependency.pin))
-        .or_else(|| (!specifier.is_empty()).then(|| specifier.to_string()))
+        .as_deref()
+        .map(|v| v.split(", ").filter(|v| !v.is_empty()).collect())
+        .unwrap_or_default();
+    if all.len() < 2 {
+        return all;
+    }
+    let named_by_own = lock.and_then(|lock| own_package(manifest, lock)).and_then(|own| {
+        all.iter()
+            .copied()
+            .find(|version| own.dependencies.contains(&format!("{}@{version}", dependency.name)))
+    });
+    let pinned = exact_version(&dependency.specifier, dependency.pin);
+    let named = named_by_own.or_else(|| all.iter().copied().find(|v| Some(*v) == pinned.as_deref()));
+    match named {
+        Some(version) => vec![version],
+        None => all,
+    }
 }
 
-/// The version an exact or hash pin names: its first word without the operator
-/// (`==1.2.3 --hash=...` → `1.2.3`, `=1.2.3`, `@sha256:...`, `:22.04`); `None` when what
-/// is left still reads as a range, a URL or a path.
+/// The lockfile's entry for the manifest's own package (a Cargo workspace member, the
+/// project in `uv.lock`).
+fn own_package<'a>(manifest: &Manifest, lock: &'a Lockfile) -> Option<&'a LockedPackage> {
+    let name = manifest.package.as_deref()?;
+    let version = manifest.version.as_deref();
+    lock.packages
+        .iter()
+        .find(|p| p.name == name && (version == Some(p.version.as_str()) || installed_from_tree(lock.ecosystem, p)))
+}
+
+/// The repository's own packages, which lockfiles list beside what they lock: a Cargo
+/// workspace's members, the project of a `uv.lock`.
+struct OwnPackages<'a> {
+    versioned: BTreeSet<(Ecosystem, &'a str, &'a str)>,
+    names: BTreeSet<(Ecosystem, &'a str)>,
+}
+
+impl<'a> OwnPackages<'a> {
+    fn of(manifests: &'a [Manifest]) -> OwnPackages<'a> {
+        let declared = || manifests.iter().filter_map(|m| Some((m, m.package.as_deref()?)));
+        OwnPackages {
+            versioned: declared()
+                .filter_map(|(m, name)| Some((m.ecosystem, name, m.version.as_deref()?)))
+                .collect(),
+            names: declared().map(|(m, name)| (m.ecosystem, name)).collect(),
+        }
+    }
+
+    /// The rule: a locked package is the repository's own when a manifest declares its
+    /// name and version, or declares its name and the lockfile installs it from the tree
+    /// itself. The second case is a lockfile older than its manifest's version bump
+    /// (ruff's `scripts/benchmarks/uv.lock` locks `scripts 0.16.3` from `virtual = "."`
+    /// while the pyproject says 0.16.4): it still locks the project, not a registry
+    /// package of that name.
+    fn is(&self, ecosystem: Ecosystem, package: &LockedPackage) -> bool {
+        self.versioned.contains(&(ecosystem, &package.name, &package.version))
+            || (self.names.contains(&(ecosystem, package.name.as_str())) && installed_from_tree(ecosystem, package))
+    }
+}
+
+/// Whether the lockfile installs the package from a folder of the tree rather than a
+/// registry or a repository: a Cargo package without a `source`, a uv/pdm package whose
+/// source is `editable`, `virtual`, `directory` or `path`.
+fn installed_from_tree(ecosystem: Ecosystem, package: &LockedPackage) -> bool {
+    let source = package.source.as_deref();
+    match ecosystem {
+        Ecosystem::Cargo => source.is_none(),
+        Ecosystem::Pypi => source.is_some_and(|s| {
+            ["editable+", "virtual+", "directory+", "path+"]
+                .iter()
+                .any(|kind| s.starts_with(kind))
+        }),
+        _ => false,
+    }
+}
+
+/// The version of a declaration no lockfile resolves: the one version an exact pin names;
+/// else the specifier as written (a range such as `>=2.0,<3`, CycloneDX's `version` being
+/// free text); else none. Only the first goes into the purl, whose version must be one
+/// version.
+fn declared_version(dependency: &Dependency) -> Option<String> {
+    let specifier = dependency.specifier.trim();
+    exact_version(specifier, dependency.pin).or_else(|| (!specifier.is_empty()).then(|| specifier.to_string()))
+}
+
+/// The tag or digest of a `FROM` image reference (`python:3.12-slim` → `3.12-slim`,
+/// `ubuntu@sha256:…` → `sha256:…`), whose name is the dependency's name; `None` for an
+/// untagged image, or a tag still holding a `$` (a build argument without a default).
+fn image_version(reference: &str) -> Option<String> {
+    let (_, version) = split_image(reference.trim());
+    version
+        .filter(|v| !v.is_empty() && !v.contains('$'))
+        .map(str::to_string)
+}
+
+/// The version an exact or hash pin names: its first word after the operator
+/// (`==1.2.3 --hash=...` and `== 1.2.3` → `1.2.3`, `=1.2.3`, `@sha256:...`, `:22.04`);
+/// `None` when what is left still reads as a range, a URL or a path.
 fn exact_version(specifier: &str, pin: PinClass) -> Option<String> {
     if !matches!(pin, PinClass::Exact | PinClass::HashPinned) {
         return None;
     }
-    let word = specifier.split_whitespace().next()?;
-    let version = word.trim_start_matches(['=', '@', ':']);
+    // The operator may stand apart from the version (`== 1.0.7`, which pip accepts).
+    let unprefixed = specifier.trim_start().trim_start_matches(['=', '@', ':']);
+    let version = unprefixed.split_whitespace().next()?;
     let ranged = version.contains(['<', '>', '!', '~', '^', '*', ',', '|', '/', '=']);
     (!version.is_empty() && !ranged).then(|| version.to_string())
 }
@@ -527,6 +670,9 @@ fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> String {
         Ecosystem::Pypi => ("pypi", lower.replace('_', "-"), None, None),
         Ecosystem::Cargo => ("cargo", name.to_string(), None, None),
         Ecosystem::Npm => ("npm", name.to_string(), None, None),
+        // Capitals stay: Go module paths are case sensitive (the module proxy escapes
+        // `BurntSushi` as `!burnt!sushi`), so the purl-spec note to lowercase them would
+        // name another module; its type definition marks the name case sensitive too.
         Ecosystem::Golang => ("golang", name.to_string(), None, None),
         Ecosystem::Conan => ("conan", name.to_string(), None, None),
         Ecosystem::Vcpkg | Ecosystem::Cmake => ("generic", name.to_string(), None, None),
@@ -886,7 +1032,7 @@ struct DependencyEdge {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{sample, Evidence as Stated, LockedPackage, Remote, RepositoryFacts};
+    use crate::model::{sample, Evidence as Stated, Remote, RepositoryFacts};
     use serde_json::Value;
 
     fn at(path: &str, line: usize) -> Location {
@@ -926,6 +1072,7 @@ mod tests {
 
     fn locked(name: &str, version: &str, dependencies: &[&str]) -> LockedPackage {
         LockedPackage {
+            registry_name: None,
             name: name.to_string(),
             version: version.to_string(),
             source: None,
@@ -1026,8 +1173,14 @@ mod tests {
                 "docker/Dockerfile",
                 Ecosystem::Docker,
                 vec![
-                    dependency("nvcr.io/nvidia/pytorch", ":24.01-py3", Build, Exact, 1),
-                    dependency("ubuntu", "@sha256:abc123", Runtime, HashPinned, 9),
+                    dependency(
+                        "nvcr.io/nvidia/pytorch",
+                        "nvcr.io/nvidia/pytorch:24.01-py3",
+                        Build,
+                        Exact,
+                        1,
+                    ),
+                    dependency("ubuntu", "ubuntu@sha256:abc123", Runtime, HashPinned, 9),
                 ],
             ),
             manifest(
@@ -1213,6 +1366,71 @@ mod tests {
         assert_eq!(component(&bom, "pypi/rich")["scope"], "optional");
     }
 
+    /// A name locked at several versions: the model joins them (`1.3.2, 2.13.1`), a purl
+    /// holds one. The member's own lockfile entry picks one, an exact pin picks one, and a
+    /// range nobody disambiguates is a component per locked version.
+    #[test]
+    fn a_name_locked_at_several_versions_is_never_one_joined_version() {
+        use DependencyScope::*;
+        let mut audit = sample();
+        let mut bitflags = dependency("bitflags", "1", Runtime, PinClass::Bounded, 7);
+        bitflags.locked_version = Some("1.3.2, 2.13.1".to_string());
+        let mut pinned = dependency("syn", "=1.0.109", Dev, PinClass::Exact, 8);
+        pinned.locked_version = Some("1.0.109, 2.0.79".to_string());
+        let mut app = manifest("Cargo.toml", Ecosystem::Cargo, vec![bitflags, pinned]);
+        (app.package, app.version) = (Some("app".to_string()), Some("0.1.0".to_string()));
+        app.lockfile = Some("Cargo.lock".to_string());
+        let mut ranged = dependency("idna", ">=2", Runtime, PinClass::LowerBound, 2);
+        ranged.locked_version = Some("2.10, 3.7".to_string());
+        let mut requirements = manifest("tools/pyproject.toml", Ecosystem::Pypi, vec![ranged]);
+        requirements.lockfile = Some("tools/uv.lock".to_string());
+        audit.supply_chain.manifests = vec![app, requirements];
+        audit.supply_chain.lockfiles = vec![Lockfile {
+            path: "Cargo.lock".to_string(),
+            ecosystem: Ecosystem::Cargo,
+            format: "Cargo.lock".to_string(),
+            packages: vec![
+                locked("app", "0.1.0", &["bitflags@2.13.1", "syn@1.0.109"]),
+                locked("bitflags", "1.3.2", &[]),
+                locked("bitflags", "2.13.1", &[]),
+                locked("syn", "1.0.109", &[]),
+                locked("syn", "2.0.79", &[]),
+            ],
+        }];
+        let bom = json(&audit);
+        let text = render(&audit);
+        assert!(
+            !text.contains(", ") && !text.contains("%2C"),
+            "no joined version:\n{text}"
+        );
+        assert_eq!(
+            component(&bom, "cargo/bitflags@2.13.1")["purl"],
+            "pkg:cargo/bitflags@2.13.1"
+        );
+        assert_eq!(component(&bom, "cargo/bitflags@2.13.1")["scope"], "required");
+        assert!(
+            component(&bom, "cargo/bitflags@1.3.2").get("scope").is_none(),
+            "locked, not declared"
+        );
+        assert_eq!(component(&bom, "cargo/syn@1.0.109")["scope"], "excluded");
+        assert!(component(&bom, "cargo/syn@2.0.79").get("scope").is_none());
+        for version in ["2.10", "3.7"] {
+            let idna = component(&bom, &format!("pypi/idna@{version}"));
+            assert_eq!(idna["purl"], format!("pkg:pypi/idna@{version}"));
+            assert_eq!(idna["scope"], "required", "a range either version may satisfy");
+        }
+        let direct = depends_on(&bom, ROOT_REF);
+        assert_eq!(
+            direct,
+            [
+                "cargo/bitflags@2.13.1",
+                "cargo/syn@1.0.109",
+                "pypi/idna@2.10",
+                "pypi/idna@3.7"
+            ]
+        );
+    }
+
     #[test]
     fn purls_follow_each_ecosystem() {
         let bom = json(&supply_sample());
@@ -1380,11 +1598,28 @@ mod tests {
         assert_eq!(vcs_url(""), None);
     }
 
+    /// A Dockerfile dependency's specifier is the whole `FROM` reference; its version is
+    /// the tag or digest alone, never the image name again.
+    #[test]
+    fn image_versions_are_the_tag_or_digest() {
+        assert_eq!(image_version("python:3.12-slim").as_deref(), Some("3.12-slim"));
+        assert_eq!(image_version("ubuntu@sha256:abc").as_deref(), Some("sha256:abc"));
+        assert_eq!(image_version("localhost:5000/app:1.0").as_deref(), Some("1.0"));
+        assert_eq!(image_version("localhost:5000/app"), None);
+        assert_eq!(image_version("alpine"), None);
+        assert_eq!(image_version("python:${TAG}"), None);
+    }
+
     #[test]
     fn exact_versions_are_read_only_from_exact_pins() {
         assert_eq!(exact_version("==1.2.3", PinClass::Exact).as_deref(), Some("1.2.3"));
         assert_eq!(exact_version("=1.2.3", PinClass::Exact).as_deref(), Some("1.2.3"));
         assert_eq!(exact_version("===1.0", PinClass::Exact).as_deref(), Some("1.0"));
+        assert_eq!(exact_version("== 1.0.7", PinClass::Exact).as_deref(), Some("1.0.7"));
+        assert_eq!(
+            exact_version("==2.0 --hash=sha256:ab", PinClass::HashPinned).as_deref(),
+            Some("2.0")
+        );
         assert_eq!(exact_version(">=1.2", PinClass::LowerBound), None);
         assert_eq!(exact_version("==1.*", PinClass::Exact), None);
         assert_eq!(exact_version("git+https://h/r@v1", PinClass::Exact), None);

@@ -179,6 +179,7 @@ pub fn lockfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
             .collect();
         dependencies.sort();
         draft.lockfile.packages.push(LockedPackage {
+            registry_name: None,
             name: package.name,
             version: package.version,
             hashed: package.checksum.is_some(),

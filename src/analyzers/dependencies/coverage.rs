@@ -177,13 +177,17 @@ fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Repor
         }
     }
     let ecosystem = manifest.ecosystem;
+    let manifest_dir = dir_of(&manifest.path).to_string();
     for dependency in &mut manifest.dependencies {
         if !lockable(ecosystem, dependency) {
             continue;
         }
         match versions.get(dependency.name.as_str()) {
             Some(found) => {
-                let found: Vec<&str> = found.iter().copied().filter(|v| !v.is_empty()).collect();
+                let found: Vec<&str> = match npm_loaded(&manifest_dir, lock, &dependency.name) {
+                    Some(version) => vec![version],
+                    None => found.iter().copied().filter(|v| !v.is_empty()).collect(),
+                };
                 dependency.locked_version = (!found.is_empty()).then(|| found.join(", "));
                 if ecosystem == Ecosystem::Golang && hashed.contains(dependency.name.as_str()) {
                     dependency.pin = PinClass::HashPinned;
@@ -193,6 +197,18 @@ fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Repor
             None => rules::not_locked(reporter, dependency, &lock.lockfile.path),
         }
     }
+}
+
+/// The version a package-lock.json (v2+) installs where Node looks for `name` from the
+/// manifest's folder: when the tree holds several copies of a name, the one the manifest
+/// gets (the others are nested under the packages that need them).
+fn npm_loaded<'a>(manifest_dir: &str, lock: &'a LockDraft, name: &str) -> Option<&'a str> {
+    let lock_dir = dir_of(&lock.lockfile.path);
+    let folder = match lock_dir {
+        "" => manifest_dir,
+        _ => manifest_dir.strip_prefix(lock_dir)?.trim_start_matches('/'),
+    };
+    js::nearest_installed(&lock.installed, folder, name).map(String::as_str)
 }
 
 fn lockable(ecosystem: Ecosystem, dependency: &Dependency) -> bool {

@@ -78,6 +78,7 @@ pub fn go_sum(path: &str, text: &str) -> Parsed {
             let mut words = line.split_whitespace();
             let (name, version, hash) = (words.next()?, words.next()?, words.next()?);
             Some(LockedPackage {
+                registry_name: None,
                 name: name.to_string(),
                 version: version.trim_end_matches("/go.mod").to_string(),
                 source: None,

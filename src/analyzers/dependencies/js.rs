@@ -161,6 +161,9 @@ struct LockEntry {
     dependencies: BTreeMap<String, serde_json::Value>,
     #[serde(default, rename = "optionalDependencies")]
     optional_dependencies: BTreeMap<String, serde_json::Value>,
+    /// npm 7 and later install peer dependencies, so they are edges of the tree too.
+    #[serde(default, rename = "peerDependencies")]
+    peer_dependencies: BTreeMap<String, serde_json::Value>,
     /// v1: the dependencies of this package, as ranges.
     #[serde(default)]
     requires: BTreeMap<String, serde_json::Value>,
@@ -179,10 +182,14 @@ pub fn package_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
                 // `"x": "npm:real@1"` installs `real` under `node_modules/x`).
                 match key.rfind("node_modules/") {
                     Some(at) if entry.link => draft.member_names.push(key[at + 13..].to_string()),
-                    Some(at) => draft
-                        .lockfile
-                        .packages
-                        .push(locked(key[at + 13..].to_string(), entry, false)),
+                    Some(at) => {
+                        if let Some(version) = &entry.version {
+                            draft.installed.insert(key.clone(), version.clone());
+                        }
+                        let dependencies = resolve_in_tree(packages, key, entry);
+                        let package = locked(key[at + 13..].to_string(), entry, dependencies);
+                        draft.lockfile.packages.push(package);
+                    }
                     None => {
                         draft
                             .member_dirs
@@ -201,16 +208,58 @@ pub fn package_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
 
 fn nested_v1(dependencies: Option<&BTreeMap<String, LockEntry>>, out: &mut Vec<LockedPackage>) {
     for (name, entry) in dependencies.into_iter().flatten() {
-        out.push(locked(name.clone(), entry, true));
+        let required = entry.requires.keys().chain(entry.optional_dependencies.keys());
+        out.push(locked(name.clone(), entry, required.cloned().collect()));
     }
 }
 
-fn locked(name: String, entry: &LockEntry, v1: bool) -> LockedPackage {
-    let own = if v1 { &entry.requires } else { &entry.dependencies };
-    let mut dependencies: Vec<String> = own.keys().chain(entry.optional_dependencies.keys()).cloned().collect();
+/// What the package in folder `key` depends on, each resolved the way Node resolves it,
+/// so that `name@version` names the one copy it gets when the tree holds several and a
+/// graph never has to guess.
+fn resolve_in_tree(packages: &BTreeMap<String, LockEntry>, key: &str, entry: &LockEntry) -> Vec<String> {
+    let names = entry
+        .dependencies
+        .keys()
+        .chain(entry.optional_dependencies.keys())
+        .chain(entry.peer_dependencies.keys());
+    names.filter_map(|name| nearest(packages, key, name)).collect()
+}
+
+/// `name@version` of the copy Node loads for `name` from `folder`. A name no folder holds
+/// (a peer the consumer did not install) is `None`; a link (a workspace member) stays a
+/// bare name.
+fn nearest(packages: &BTreeMap<String, LockEntry>, folder: &str, name: &str) -> Option<String> {
+    let found = nearest_installed(packages, folder, name)?;
+    Some(match (&found.version, found.link) {
+        (Some(version), false) => format!("{name}@{version}"),
+        _ => name.to_string(),
+    })
+}
+
+/// What Node loads for `require(name)` from `folder`: the entry of the nearest
+/// `node_modules/<name>` up the folder path (`a/node_modules/b/node_modules/<name>`,
+/// then `a/node_modules/<name>`, then `node_modules/<name>`).
+pub fn nearest_installed<'a, T>(installed: &'a BTreeMap<String, T>, mut folder: &str, name: &str) -> Option<&'a T> {
+    loop {
+        let candidate = match folder {
+            "" => format!("node_modules/{name}"),
+            _ => format!("{folder}/node_modules/{name}"),
+        };
+        if let Some(found) = installed.get(&candidate) {
+            return Some(found);
+        }
+        if folder.is_empty() {
+            return None;
+        }
+        folder = folder.rfind("/node_modules/").map_or("", |at| &folder[..at]);
+    }
+}
+
+fn locked(name: String, entry: &LockEntry, mut dependencies: Vec<String>) -> LockedPackage {
     dependencies.sort();
     dependencies.dedup();
     LockedPackage {
+        registry_name: entry.name.clone().filter(|real| *real != name),
         name,
         version: entry.version.clone().unwrap_or_default(),
         source: entry.resolved.clone(),
@@ -271,12 +320,22 @@ fn yarn_header(header: &str, draft: &mut LockDraft) -> Option<LockedPackage> {
         return None;
     }
     Some(LockedPackage {
+        registry_name: npm_alias(range).filter(|real| real != name),
         name: name.to_string(),
         version: String::new(),
         source: None,
         hashed: false,
         dependencies: Vec::new(),
     })
+}
+
+/// The package an npm alias range installs: `npm:string-width@^4.2.0` → `string-width`,
+/// `npm:@babel/traverse@^7` → `@babel/traverse`. Berry writes every registry range as
+/// `npm:^1.2`, which names no other package.
+fn npm_alias(range: &str) -> Option<String> {
+    let target = range.strip_prefix("npm:")?;
+    let at = target.get(1..)?.find('@')? + 1;
+    Some(target[..at].to_string())
 }
 
 /// One indented line; returns whether the next lines are inside a dependencies block.
@@ -348,6 +407,7 @@ pub fn pnpm_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
         dependencies.sort();
         dependencies.dedup();
         draft.lockfile.packages.push(LockedPackage {
+            registry_name: None,
             name,
             version,
             source: None,
@@ -433,6 +493,29 @@ mod tests {
         ] {
             assert_eq!(npm_pin(spec), pin, "{spec}");
         }
+    }
+
+    #[test]
+    fn yarn_aliases_name_the_installed_package() {
+        assert_eq!(npm_alias("npm:string-width@^4.2.0").as_deref(), Some("string-width"));
+        assert_eq!(
+            npm_alias("npm:@babel/traverse@^7.25.3").as_deref(),
+            Some("@babel/traverse")
+        );
+        assert_eq!(npm_alias("npm:^4.17.0"), None, "berry's plain registry range");
+        assert_eq!(npm_alias("^4.17.0"), None);
+        let lock =
+            "\"wrap-ansi-cjs@npm:wrap-ansi@^7.0.0\":\n  version \"7.0.0\"\n\nwrap-ansi@^7.0.0:\n  version \"7.0.0\"\n";
+        let Parsed::Lockfile(draft) = yarn_lock("yarn.lock", lock) else {
+            panic!("a lockfile");
+        };
+        let names: Vec<(&str, Option<&str>)> = draft
+            .lockfile
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.registry_name.as_deref()))
+            .collect();
+        assert_eq!(names, [("wrap-ansi", None), ("wrap-ansi-cjs", Some("wrap-ansi"))]);
     }
 
     #[test]

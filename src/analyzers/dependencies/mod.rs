@@ -18,6 +18,8 @@ mod python;
 mod requirement;
 mod rules;
 
+use std::collections::BTreeMap;
+
 use crate::model::{
     Audit, Dependency, DependencyScope, Ecosystem, Location, Lockfile, Manifest, PinClass, Role, ScanNote, SkipReason,
 };
@@ -149,6 +151,9 @@ pub struct LockDraft {
     pub member_dirs: Vec<String>,
     /// Package names of the members (Cargo.lock lists members as packages without source).
     pub member_names: Vec<String>,
+    /// package-lock.json v2+: the version installed in each `node_modules` folder (keyed by
+    /// folder), so that a member's dependency resolves to the copy Node loads for it.
+    pub installed: BTreeMap<String, String>,
 }
 
 impl LockDraft {
@@ -162,6 +167,7 @@ impl LockDraft {
             },
             member_dirs: Vec::new(),
             member_names: Vec::new(),
+            installed: BTreeMap::new(),
         }
     }
 }

@@ -546,6 +546,7 @@ pub fn lockfile(format: LockFormat, path: &str, text: &str) -> Result<Parsed, Pa
                 .chain(&package.files)
                 .any(|w| w.contains_key("hash"));
         draft.lockfile.packages.push(LockedPackage {
+            registry_name: None,
             name,
             version: package.version.unwrap_or_default(),
             source: package.source.as_ref().map(source_text),
@@ -617,6 +618,7 @@ fn pipfile_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
         .iter()
         .chain(&lock.develop)
         .map(|(name, entry)| LockedPackage {
+            registry_name: None,
             name: normalize(name),
             version: entry
                 .version
