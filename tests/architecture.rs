@@ -454,3 +454,34 @@ fn god_module_rows(audit: &Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// A package root found deep in the tree (an `__init__.py` missing on the way) does not
+/// make a package of its own: two unrelated `passes` folders stay under their top-level
+/// directories instead of being lumped together as one `passes` package.
+#[test]
+fn python_modules_under_a_deep_package_root_aggregate_under_their_top_directory() {
+    let repo = TestRepo::new();
+    repo.write("tools/a/passes/__init__.py", "from passes import fold\n")
+        .write("tools/a/passes/fold.py", "")
+        .write("plugins/b/passes/__init__.py", "from passes import fold\n")
+        .write("plugins/b/passes/fold.py", "")
+        .write("src/mylib/__init__.py", "from mylib import core\n")
+        .write("src/mylib/core.py", "")
+        .commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    let packages: Vec<String> = array(&audit["architecture"]["modules"])
+        .iter()
+        .map(|m| format!("{} {} {}", text(&m["path"]), text(&m["name"]), text(&m["package"])))
+        .collect();
+    assert_eq!(
+        packages,
+        [
+            "plugins/b/passes/__init__.py passes plugins",
+            "plugins/b/passes/fold.py passes.fold plugins",
+            "src/mylib/__init__.py mylib mylib",
+            "src/mylib/core.py mylib.core mylib",
+            "tools/a/passes/__init__.py passes tools",
+            "tools/a/passes/fold.py passes.fold tools",
+        ]
+    );
+}
