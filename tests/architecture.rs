@@ -457,7 +457,9 @@ fn god_module_rows(audit: &Value) -> Vec<String> {
 
 /// A package root found deep in the tree (an `__init__.py` missing on the way) does not
 /// make a package of its own: two unrelated `passes` folders stay under their top-level
-/// directories instead of being lumped together as one `passes` package.
+/// directories instead of being lumped together as one `passes` package; and only code
+/// below such a root imports from it (elsewhere the same name is someone else's, as
+/// executorch's `import logging` is the standard library's).
 #[test]
 fn python_modules_under_a_deep_package_root_aggregate_under_their_top_directory() {
     let repo = TestRepo::new();
@@ -467,6 +469,10 @@ fn python_modules_under_a_deep_package_root_aggregate_under_their_top_directory(
         .write("plugins/b/passes/fold.py", "")
         .write("src/mylib/__init__.py", "from mylib import core\n")
         .write("src/mylib/core.py", "")
+        .write("setup.py", "import mylib\n")
+        // Below `tools/a`, on whose path `passes` is; from elsewhere `passes` is not ours.
+        .write("tools/a/run.py", "from passes import fold\n")
+        .write("other/use.py", "import passes\n")
         .commit("fixture");
     let audit = audit_json(repo.path(), &[]);
     let packages: Vec<String> = array(&audit["architecture"]["modules"])
@@ -476,12 +482,20 @@ fn python_modules_under_a_deep_package_root_aggregate_under_their_top_directory(
     assert_eq!(
         packages,
         [
+            "other/use.py other.use other",
             "plugins/b/passes/__init__.py passes plugins",
             "plugins/b/passes/fold.py passes.fold plugins",
+            "setup.py setup .",
             "src/mylib/__init__.py mylib mylib",
             "src/mylib/core.py mylib.core mylib",
             "tools/a/passes/__init__.py passes tools",
             "tools/a/passes/fold.py passes.fold tools",
+            "tools/a/run.py run tools",
         ]
     );
+    let external: Vec<String> = array(&audit["architecture"]["external"])
+        .iter()
+        .map(|e| format!("{} {}", text(&e["name"]), e["count"]))
+        .collect();
+    assert_eq!(external, ["passes 1"]);
 }

@@ -384,18 +384,15 @@ fn go_package_module(context: &Context<'_>, dir: &str) -> Module {
 }
 
 /// The package a Python module is aggregated under: its top-level package when that
-/// package sits at the repository root or one folder down (`src/mylib`), else the
-/// top-level directory. A package root found deeper only means an `__init__.py` is missing
-/// on the way (executorch's `backends/apple/coreai/passes`); taking its first dotted
-/// component would lump unrelated folders of the same name (`passes`, `ops`, `test`) into
-/// one package.
+/// package sits at the repository root or in a `src` folder at the root (`src/mylib`),
+/// else the top-level directory (`.` for a file at the root, as for every language). A
+/// package root found deeper only means an `__init__.py` is missing on the way
+/// (executorch's `backends/apple/coreai/passes`); taking its first dotted component would
+/// lump unrelated folders of the same name (`passes`, `ops`, `test`) into one package.
 fn python_package(path: &str, name: &str) -> String {
     let top = name.split('.').next().unwrap_or(name);
-    let mut components = path.split('/');
-    let first = components.next().unwrap_or_default();
-    let second = components.next().unwrap_or_default();
-    let is_top = |component: &str| component == top || component.strip_suffix(".py") == Some(top);
-    if is_top(first) || is_top(second) {
+    let is_package_dir = |rest: &str| rest.starts_with(&format!("{top}/"));
+    if is_package_dir(path) || path.strip_prefix("src/").is_some_and(is_package_dir) {
         top.to_string()
     } else {
         top_directory(path)
