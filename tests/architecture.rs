@@ -273,7 +273,7 @@ fn declared_layers_and_surfaces_are_measured_against_the_graph() {
         assert!(section(&md, 2).contains(expected), "missing {expected:?} in\n{}", section(&md, 2));
     }
     for expected in [
-        "- **Layering** (declared in `plumb.toml`, top first): api → core; 1 edge against it.",
+        "- **Layering** (declared in `plumb.toml`, top first): api → core (2 layers); 1 edge against it.",
         "| **Dependency Direction** | 🔴 **POOR** | 1 of 3 cross-package edges run against the declared layers; 1 cycle between packages |",
         "- `core/engine.py:2` → `api/server.py` (`import api.server`)",
     ] {

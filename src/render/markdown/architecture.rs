@@ -516,41 +516,58 @@ fn cycles(md: &mut Markdown, architecture: &Architecture) {
         cycle(md, i + 1, component);
     }
     super::more(md, components.len(), CYCLES_SHOWN.min(components.len()));
+    let measures = &architecture.measures;
     evidence_list(
         md,
         "Edges against the layering",
-        &architecture.measures.layering.against,
+        &measures.layering.against,
+        measures.layering.against_count,
     );
     evidence_list(
         md,
         "Imports of private modules",
-        &architecture.measures.encapsulation.examples,
+        &measures.encapsulation.examples,
+        measures.encapsulation.private_imports,
     );
 }
 
 fn layering_lines(md: &mut Markdown, measures: &ArchitectureMeasures) {
     let layering = &measures.layering;
-    let layers: Vec<String> = layering.layers.iter().map(|l| l.join(", ")).collect();
     let source = match layering.source {
         LayerSource::Declared => "declared in `plumb.toml`",
         LayerSource::Inferred => "inferred from the package graph",
     };
     md.line(format!(
         "- **Layering** ({source}, top first): {}; {} against it.",
-        if layers.is_empty() {
-            "none".to_string()
-        } else {
-            layers.join(" → ")
-        },
+        layers_text(&layering.layers),
         plural(layering.against_count, "edge")
     ));
     for group in &layering.package_cycles {
-        md.line(format!("- **Package cycle:** {}", group.join(" ⇄ ")));
+        md.line(format!(
+            "- **Package cycle:** {} import each other, directly or through one another: {}.",
+            plural(group.len(), "package"),
+            names(group, NAMES_SHOWN * 2)
+        ));
     }
     md.line(format!(
         "- **Encapsulation:** {} of another package's `_private` modules.",
         plural(measures.encapsulation.private_imports, "import")
     ));
+}
+
+/// `a → b, c → d`: one group per layer, top first. A layer of many packages is counted,
+/// not listed in full (executorch infers 20 in one layer); the Packages table gives each
+/// package's layer.
+fn layers_text(layers: &[Vec<String>]) -> String {
+    if layers.is_empty() {
+        return "none".to_string();
+    }
+    let layer_text = |layer: &Vec<String>| match layer.len() {
+        n if n > NAMES_SHOWN => format!("[{n} packages: {}]", names(layer, NAMES_SHOWN)),
+        _ => layer.join(", "),
+    };
+    let text: Vec<String> = layers.iter().map(layer_text).collect();
+    format!("{} ({})", text.join(" → "), plural(layers.len(), "layer"))
 }
 
 fn cycle(md: &mut Markdown, number: usize, component: &CycleComponent) {
@@ -588,13 +605,15 @@ fn step_text(step: &EdgeEvidence) -> String {
     )
 }
 
-fn evidence_list(md: &mut Markdown, title: &str, list: &[EdgeEvidence]) {
+/// The first examples of `total` edges; audit.json keeps up to `graph::EXAMPLES` of them.
+fn evidence_list(md: &mut Markdown, title: &str, list: &[EdgeEvidence], total: usize) {
     if list.is_empty() {
         return;
     }
     md.line(format!(
-        "<details><summary>{title} (first {})</summary>",
-        list.len().min(LIST_ROWS)
+        "<details><summary>{title}: {} of {}, in path order</summary>",
+        count(list.len().min(LIST_ROWS)),
+        count(total)
     ));
     md.blank();
     for step in list.iter().take(LIST_ROWS) {
@@ -609,6 +628,19 @@ fn evidence_list(md: &mut Markdown, title: &str, list: &[EdgeEvidence]) {
 mod tests {
     use crate::graph::tests::{architecture, measured};
     use crate::model::ImportKind::{Eager, Lazy, TypingOnly};
+
+    /// A layer or package cycle of many packages is counted, not listed in full: on
+    /// executorch one line named 20 packages.
+    #[test]
+    fn many_packages_in_a_layer_are_counted() {
+        let many: Vec<String> = (1..=9).map(|i| format!("p{i}")).collect();
+        let layers = vec![vec!["top".to_string()], many];
+        assert_eq!(
+            super::layers_text(&layers),
+            "top → [9 packages: p1, p2, p3, p4, p5, p6 +3 more] (2 layers)"
+        );
+        assert_eq!(super::layers_text(&[]), "none");
+    }
 
     /// Sections 2 and 3 of a small graph: a package cycle held by a lazy import, a private
     /// import across packages, a hub.
