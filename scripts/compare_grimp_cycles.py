@@ -124,6 +124,8 @@ def main():
     for label, comps in (("grimp", grimp_sccs), ("plumb", plumb_sccs), ("plumb|g", plumb_g)):
         print(f"{label:8} components {len(comps):4}  modules {sum(map(len, comps)):5}  sizes {sizes(comps)}")
 
+    multi = {s for s in grimp_sccs if len(s) > 1}
+    print(f"plumb|g == grimp's components of two or more modules: {set(plumb_g) == multi}")
     eager = {s: c["eager_cycle"] for s, c in reported}
     same = set(grimp_sccs) & set(plumb_sccs)
     print(f"identical components: {len(same)} (of which mitigated in plumb: "
@@ -143,7 +145,8 @@ def explain(side, comp, others, only_g, only_p, gmods):
         outside = "" if m in gmods else " (not a grimp module)"
         print(f"   only here: {m}{outside}")
     for m in sorted(best - comp)[:10]:
-        print(f"   only there: {m}")
+        outside = "" if m in gmods else " (not a grimp module)"
+        print(f"   only there: {m}{outside}")
     touch = comp | best
     for f, t in sorted(only_g):
         if f in touch and t in touch:
