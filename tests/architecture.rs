@@ -122,7 +122,7 @@ fn an_eager_cycle_is_one_component_with_its_shortest_cycle_at_file_and_line() {
 
     let md = report(repo.path(), "md", &[]);
     let architecture = section(&md, 3);
-    let expected = "**Cycle 1:** 3 modules, 3 edges (0 lazy, 0 typing-only); still a cycle with eager imports alone. Shortest cycle:\n\n\
+    let expected = "**Cycle 1:** 3 modules under `app/`, 3 edges (0 lazy, 0 typing-only); still a cycle with eager imports alone. Shortest cycle:\n\n\
         1. `app/a.py:1` → `app/b.py` (`from app import b`)\n\
         1. `app/b.py:1` → `app/c.py` (`import app.c`)\n\
         1. `app/c.py:2` → `app/a.py` (`from app.a import thing`)\n";
@@ -154,9 +154,9 @@ fn lazy_and_typing_only_imports_mitigate_a_cycle() {
     let md = report(repo.path(), "md", &[]);
     let architecture = section(&md, 3);
     for expected in [
-        "2 modules, 2 edges (1 lazy, 0 typing-only); no cycle with eager imports alone: mitigated by lazy or typing-only imports.",
+        "2 modules under `lazy/`, 2 edges (1 lazy, 0 typing-only); no cycle with eager imports alone: mitigated by lazy or typing-only imports.",
         "1. `lazy/y.py:2` → `lazy/x.py` (`from lazy import x`, lazy)",
-        "2 modules, 2 edges (0 lazy, 1 typing-only); no cycle with eager imports alone: mitigated by lazy or typing-only imports.",
+        "2 modules under `typed/`, 2 edges (0 lazy, 1 typing-only); no cycle with eager imports alone: mitigated by lazy or typing-only imports.",
         "1. `typed/q.py:3` → `typed/p.py` (`from typed.p import P`, typing-only)",
         "- **Import cycles:** 5 (strongly connected components) holding 11 modules of 13; largest: 3 modules; 2 broken at import time by lazy or typing-only imports.",
     ] {
@@ -498,4 +498,26 @@ fn python_modules_under_a_deep_package_root_aggregate_under_their_top_directory(
         .map(|e| format!("{} {}", text(&e["name"]), e["count"]))
         .collect();
     assert_eq!(external, ["passes 1"]);
+}
+
+/// Rust modules of one crate refer to each other both ways (`mod` down, `use super::` up):
+/// the cycle is reported, but counted apart from the import cycles that can fail at load
+/// time, so it does not make the coupling status.
+#[test]
+fn cycles_of_rust_modules_are_counted_apart_from_load_order_cycles() {
+    let repo = TestRepo::new();
+    repo.write("rs/Cargo.toml", "[package]\nname = \"rs\"\n")
+        .write("rs/src/lib.rs", "mod a;\npub struct X;\n")
+        .write("rs/src/a.rs", "use super::X;\n")
+        .commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    component(&audit, &["rs/src/a.rs", "rs/src/lib.rs"]);
+    let md = report(repo.path(), "md", &[]);
+    let architecture = section(&md, 3);
+    for expected in [
+        "| **Coupling** | 🟢 **GOOD** | `rs/src/a.rs` imports 1 module; 0 of 2 modules in import cycles (2 more in cycles of Rust modules) |",
+        "- **Of these, 1 cycle of Rust modules** (2 modules): inside a crate",
+    ] {
+        assert!(architecture.contains(expected), "missing {expected:?} in\n{architecture}");
+    }
 }

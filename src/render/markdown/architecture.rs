@@ -286,7 +286,8 @@ fn encapsulation(measures: &ArchitectureMeasures) -> Assessment {
 }
 
 /// High when one module imports 50 others or more, or 10 % of the modules sit in import
-/// cycles; mixed from 20 imports or any cycle; good otherwise.
+/// cycles; mixed from 20 imports or any cycle; good otherwise. Cycles of Rust modules
+/// are left out (see [`is_rust_crate_cycle`]).
 fn coupling(architecture: &Architecture) -> Assessment {
     let measures = &architecture.measures;
     let modules = architecture.modules.len();
@@ -294,7 +295,8 @@ fn coupling(architecture: &Architecture) -> Assessment {
         return (NONE, "0 modules measured".to_string());
     }
     let widest = measures.hubs.first().map_or(0, |h| h.fan_out);
-    let cyclic = measures.cycles.modules_in_cycles;
+    let (rust, _) = rust_crate_cycles(&measures.cycles.components);
+    let cyclic = measures.cycles.modules_in_cycles - rust;
     let status = if widest >= 50 || cyclic * 10 >= modules && cyclic > 0 {
         HIGH
     } else if widest >= 20 || cyclic > 0 {
@@ -308,12 +310,32 @@ fn coupling(architecture: &Architecture) -> Assessment {
         .map_or("no module imports another".to_string(), |h| {
             format!("{} imports {}", code(&h.path), plural(h.fan_out, "module"))
         });
-    let notes = format!(
+    let mut notes = format!(
         "{hub}; {} of {} modules in import cycles",
         count(cyclic),
         count(modules)
     );
+    if rust > 0 {
+        notes.push_str(&format!(" ({} more in cycles of Rust modules)", count(rust)));
+    }
     (status, notes)
+}
+
+/// A cycle made of Rust modules only: inside one crate, `mod` points down and
+/// `use super::`/`use crate::` points back up, so nearly every module sits in a cycle
+/// (ruff: 1,670 of 3,245 modules). The compiler takes a crate whole and nothing runs in
+/// import order, so such a cycle is coupling to read, not a load-time failure; it is
+/// counted apart from the import cycles that can fail.
+fn is_rust_crate_cycle(component: &CycleComponent) -> bool {
+    component.modules.iter().all(|m| m.ends_with(".rs"))
+}
+
+/// Modules and components in cycles of Rust modules.
+fn rust_crate_cycles(components: &[CycleComponent]) -> (usize, usize) {
+    components
+        .iter()
+        .filter(|c| is_rust_crate_cycle(c))
+        .fold((0, 0), |(modules, cycles), c| (modules + c.modules.len(), cycles + 1))
 }
 
 /// Test code lines per source code line: good at 0.3 or more, mixed from 0.1, poor below
@@ -510,6 +532,14 @@ fn cycles(md: &mut Markdown, architecture: &Architecture) {
         components.first().map_or("none".to_string(), |c| plural(c.modules.len(), "module")),
         count(mitigated),
     ));
+    let (rust_modules, rust_cycles) = rust_crate_cycles(components);
+    if rust_cycles > 0 {
+        md.line(format!(
+            "- **Of these, {} of Rust modules** ({}): inside a crate `mod` points down and `use super::`/`crate::` back up; the compiler takes the crate whole, so these are coupling to read, not load-order failures.",
+            plural(rust_cycles, "cycle"),
+            plural(rust_modules, "module")
+        ));
+    }
     layering_lines(md, &architecture.measures);
     md.blank();
     for (i, component) in components.iter().take(CYCLES_SHOWN).enumerate() {
@@ -577,8 +607,9 @@ fn cycle(md: &mut Markdown, number: usize, component: &CycleComponent) {
         "no cycle with eager imports alone: mitigated by lazy or typing-only imports"
     };
     md.line(format!(
-        "**Cycle {number}:** {}, {} ({} lazy, {} typing-only); {mitigation}. Shortest cycle:",
+        "**Cycle {number}:** {}{}, {} ({} lazy, {} typing-only); {mitigation}. Shortest cycle:",
         plural(component.modules.len(), "module"),
+        common_folder(&component.modules).map_or(String::new(), |f| format!(" under {}", code(&f))),
         plural(component.edges, "edge"),
         count(component.lazy_edges),
         count(component.typing_only_edges),
@@ -588,6 +619,20 @@ fn cycle(md: &mut Markdown, number: usize, component: &CycleComponent) {
         md.line(format!("1. {}", step_text(step)));
     }
     md.blank();
+}
+
+/// The deepest folder holding every module of a cycle (`backends/arm/`), so that a
+/// component of hundreds of modules says where it lies; `None` when they share no folder.
+fn common_folder(paths: &[String]) -> Option<String> {
+    let first = paths.first()?;
+    let mut folder = &first[..first.rfind('/')? + 1];
+    for path in paths {
+        while !path.starts_with(folder) {
+            let trimmed = folder.trim_end_matches('/');
+            folder = &folder[..trimmed.rfind('/').map_or(0, |i| i + 1)];
+        }
+    }
+    (!folder.is_empty()).then(|| folder.to_string())
 }
 
 /// `a.py:12` → `b.py` (`import b`, lazy).
@@ -640,6 +685,16 @@ mod tests {
             "top → [9 packages: p1, p2, p3, p4, p5, p6 +3 more] (2 layers)"
         );
         assert_eq!(super::layers_text(&[]), "none");
+    }
+
+    #[test]
+    fn a_cycle_says_which_folder_holds_it() {
+        let paths = |list: &[&str]| list.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        let folder = |list: &[&str]| super::common_folder(&paths(list));
+        assert_eq!(folder(&["a/b/c.py", "a/b/d/e.py"]), Some("a/b/".to_string()));
+        assert_eq!(folder(&["a/bc/x.py", "a/b/y.py"]), Some("a/".to_string()));
+        assert_eq!(folder(&["a/x.py", "b/y.py"]), None);
+        assert_eq!(folder(&["x.py", "a/y.py"]), None);
     }
 
     /// Sections 2 and 3 of a small graph: a package cycle held by a lazy import, a private
