@@ -10,7 +10,8 @@
 //! - one module per source file that imports something or is imported (Go: the importing
 //!   file, and the imported package as its directory, since Go imports name packages);
 //! - `package` is the Python top-level package (first component of the dotted name) for
-//!   Python modules, and the top-level directory of the path (`.` at the root) otherwise;
+//!   Python modules whose package root is the repository root or one folder below it (a
+//!   `src/` layout), and the top-level directory of the path (`.` at the root) otherwise;
 //! - `code_lines` are the file's code lines as the scan counted them (for a Go package
 //!   directory, the sum over its `.go` files).
 

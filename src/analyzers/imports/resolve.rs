@@ -349,7 +349,7 @@ fn file_module(context: &Context<'_>, record: &FileRecord) -> Module {
         .then(|| context.python.module_name(path))
         .flatten();
     let package = match &python_name {
-        Some(name) => name.split('.').next().unwrap_or(name).to_string(),
+        Some(name) => python_package(path, name),
         None => top_directory(path),
     };
     Module {
@@ -380,6 +380,22 @@ fn go_package_module(context: &Context<'_>, dir: &str) -> Module {
         language: "Go".to_string(),
         package: top_directory(dir),
         code_lines: context.tree.go_packages.get(dir).copied().unwrap_or(0),
+    }
+}
+
+/// The package a Python module is aggregated under: its top-level package when that
+/// package sits at the repository root or in a `src` folder at the root (`src/mylib`),
+/// else the top-level directory (`.` for a file at the root, as for every language). A
+/// package root found deeper only means an `__init__.py` is missing on the way
+/// (executorch's `backends/apple/coreai/passes`); taking its first dotted component would
+/// lump unrelated folders of the same name (`passes`, `ops`, `test`) into one package.
+fn python_package(path: &str, name: &str) -> String {
+    let top = name.split('.').next().unwrap_or(name);
+    let is_package_dir = |rest: &str| rest.starts_with(&format!("{top}/"));
+    if is_package_dir(path) || path.strip_prefix("src/").is_some_and(is_package_dir) {
+        top.to_string()
+    } else {
+        top_directory(path)
     }
 }
 

@@ -286,7 +286,8 @@ fn encapsulation(measures: &ArchitectureMeasures) -> Assessment {
 }
 
 /// High when one module imports 50 others or more, or 10 % of the modules sit in import
-/// cycles; mixed from 20 imports or any cycle; good otherwise.
+/// cycles; mixed from 20 imports or any cycle; good otherwise. Cycles of Rust modules
+/// are left out (see [`is_rust_crate_cycle`]).
 fn coupling(architecture: &Architecture) -> Assessment {
     let measures = &architecture.measures;
     let modules = architecture.modules.len();
@@ -294,7 +295,8 @@ fn coupling(architecture: &Architecture) -> Assessment {
         return (NONE, "0 modules measured".to_string());
     }
     let widest = measures.hubs.first().map_or(0, |h| h.fan_out);
-    let cyclic = measures.cycles.modules_in_cycles;
+    let (rust, _) = rust_crate_cycles(&measures.cycles.components);
+    let cyclic = measures.cycles.modules_in_cycles - rust;
     let status = if widest >= 50 || cyclic * 10 >= modules && cyclic > 0 {
         HIGH
     } else if widest >= 20 || cyclic > 0 {
@@ -308,12 +310,32 @@ fn coupling(architecture: &Architecture) -> Assessment {
         .map_or("no module imports another".to_string(), |h| {
             format!("{} imports {}", code(&h.path), plural(h.fan_out, "module"))
         });
-    let notes = format!(
+    let mut notes = format!(
         "{hub}; {} of {} modules in import cycles",
         count(cyclic),
         count(modules)
     );
+    if rust > 0 {
+        notes.push_str(&format!(" ({} more in cycles of Rust modules)", count(rust)));
+    }
     (status, notes)
+}
+
+/// A cycle made of Rust modules only: inside one crate, `mod` points down and
+/// `use super::`/`use crate::` points back up, so nearly every module sits in a cycle
+/// (ruff: 1,670 of 3,245 modules). The compiler takes a crate whole and nothing runs in
+/// import order, so such a cycle is coupling to read, not a load-time failure; it is
+/// counted apart from the import cycles that can fail.
+fn is_rust_crate_cycle(component: &CycleComponent) -> bool {
+    component.modules.iter().all(|m| m.ends_with(".rs"))
+}
+
+/// Modules and components in cycles of Rust modules.
+fn rust_crate_cycles(components: &[CycleComponent]) -> (usize, usize) {
+    components
+        .iter()
+        .filter(|c| is_rust_crate_cycle(c))
+        .fold((0, 0), |(modules, cycles), c| (modules + c.modules.len(), cycles + 1))
 }
 
 /// Test code lines per source code line: good at 0.3 or more, mixed from 0.1, poor below
@@ -510,47 +532,72 @@ fn cycles(md: &mut Markdown, architecture: &Architecture) {
         components.first().map_or("none".to_string(), |c| plural(c.modules.len(), "module")),
         count(mitigated),
     ));
+    let (rust_modules, rust_cycles) = rust_crate_cycles(components);
+    if rust_cycles > 0 {
+        md.line(format!(
+            "- **Of these, {} of Rust modules** ({}): inside a crate `mod` points down and `use super::`/`crate::` back up; the compiler takes the crate whole, so these are coupling to read, not load-order failures.",
+            plural(rust_cycles, "cycle"),
+            plural(rust_modules, "module")
+        ));
+    }
     layering_lines(md, &architecture.measures);
     md.blank();
     for (i, component) in components.iter().take(CYCLES_SHOWN).enumerate() {
         cycle(md, i + 1, component);
     }
     super::more(md, components.len(), CYCLES_SHOWN.min(components.len()));
+    let measures = &architecture.measures;
     evidence_list(
         md,
         "Edges against the layering",
-        &architecture.measures.layering.against,
+        &measures.layering.against,
+        measures.layering.against_count,
     );
     evidence_list(
         md,
         "Imports of private modules",
-        &architecture.measures.encapsulation.examples,
+        &measures.encapsulation.examples,
+        measures.encapsulation.private_imports,
     );
 }
 
 fn layering_lines(md: &mut Markdown, measures: &ArchitectureMeasures) {
     let layering = &measures.layering;
-    let layers: Vec<String> = layering.layers.iter().map(|l| l.join(", ")).collect();
     let source = match layering.source {
         LayerSource::Declared => "declared in `plumb.toml`",
         LayerSource::Inferred => "inferred from the package graph",
     };
     md.line(format!(
         "- **Layering** ({source}, top first): {}; {} against it.",
-        if layers.is_empty() {
-            "none".to_string()
-        } else {
-            layers.join(" → ")
-        },
+        layers_text(&layering.layers),
         plural(layering.against_count, "edge")
     ));
     for group in &layering.package_cycles {
-        md.line(format!("- **Package cycle:** {}", group.join(" ⇄ ")));
+        md.line(format!(
+            "- **Package cycle:** {} import each other, directly or through one another: {}.",
+            plural(group.len(), "package"),
+            names(group, NAMES_SHOWN * 2)
+        ));
     }
     md.line(format!(
         "- **Encapsulation:** {} of another package's `_private` modules.",
         plural(measures.encapsulation.private_imports, "import")
     ));
+}
+
+/// `a → b, c → d`: one group per layer, top first. A layer of many packages is counted,
+/// not listed in full (executorch infers 20 in one layer); the Packages table gives each
+/// package's layer.
+fn layers_text(layers: &[Vec<String>]) -> String {
+    if layers.is_empty() {
+        return "none".to_string();
+    }
+    let layer_text = |layer: &Vec<String>| match layer.len() {
+        n if n > NAMES_SHOWN => format!("[{n} packages: {}]", names(layer, NAMES_SHOWN)),
+        _ => layer.join(", "),
+    };
+    let text: Vec<String> = layers.iter().map(layer_text).collect();
+    format!("{} ({})", text.join(" → "), plural(layers.len(), "layer"))
 }
 
 fn cycle(md: &mut Markdown, number: usize, component: &CycleComponent) {
@@ -560,8 +607,9 @@ fn cycle(md: &mut Markdown, number: usize, component: &CycleComponent) {
         "no cycle with eager imports alone: mitigated by lazy or typing-only imports"
     };
     md.line(format!(
-        "**Cycle {number}:** {}, {} ({} lazy, {} typing-only); {mitigation}. Shortest cycle:",
+        "**Cycle {number}:** {}{}, {} ({} lazy, {} typing-only); {mitigation}. Shortest cycle:",
         plural(component.modules.len(), "module"),
+        common_folder(&component.modules).map_or(String::new(), |f| format!(" under {}", code(&f))),
         plural(component.edges, "edge"),
         count(component.lazy_edges),
         count(component.typing_only_edges),
@@ -571,6 +619,20 @@ fn cycle(md: &mut Markdown, number: usize, component: &CycleComponent) {
         md.line(format!("1. {}", step_text(step)));
     }
     md.blank();
+}
+
+/// The deepest folder holding every module of a cycle (`backends/arm/`), so that a
+/// component of hundreds of modules says where it lies; `None` when they share no folder.
+fn common_folder(paths: &[String]) -> Option<String> {
+    let first = paths.first()?;
+    let mut folder = &first[..first.rfind('/')? + 1];
+    for path in paths {
+        while !path.starts_with(folder) {
+            let trimmed = folder.trim_end_matches('/');
+            folder = &folder[..trimmed.rfind('/').map_or(0, |i| i + 1)];
+        }
+    }
+    (!folder.is_empty()).then(|| folder.to_string())
 }
 
 /// `a.py:12` → `b.py` (`import b`, lazy).
@@ -588,13 +650,15 @@ fn step_text(step: &EdgeEvidence) -> String {
     )
 }
 
-fn evidence_list(md: &mut Markdown, title: &str, list: &[EdgeEvidence]) {
+/// The first examples of `total` edges; audit.json keeps up to `graph::EXAMPLES` of them.
+fn evidence_list(md: &mut Markdown, title: &str, list: &[EdgeEvidence], total: usize) {
     if list.is_empty() {
         return;
     }
     md.line(format!(
-        "<details><summary>{title} (first {})</summary>",
-        list.len().min(LIST_ROWS)
+        "<details><summary>{title}: {} of {}, in path order</summary>",
+        count(list.len().min(LIST_ROWS)),
+        count(total)
     ));
     md.blank();
     for step in list.iter().take(LIST_ROWS) {
@@ -609,6 +673,29 @@ fn evidence_list(md: &mut Markdown, title: &str, list: &[EdgeEvidence]) {
 mod tests {
     use crate::graph::tests::{architecture, measured};
     use crate::model::ImportKind::{Eager, Lazy, TypingOnly};
+
+    /// A layer or package cycle of many packages is counted, not listed in full: on
+    /// executorch one line named 20 packages.
+    #[test]
+    fn many_packages_in_a_layer_are_counted() {
+        let many: Vec<String> = (1..=9).map(|i| format!("p{i}")).collect();
+        let layers = vec![vec!["top".to_string()], many];
+        assert_eq!(
+            super::layers_text(&layers),
+            "top → [9 packages: p1, p2, p3, p4, p5, p6 +3 more] (2 layers)"
+        );
+        assert_eq!(super::layers_text(&[]), "none");
+    }
+
+    #[test]
+    fn a_cycle_says_which_folder_holds_it() {
+        let paths = |list: &[&str]| list.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        let folder = |list: &[&str]| super::common_folder(&paths(list));
+        assert_eq!(folder(&["a/b/c.py", "a/b/d/e.py"]), Some("a/b/".to_string()));
+        assert_eq!(folder(&["a/bc/x.py", "a/b/y.py"]), Some("a/".to_string()));
+        assert_eq!(folder(&["a/x.py", "b/y.py"]), None);
+        assert_eq!(folder(&["x.py", "a/y.py"]), None);
+    }
 
     /// Sections 2 and 3 of a small graph: a package cycle held by a lazy import, a private
     /// import across packages, a hub.

@@ -185,12 +185,7 @@ impl<'a> Python<'a> {
                 roots.insert(parent(package).to_string());
             }
         }
-        roots.extend(
-            tree.dirs
-                .iter()
-                .filter(|d| **d == "src" || d.ends_with("/src"))
-                .map(|d| d.to_string()),
-        );
+        roots.extend(tree.dirs.iter().filter(|d| is_src(d)).map(|d| d.to_string()));
         let tops: BTreeSet<&str> = files
             .iter()
             .filter(|f| f.family == Family::Python)
@@ -232,12 +227,20 @@ impl<'a> Python<'a> {
             return self.relative(importer, level, module, names);
         }
         let top = module.split('.').next().unwrap_or(module);
-        let roots = self.holders.get(top).map_or(&[][..], |r| r.as_slice());
-        if roots.is_empty() {
+        let is_ancestor = |root: &str| root.is_empty() || importer.starts_with(&format!("{root}/"));
+        // A root deep in the tree is on `sys.path` only for code run from below it; from
+        // elsewhere a same-named import is the standard library or an installed package
+        // (executorch: `import logging` is not `backends/apple/coreml/logging.py`).
+        let mut ordered: Vec<&String> = self
+            .holders
+            .get(top)
+            .map_or(&[][..], |r| r.as_slice())
+            .iter()
+            .filter(|root| is_ancestor(root) || is_src(root))
+            .collect();
+        if ordered.is_empty() {
             return Outcome::External(top.to_string());
         }
-        let is_ancestor = |root: &str| root.is_empty() || importer.starts_with(&format!("{root}/"));
-        let mut ordered: Vec<&String> = roots.iter().collect();
         ordered.sort_by_key(|root| {
             (
                 Reverse(is_ancestor(root)),
@@ -307,6 +310,11 @@ impl<'a> Python<'a> {
             .or_else(|| self.tree.file(&format!("{dir}.pyi")))
             .or(init)
     }
+}
+
+/// A `src` directory: the src layout's package root, importable from anywhere.
+fn is_src(root: &str) -> bool {
+    root == "src" || root.ends_with("/src")
 }
 
 /// Whether `root` holds the top-level package or module `top`.
