@@ -392,7 +392,7 @@ fn assert_surface_rows(audit: &Value, surfaces_md: &str) {
 fn graph_line(audit: &Value) -> String {
     let architecture = &audit["architecture"];
     let edges = array(&architecture["edges"]);
-    let kind = |k: &str| edges.iter().filter(|e| e["kind"] == k).count();
+    let kind = |k: &str| edges.iter().filter(|e| e[3] == k).count();
     format!(
         "{} modules, {} import edges between them ({} eager, {} lazy, {} typing-only) in {} packages;",
         array(&architecture["modules"]).len(),

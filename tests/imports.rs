@@ -70,7 +70,8 @@ fn fixture() -> TestRepo {
     repo
 }
 
-/// Every edge as `from:line -> to (kind)`, in the model's order.
+/// Every edge as `from:line -> to (kind)`, in the model's order (an edge is the array
+/// `[from, to, line, kind]` in `audit.json`).
 fn edges(architecture: &Value) -> Vec<String> {
     let modules = architecture["modules"].as_array().expect("modules");
     let path = |i: &Value| {
@@ -86,10 +87,10 @@ fn edges(architecture: &Value) -> Vec<String> {
         .map(|e| {
             format!(
                 "{}:{} -> {} ({})",
-                path(&e["from"]),
-                e["line"],
-                path(&e["to"]),
-                e["kind"].as_str().expect("kind")
+                path(&e[0]),
+                e[2],
+                path(&e[1]),
+                e[3].as_str().expect("kind")
             )
         })
         .collect()
