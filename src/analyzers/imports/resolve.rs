@@ -6,7 +6,9 @@
 //! All lookups are hash lookups on the path list (a file-name index stands in for a
 //! search), so the cost is linear in the number of imports.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -257,24 +259,27 @@ fn package_name(specifier: &str) -> String {
     specifier.split('/').take(parts).collect::<Vec<_>>().join("/")
 }
 
-/// The graph being built, keyed by path until the module list is final.
+/// The graph being built: modules numbered as first seen, renumbered in path order by
+/// [`Graph::finish`] (numbers, not path strings, keep building it cheap: executorch has
+/// 20,000 edges).
 #[derive(Default)]
-struct Graph {
-    modules: BTreeMap<String, Module>,
-    edges: Vec<(String, String, usize, ImportKind, String)>,
+struct Graph<'a> {
+    modules: Vec<Module>,
+    ids: HashMap<String, usize>,
+    edges: Vec<(usize, usize, usize, ImportKind, &'a str)>,
     unresolved: BTreeMap<&'static str, (usize, Vec<String>)>,
     external: BTreeMap<(&'static str, String), usize>,
 }
 
-impl Graph {
-    fn add(&mut self, context: &Context<'_>, file: &FileImports, import: &RawImport, outcome: Outcome) {
+impl<'a> Graph<'a> {
+    fn add(&mut self, context: &Context<'_>, file: &FileImports, import: &'a RawImport, outcome: Outcome) {
         let language = file.family.name();
         match outcome {
             Outcome::Modules(targets) => {
-                for target in targets.into_iter().filter(|t| *t != file.path) {
-                    self.add_module(context, &target);
-                    self.edges
-                        .push((file.path.clone(), target, import.line, import.kind, import.text.clone()));
+                let from = self.add_module(context, &file.path);
+                for target in targets.iter().filter(|t| **t != file.path) {
+                    let to = self.add_module(context, target);
+                    self.edges.push((from, to, import.line, import.kind, &import.text));
                 }
             }
             Outcome::External(name) => *self.external.entry((language, name)).or_default() += 1,
@@ -289,34 +294,43 @@ impl Graph {
         }
     }
 
-    fn add_module(&mut self, context: &Context<'_>, path: &str) {
-        if self.modules.contains_key(path) {
-            return;
+    fn add_module(&mut self, context: &Context<'_>, path: &str) -> usize {
+        if let Some(id) = self.ids.get(path) {
+            return *id;
         }
         let module = match context.tree.record(path) {
             Some(record) => file_module(context, record),
             None => go_package_module(context, path),
         };
-        self.modules.insert(path.to_string(), module);
+        let id = self.modules.len();
+        self.modules.push(module);
+        self.ids.insert(path.to_string(), id);
+        id
     }
 
     fn finish(self) -> Architecture {
-        let index: HashMap<&str, usize> = self.modules.keys().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+        let mut order: Vec<usize> = (0..self.modules.len()).collect();
+        order.sort_unstable_by(|a, b| self.modules[*a].path.cmp(&self.modules[*b].path));
+        let mut rank = vec![0; order.len()];
+        for (new, old) in order.iter().enumerate() {
+            rank[*old] = new;
+        }
         let mut edges: Vec<ImportEdge> = self
             .edges
             .iter()
             .map(|(from, to, line, kind, text)| ImportEdge {
-                from: index[from.as_str()],
-                to: index[to.as_str()],
+                from: rank[*from],
+                to: rank[*to],
                 line: *line,
                 kind: *kind,
-                text: text.clone(),
+                text: text.to_string(),
             })
             .collect();
-        edges.sort();
+        edges.sort_unstable();
         edges.dedup();
+        let mut modules: Vec<Option<Module>> = self.modules.into_iter().map(Some).collect();
         Architecture {
-            modules: self.modules.into_values().collect(),
+            modules: order.iter().filter_map(|old| modules[*old].take()).collect(),
             edges,
             unresolved: self
                 .unresolved

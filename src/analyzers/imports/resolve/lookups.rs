@@ -3,7 +3,12 @@
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Paths are hashed tens of thousands of times per audit; FxHash is several times faster
+// than std's SipHash on short strings, and no key here comes from an adversary that could
+// exploit its collisions to slow the audit more than the files themselves can.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::SkipReason;
 use crate::scan::FileRecord;
@@ -47,7 +52,7 @@ pub struct Tree<'a> {
     by_name: HashMap<&'a str, Vec<&'a str>>,
     dirs: HashSet<&'a str>,
     /// Symlinks inside the repository: `link → normalized target`.
-    links: HashMap<String, String>,
+    links: BTreeMap<String, String>,
     /// Every file and directory path that exists only through a directory symlink, to
     /// its real path (computed once: lookups then never allocate).
     aliases: HashMap<String, &'a str>,
@@ -59,13 +64,13 @@ pub struct Tree<'a> {
 impl<'a> Tree<'a> {
     pub fn new(analysis: &'a Analysis) -> Tree<'a> {
         let mut tree = Tree {
-            records: HashMap::new(),
-            by_name: HashMap::new(),
-            dirs: HashSet::new(),
+            records: HashMap::default(),
+            by_name: HashMap::default(),
+            dirs: HashSet::default(),
             links: directory_links(analysis),
-            aliases: HashMap::new(),
-            alias_dirs: HashSet::new(),
-            go_packages: HashMap::new(),
+            aliases: HashMap::default(),
+            alias_dirs: HashSet::default(),
+            go_packages: HashMap::default(),
         };
         for record in analysis.tracked() {
             let path = record.info.path.as_str();
@@ -87,6 +92,8 @@ impl<'a> Tree<'a> {
     /// links seen through links too, up to [`MAX_LINK_DEPTH`] deep (a link loop ends there).
     fn add_aliases(&mut self) {
         let mut frontier: Vec<(String, &'a str)> = self.records.keys().map(|p| (p.to_string(), *p)).collect();
+        // In path order, so which spelling of a path wins never depends on hashing.
+        frontier.sort_unstable();
         for _ in 0..MAX_LINK_DEPTH {
             let mut next = Vec::new();
             for (link, target) in &self.links {
@@ -150,7 +157,7 @@ impl<'a> Tree<'a> {
 }
 
 /// Symlinks the scan found to point inside the repository.
-fn directory_links(analysis: &Analysis) -> HashMap<String, String> {
+fn directory_links(analysis: &Analysis) -> BTreeMap<String, String> {
     analysis
         .notes
         .iter()
@@ -332,7 +339,7 @@ pub struct Cpp<'a> {
 
 impl<'a> Cpp<'a> {
     pub fn new(tree: &'a Tree<'a>, files: &[FileImports]) -> Cpp<'a> {
-        let mut roots: HashSet<String> = HashSet::from([String::new()]);
+        let mut roots: HashSet<String> = HashSet::from_iter([String::new()]);
         roots.extend(
             tree.dirs
                 .iter()
