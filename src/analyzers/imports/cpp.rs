@@ -9,6 +9,8 @@
 use memchr::memmem;
 use memchr::{memchr, memchr3, memrchr};
 
+use super::quoted_end;
+
 use crate::model::ImportKind;
 
 use super::{statement_text, LineCounter, RawImport, Target};
@@ -101,25 +103,11 @@ impl Lexer<'_> {
                 }
                 (b'/', Some(b'/')) => memchr(b'\n', &self.bytes[at..]).map_or(self.bytes.len(), |j| at + j),
                 (b'/', _) => at + 1,
-                (quote, _) => literal_end(self.bytes, at, quote),
+                (quote, _) => quoted_end(self.bytes, at + 1, quote),
             };
         }
         self.pos == target
     }
-}
-
-/// Just past the literal opened at `at`; an unterminated one ends at the line end.
-fn literal_end(bytes: &[u8], at: usize, quote: u8) -> usize {
-    let mut pos = at + 1;
-    while let Some(i) = memchr3(quote, b'\\', b'\n', &bytes[pos.min(bytes.len())..]) {
-        let found = pos + i;
-        match bytes[found] {
-            b'\\' => pos = found + 2,
-            b'\n' => return found,
-            _ => return found + 1,
-        }
-    }
-    bytes.len()
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Go import scanner: `import "x"`, `import alias "x"` and `import ( … )` blocks, and the
 //! `module` line of `go.mod`.
 
-use memchr::{memchr, memchr3, memmem};
+use memchr::{memchr, memmem};
+
+use super::quoted_end;
 
 use crate::model::ImportKind;
 
@@ -103,18 +105,6 @@ fn tokenize(bytes: &[u8]) -> Vec<(Kind, usize, usize)> {
         pos = end.max(pos + 1);
     }
     tokens
-}
-
-fn quoted_end(bytes: &[u8], mut pos: usize, quote: u8) -> usize {
-    while let Some(i) = memchr3(quote, b'\\', b'\n', &bytes[pos.min(bytes.len())..]) {
-        let found = pos + i;
-        match bytes[found] {
-            b'\\' => pos = found + 2,
-            b'\n' => return found,
-            _ => return found + 1,
-        }
-    }
-    bytes.len()
 }
 
 #[cfg(test)]

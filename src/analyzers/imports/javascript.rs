@@ -6,7 +6,9 @@
 //! starts one where an operand is expected, the usual rule), then the statements are
 //! matched on the tokens.
 
-use memchr::{memchr, memchr2, memchr3, memmem};
+use memchr::{memchr, memchr2, memmem};
+
+use super::quoted_end;
 
 use crate::model::ImportKind;
 
@@ -120,7 +122,7 @@ fn tokenize(bytes: &[u8]) -> Vec<Token> {
                 continue;
             }
             (b'/', _) if expects_operand(bytes, tokens.last()) => (Kind::Punct(b'/'), regex_end(bytes, pos + 1)),
-            (b'\'' | b'"', _) => (Kind::Str, string_end(bytes, pos + 1, b)),
+            (b'\'' | b'"', _) => (Kind::Str, quoted_end(bytes, pos + 1, b)),
             (b'`', _) => (Kind::Punct(b'`'), template_end(bytes, pos + 1)),
             _ if is_ident(b) => (
                 Kind::Word,
@@ -165,19 +167,6 @@ fn expects_operand(bytes: &[u8], previous: Option<&Token>) -> bool {
             ),
         },
     }
-}
-
-/// Just past a quoted string; an unterminated one ends at the line end.
-fn string_end(bytes: &[u8], mut pos: usize, quote: u8) -> usize {
-    while let Some(i) = memchr3(quote, b'\\', b'\n', &bytes[pos.min(bytes.len())..]) {
-        let found = pos + i;
-        match bytes[found] {
-            b'\\' => pos = found + 2,
-            b'\n' => return found,
-            _ => return found + 1,
-        }
-    }
-    bytes.len()
 }
 
 /// Just past a template literal (its `${…}` parts are skipped with it).

@@ -197,6 +197,21 @@ pub fn statement_text(text: &[u8]) -> String {
     out
 }
 
+/// Just past the string literal whose body starts at `pos` (after its opening `quote`),
+/// with backslash escapes; an unterminated one ends at its line end. The C/C++, Go and
+/// JavaScript scanners share it.
+pub fn quoted_end(bytes: &[u8], mut pos: usize, quote: u8) -> usize {
+    while let Some(i) = memchr::memchr3(quote, b'\\', b'\n', &bytes[pos.min(bytes.len())..]) {
+        let found = pos + i;
+        match bytes[found] {
+            b'\\' => pos = found + 2,
+            b'\n' => return found,
+            _ => return found + 1,
+        }
+    }
+    bytes.len()
+}
+
 /// The 1-based line of byte offset `pos`, counting from a known (`line`, `from`) pair so
 /// that a scanner moving forward pays for each newline once.
 #[derive(Debug, Default)]
