@@ -91,6 +91,19 @@ pub enum PinClass {
     Unpinned,
 }
 
+impl PinClass {
+    /// The name reports print, the same as in `audit.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PinClass::HashPinned => "hash-pinned",
+            PinClass::Exact => "exact",
+            PinClass::Bounded => "bounded",
+            PinClass::LowerBound => "lower-bound",
+            PinClass::Unpinned => "unpinned",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Lockfile {
     pub path: String,

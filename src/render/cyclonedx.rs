@@ -274,7 +274,7 @@ impl Inventory {
         entry.scope = entry.scope.max(Some(Scope::from(dependency.scope)));
         entry.occur(&dependency.location);
         entry.property("plumb:declared-in", &place(&dependency.location));
-        entry.property("plumb:pin-class", pin_class_name(dependency.pin));
+        entry.property("plumb:pin-class", dependency.pin.name());
         entry.property("plumb:dependency-scope", scope_name(dependency.scope));
         if !dependency.specifier.is_empty() {
             entry.property("plumb:specifier", &dependency.specifier);
@@ -357,7 +357,7 @@ impl Inventory {
         entry.scope = entry.scope.max(Some(Scope::Excluded));
         entry.occur(&action.location);
         entry.property("plumb:declared-in", &place(&action.location));
-        entry.property("plumb:pin-class", pin_class_name(action_pin_class(action.pin)));
+        entry.property("plumb:pin-class", action_pin_class(action.pin).name());
     }
 
     fn add_submodule(&mut self, submodule: &Submodule) {
@@ -766,16 +766,6 @@ fn ecosystem_name(ecosystem: Ecosystem) -> &'static str {
         Ecosystem::Cmake => "cmake",
         Ecosystem::Docker => "docker",
         Ecosystem::GithubActions => "github-actions",
-    }
-}
-
-fn pin_class_name(pin: PinClass) -> &'static str {
-    match pin {
-        PinClass::HashPinned => "hash-pinned",
-        PinClass::Exact => "exact",
-        PinClass::Bounded => "bounded",
-        PinClass::LowerBound => "lower-bound",
-        PinClass::Unpinned => "unpinned",
     }
 }
 

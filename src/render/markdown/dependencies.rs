@@ -20,16 +20,6 @@ const PIN_CLASSES: [PinClass; 5] = [
     PinClass::Unpinned,
 ];
 
-fn pin_name(pin: PinClass) -> &'static str {
-    match pin {
-        PinClass::HashPinned => "hash-pinned",
-        PinClass::Exact => "exact",
-        PinClass::Bounded => "bounded",
-        PinClass::LowerBound => "lower-bound",
-        PinClass::Unpinned => "unpinned",
-    }
-}
-
 fn scope_name(scope: DependencyScope) -> &'static str {
     match scope {
         DependencyScope::Runtime => "Runtime",
@@ -185,7 +175,7 @@ fn pin_counts<'a>(dependencies: impl Iterator<Item = &'a Dependency>) -> BTreeMa
 fn pin_summary(counts: &BTreeMap<PinClass, usize>) -> String {
     PIN_CLASSES
         .iter()
-        .map(|p| format!("{} {}", count(counts[p]), pin_name(*p)))
+        .map(|p| format!("{} {}", count(counts[p]), p.name()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -247,7 +237,7 @@ fn manifest_row(manifest: &Manifest) -> Vec<String> {
     let pins: Vec<String> = PIN_CLASSES
         .iter()
         .filter(|p| counts[*p] > 0)
-        .map(|p| format!("{} {}", count(counts[p]), pin_name(*p)))
+        .map(|p| format!("{} {}", count(counts[p]), p.name()))
         .collect();
     vec![
         code(&manifest.path),
