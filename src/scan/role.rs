@@ -105,10 +105,11 @@ const BUILD_NAMES: &[&str] = &[
 
 const BUILD_EXTENSIONS: &[&str] = &["bazel", "bzl", "cmake", "gradle", "mk"];
 
-/// Extensions of binary formats, lower case and sorted (for `binary_search`).
+/// Extensions of binary formats, lower case and sorted (for `binary_search`). Not `.a`
+/// nor `.lib`: make fragments (`Makefile.lib`, `Kbuild.a` in Linux) are text under those
+/// names, so those files are read and the NUL test decides.
 const BINARY_EXTENSIONS: &[&str] = &[
     "7z",
-    "a",
     "avi",
     "bin",
     "bmp",
@@ -126,7 +127,6 @@ const BINARY_EXTENSIONS: &[&str] = &[
     "jar",
     "jpeg",
     "jpg",
-    "lib",
     "mov",
     "mp3",
     "mp4",
@@ -414,6 +414,8 @@ mod tests {
         assert_eq!(role("src/main.rs", Some(b"fn main(){}"), true), Role::Source);
         assert_eq!(role("data/table.csv", Some(b"a,b"), false), Role::Other);
         assert_eq!(role("big/generated.c", None, true), Role::Source);
+        assert_eq!(role("scripts/Makefile.lib", Some(b"# rules"), false), Role::Other);
+        assert_eq!(role("lib/shims.lib", Some(b"!<arch>\n\0"), false), Role::Binary);
     }
 
     #[test]
