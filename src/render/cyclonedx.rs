@@ -69,10 +69,15 @@ impl SbomSummary {
     /// `12 components (3 cargo, 8 github-actions, 1 submodule)`.
     pub fn describe(&self) -> String {
         let origins: Vec<String> = self.by_origin.iter().map(|(o, n)| format!("{n} {o}")).collect();
-        if origins.is_empty() {
-            format!("{} components", self.components)
+        let noun = if self.components == 1 {
+            "component"
         } else {
-            format!("{} components ({})", self.components, origins.join(", "))
+            "components"
+        };
+        if origins.is_empty() {
+            format!("{} {noun}", self.components)
+        } else {
+            format!("{} {noun} ({})", self.components, origins.join(", "))
         }
     }
 }

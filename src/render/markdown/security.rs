@@ -265,9 +265,11 @@ fn analyzer_rules<'a>(audit: &'a Audit, group: &str) -> Option<Vec<&'a str>> {
 fn provenance(md: &mut Markdown, audit: &Audit) {
     let posture = &audit.supply_chain.posture;
     md.heading("SBOM / Provenance");
+    let sbom = crate::render::cyclonedx::summary(audit);
     md.line(format!(
-        "- **SBOM**: `plumb sbom` (or `--format cyclonedx`) writes CycloneDX 1.6 JSON: {}",
-        crate::render::cyclonedx::summary(audit).describe()
+        "- **SBOM**: `plumb sbom` (or `--format cyclonedx`) writes CycloneDX 1.6 JSON: {}, {}",
+        sbom.describe(),
+        plural(sbom.relationships, "dependency link")
     ));
     let evidence: Vec<String> = posture
         .provenance
