@@ -5,11 +5,11 @@
 
 mod file;
 pub mod language;
+mod lines;
 pub mod role;
 mod symlink;
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -18,7 +18,7 @@ use tokei::{Config, LanguageType};
 pub use file::{File, FileInfo, FileRecord};
 
 use crate::analyzers::{Analysis, Analyzer, SubmoduleEntry, ALL};
-use crate::model::{LineCounts, Role, ScanNote, SkipReason};
+use crate::model::{Role, ScanNote, SkipReason};
 use crate::source::{Blob, Entry, EntryKind, Partial, Reader, Snapshot, Want};
 
 /// Options of the scan that change its results.
@@ -176,7 +176,7 @@ fn scan_bytes(
             out.notes.push(ScanNote::new(&entry.path, SkipReason::Binary, None));
             None
         }
-        Some(language) => Some(count_lines(language, &bytes, config)),
+        Some(language) => Some(lines::count(language, &bytes, config)),
         None => None,
     };
     let file = File::new(&info, &bytes);
@@ -212,39 +212,6 @@ fn want(path: &str, language: Option<LanguageType>) -> Want {
 /// `.envrc` has none.
 fn has_extension(path: &str) -> bool {
     Path::new(path.rsplit('/').next().unwrap_or(path)).extension().is_some()
-}
-
-/// tokei's counts for `bytes`: the language's own lines, and the lines of embedded
-/// languages. Like `tokei::LanguageType::parse`, a UTF-16 or UTF-8 byte order mark is
-/// decoded first, so the figures equal tokei's.
-fn count_lines(language: LanguageType, bytes: &[u8], config: &Config) -> (LineCounts, LineCounts) {
-    let has_bom =
-        bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    let stats = if has_bom {
-        let mut decoded = Vec::with_capacity(bytes.len());
-        let mut reader = encoding_rs_io::DecodeReaderBytesBuilder::new().build(bytes);
-        match reader.read_to_end(&mut decoded) {
-            Ok(_) => language.parse_from_slice(&decoded, config),
-            Err(_) => language.parse_from_slice(bytes, config),
-        }
-    } else {
-        language.parse_from_slice(bytes, config)
-    };
-    let own = LineCounts {
-        code: stats.code as u64,
-        comments: stats.comments as u64,
-        blanks: stats.blanks as u64,
-    };
-    let mut embedded = LineCounts::default();
-    for blob in stats.blobs.values() {
-        let blob = blob.summarise();
-        embedded.add(LineCounts {
-            code: blob.code as u64,
-            comments: blob.comments as u64,
-            blanks: blob.blanks as u64,
-        });
-    }
-    (own, embedded)
 }
 
 /// A record for a file whose bytes were not read: the path alone decides its role.
