@@ -23,6 +23,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::ValueEnum;
+use rayon::prelude::*;
 
 use crate::cli::{AuditArgs, Command, Format, SbomArgs};
 use crate::error::UserError;
@@ -166,8 +167,12 @@ pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, t
         findings: analysis.findings.clone(),
         scan_notes: analysis.notes.clone(),
     };
-    for analyzer in analyzers::ALL {
-        analyzer.finish(&analysis, &mut audit);
+    let conclusions: Vec<analyzers::Conclusion> = analyzers::ALL
+        .par_iter()
+        .map(|analyzer| analyzer.finish(&analysis))
+        .collect();
+    for conclude in conclusions {
+        conclude(&mut audit);
     }
     graph::measure(&mut audit);
     audit.normalize();

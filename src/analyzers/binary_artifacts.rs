@@ -9,11 +9,11 @@
 
 use std::path::Path;
 
-use crate::model::{Audit, BinaryArtifact, Location, Role, Rule, Severity};
+use crate::model::{BinaryArtifact, Location, Role, Rule, Severity};
 use crate::scan::{File, FileInfo};
 
 use super::supply::finding;
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub const BINARY_ARTIFACT: Rule = Rule {
     group: "supply-chain",
@@ -80,7 +80,7 @@ impl Analyzer for BinaryArtifactsAnalyzer {
         }
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
         let mut artifacts: Vec<BinaryArtifact> = analysis
             .tracked()
             .filter_map(|f| {
@@ -93,6 +93,7 @@ impl Analyzer for BinaryArtifactsAnalyzer {
             .collect();
         artifacts.extend(analysis.supply.executables.iter().cloned());
         artifacts.sort();
+        let mut findings = Vec::new();
         for artifact in &artifacts {
             let location = Location {
                 path: artifact.path.clone(),
@@ -100,11 +101,12 @@ impl Analyzer for BinaryArtifactsAnalyzer {
                 column: 1,
             };
             let message = format!("{} committed to the tree ({} bytes)", artifact.kind, artifact.bytes);
-            audit
-                .findings
-                .push(finding(&BINARY_ARTIFACT, location, Severity::Low, message));
+            findings.push(finding(&BINARY_ARTIFACT, location, Severity::Low, message));
         }
-        audit.supply_chain.binary_artifacts = artifacts;
+        Box::new(move |audit| {
+            audit.findings.extend(findings);
+            audit.supply_chain.binary_artifacts = artifacts;
+        })
     }
 }
 

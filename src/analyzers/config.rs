@@ -12,13 +12,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::model::{
-    Audit, BlastRadius, Confidence, Finding, LayerDecl, PlumbConfig, Role, Rule, ScanNote, Severity, SkipReason,
-    Surface, SurfaceDecl, SurfaceFacts, SurfaceSource,
+    BlastRadius, Confidence, Finding, LayerDecl, PlumbConfig, Role, Rule, ScanNote, Severity, SkipReason, Surface,
+    SurfaceDecl, SurfaceFacts, SurfaceSource,
 };
 use crate::scan::{File, FileInfo, FileRecord};
 
 use super::workflows::rules::{Judgement, Reporter};
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct ConfigAnalyzer;
 
@@ -96,7 +96,7 @@ impl Analyzer for ConfigAnalyzer {
         }
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
         let files: Vec<&FileRecord> = analysis.tracked().collect();
         let (config, mut findings) = match &analysis.config {
             Some(config) => read(&config.path, &config.text),
@@ -111,8 +111,7 @@ impl Analyzer for ConfigAnalyzer {
         if let Some(config) = declared {
             findings.extend(unmatched_globs(config, &unmatched));
         }
-        audit.findings.extend(findings);
-        audit.surfaces = SurfaceFacts {
+        let facts = SurfaceFacts {
             source: if declared.is_some() {
                 SurfaceSource::Declared
             } else {
@@ -121,6 +120,10 @@ impl Analyzer for ConfigAnalyzer {
             config,
             surfaces,
         };
+        Box::new(move |audit| {
+            audit.findings.extend(findings);
+            audit.surfaces = facts;
+        })
     }
 }
 

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Audit, FileSize, Role};
+use crate::model::{FileSize, Role};
 use crate::scan::FileRecord;
 
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct GodModulesAnalyzer;
 
@@ -21,7 +21,7 @@ impl Analyzer for GodModulesAnalyzer {
         "god-modules"
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
         let mut candidates: Vec<&FileRecord> = analysis
             .tracked()
             .filter(|f| HAND_MAINTAINED.contains(&f.info.role) && f.info.language.is_some() && f.lines.code > 0)
@@ -39,8 +39,11 @@ impl Analyzer for GodModulesAnalyzer {
                 list.push(size(file));
             }
         }
-        audit.god_modules.overall = candidates.iter().take(TOP).map(|f| size(f)).collect();
-        audit.god_modules.by_language = by_language;
+        let overall = candidates.iter().take(TOP).map(|f| size(f)).collect();
+        Box::new(move |audit| {
+            audit.god_modules.overall = overall;
+            audit.god_modules.by_language = by_language;
+        })
     }
 }
 

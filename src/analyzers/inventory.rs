@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Audit, LanguageStats, Role, RoleStats, SizedPath, SkipReason, UntrackedSummary};
+use crate::model::{Inventory, LanguageStats, Role, RoleStats, SizedPath, SkipReason, UntrackedSummary};
 
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct InventoryAnalyzer;
 
@@ -14,8 +14,8 @@ impl Analyzer for InventoryAnalyzer {
         "inventory"
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
-        let inventory = &mut audit.inventory;
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
+        let mut inventory = Inventory::default();
         let mut languages: BTreeMap<&'static str, LanguageStats> = BTreeMap::new();
         let mut roles: BTreeMap<Role, RoleStats> = Role::ALL
             .iter()
@@ -64,6 +64,7 @@ impl Analyzer for InventoryAnalyzer {
         inventory.roles = roles.into_values().collect();
         inventory.large_files = large_files(analysis);
         inventory.untracked = untracked(analysis);
+        Box::new(move |audit| audit.inventory = inventory)
     }
 }
 

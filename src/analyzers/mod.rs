@@ -42,12 +42,17 @@ pub trait Analyzer: Sync {
     }
     /// Per-file work inside the parallel scan; `out` is this thread's accumulator.
     fn visit(&self, _file: &File<'_>, _out: &mut Analysis) {}
-    /// Whole-snapshot work after the scan: reads what the visits gathered, writes facts.
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit);
+    /// Whole-snapshot work after the scan: reads what the visits gathered (never another
+    /// analyzer's facts), so the analyzers finish in parallel; the returned
+    /// [`Conclusion`]s then write their facts into the audit in [`ALL`] order.
+    fn finish(&self, analysis: &Analysis) -> Conclusion;
 }
 
-/// Every analyzer, in the order their `finish` runs (a `finish` reads only `Analysis`,
-/// never another analyzer's output, so the order does not change results).
+/// How an analyzer's facts enter the audit.
+pub type Conclusion = Box<dyn FnOnce(&mut Audit) + Send>;
+
+/// Every analyzer, in the order their conclusions are applied (each writes its own facts,
+/// and findings are sorted afterwards, so the order does not change results).
 pub const ALL: &[&dyn Analyzer] = &[
     &binary_artifacts::BinaryArtifactsAnalyzer,
     &config::ConfigAnalyzer,

@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use tokei::LanguageType;
 
-use crate::model::{Audit, ModuleNode};
+use crate::model::ModuleNode;
 use crate::scan::FileRecord;
 
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct ModuleTreeAnalyzer;
 
@@ -60,7 +60,7 @@ impl Analyzer for ModuleTreeAnalyzer {
         "module-tree"
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
         let mut top: BTreeMap<String, Tally> = BTreeMap::new();
         for file in analysis.tracked() {
             let mut parts = file.info.path.split('/');
@@ -77,6 +77,7 @@ impl Analyzer for ModuleTreeAnalyzer {
                 node.children.entry(format!("{first}/{second}")).or_default().add(file);
             }
         }
-        audit.module_tree = top.into_iter().map(|(path, tally)| tally.into_node(path)).collect();
+        let tree = top.into_iter().map(|(path, tally)| tally.into_node(path)).collect();
+        Box::new(move |audit| audit.module_tree = tree)
     }
 }

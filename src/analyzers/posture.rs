@@ -3,11 +3,11 @@
 //! keep up to date. Each is recorded with the file that shows it; absent means no such
 //! file in the snapshot, measured, not assumed.
 
-use crate::model::{Audit, Ecosystem, Evidence, Location, Role};
+use crate::model::{Ecosystem, Evidence, Location, Role};
 use crate::scan::{File, FileInfo};
 
 use super::vendored::best_license;
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct PostureAnalyzer;
 
@@ -43,19 +43,27 @@ impl Analyzer for PostureAnalyzer {
         }
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
-        let posture = &mut audit.supply_chain.posture;
-        posture.security_policy = policy_file(analysis, |name| {
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
+        let security_policy = policy_file(analysis, |name| {
             matches!(
                 name.to_ascii_lowercase().as_str(),
                 "security.md" | "security.rst" | "security.txt" | "security"
             )
         });
-        posture.codeowners = policy_file(analysis, |name| name == "CODEOWNERS");
-        posture.license = best_license(&analysis.supply.licenses, "");
-        posture.provenance = provenance(analysis);
-        posture.dependabot_ecosystems = dependabot_ecosystems(analysis);
-        posture.renovate = !analysis.ci.renovate.is_empty();
+        let codeowners = policy_file(analysis, |name| name == "CODEOWNERS");
+        let license = best_license(&analysis.supply.licenses, "");
+        let provenance = provenance(analysis);
+        let dependabot_ecosystems = dependabot_ecosystems(analysis);
+        let renovate = !analysis.ci.renovate.is_empty();
+        Box::new(move |audit| {
+            let posture = &mut audit.supply_chain.posture;
+            posture.security_policy = security_policy;
+            posture.codeowners = codeowners;
+            posture.license = license;
+            posture.provenance = provenance;
+            posture.dependabot_ecosystems = dependabot_ecosystems;
+            posture.renovate = renovate;
+        })
     }
 }
 

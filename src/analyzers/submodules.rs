@@ -1,11 +1,11 @@
 //! Submodules: the gitlinks the scan met (path and pinned commit), joined with what
 //! `.gitmodules` says of them (url, branch). Submodules are never descended.
 
-use crate::model::{redact_url, Audit, Finding, Location, Rule, ScanNote, Severity, SkipReason, Submodule};
+use crate::model::{redact_url, Finding, Location, Rule, ScanNote, Severity, SkipReason, Submodule};
 use crate::scan::{File, FileInfo};
 
 use super::supply::finding;
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct SubmodulesAnalyzer;
 
@@ -58,14 +58,9 @@ impl Analyzer for SubmodulesAnalyzer {
         }
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
-        audit
-            .findings
-            .extend(analysis.gitmodules.iter().filter_map(tracks_branch));
-        let Some(repository) = audit.repository.as_mut() else {
-            return;
-        };
-        repository.submodules = analysis
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
+        let findings: Vec<Finding> = analysis.gitmodules.iter().filter_map(tracks_branch).collect();
+        let submodules: Vec<Submodule> = analysis
             .submodules
             .iter()
             .map(|entry| {
@@ -79,6 +74,12 @@ impl Analyzer for SubmodulesAnalyzer {
                 }
             })
             .collect();
+        Box::new(move |audit| {
+            audit.findings.extend(findings);
+            if let Some(repository) = audit.repository.as_mut() {
+                repository.submodules = submodules;
+            }
+        })
     }
 }
 

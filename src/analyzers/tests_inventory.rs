@@ -8,11 +8,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tokei::LanguageType;
 
-use crate::model::{Audit, Mirroring, PathSample, Role, TestDirectory, TestGroup, TestInventory};
+use crate::model::{Mirroring, PathSample, Role, TestDirectory, TestGroup, TestInventory};
 use crate::scan::role::{is_test_path, test_subject};
 use crate::scan::{File, FileInfo, FileRecord};
 
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct TestsAnalyzer;
 
@@ -149,7 +149,7 @@ impl Analyzer for TestsAnalyzer {
         });
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
         let frameworks: HashMap<&str, &TestFile> = analysis.test_files.iter().map(|t| (t.path.as_str(), t)).collect();
         let tests: Vec<&FileRecord> = analysis.tracked().filter(|f| f.info.role == Role::Test).collect();
         let sources: Vec<&FileRecord> = analysis.tracked().filter(|f| f.info.role == Role::Source).collect();
@@ -189,7 +189,7 @@ impl Analyzer for TestsAnalyzer {
             .collect();
         directories.sort_by(|a, b| b.files.cmp(&a.files).then_with(|| a.path.cmp(&b.path)));
 
-        audit.tests = TestInventory {
+        let inventory = TestInventory {
             files: tests.len(),
             code: tests.iter().map(code).sum(),
             groups,
@@ -199,6 +199,7 @@ impl Analyzer for TestsAnalyzer {
             source_code: sources.iter().map(code).sum(),
             mirroring: mirroring(&tests, &sources),
         };
+        Box::new(move |audit| audit.tests = inventory)
     }
 }
 

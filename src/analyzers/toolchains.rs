@@ -5,10 +5,10 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::{Audit, Role, ScanNote, SkipReason, Toolchain, ToolchainDecl};
+use crate::model::{Role, ScanNote, SkipReason, Toolchain, ToolchainDecl};
 use crate::scan::{File, FileInfo};
 
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct ToolchainsAnalyzer;
 
@@ -67,8 +67,9 @@ impl Analyzer for ToolchainsAnalyzer {
         }
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
-        audit.toolchains = analysis.toolchains.clone();
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
+        let toolchains = analysis.toolchains.clone();
+        Box::new(move |audit| audit.toolchains = toolchains)
     }
 }
 

@@ -21,12 +21,12 @@ mod rules;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Audit, Dependency, DependencyScope, Ecosystem, Location, Lockfile, Manifest, PinClass, Role, ScanNote, SkipReason,
+    Dependency, DependencyScope, Ecosystem, Location, Lockfile, Manifest, PinClass, Role, ScanNote, SkipReason,
 };
 use crate::scan::{File, FileInfo};
 
 use super::workflows::rules::Reporter;
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct DependenciesAnalyzer;
 
@@ -74,27 +74,30 @@ impl Analyzer for DependenciesAnalyzer {
         }
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
         let resolved = coverage::resolve(&analysis.dependencies, &analysis.files);
-        let supply = &mut audit.supply_chain;
-        supply.manifests = resolved.manifests;
-        supply.lockfiles = analysis
+        let mut lockfiles: Vec<Lockfile> = analysis
             .dependencies
             .lockfiles
             .iter()
             .map(|l| l.lockfile.clone())
             .collect();
-        supply.lockfiles.sort();
-        let mut present: Vec<Ecosystem> = supply.manifests.iter().map(|m| m.ecosystem).collect();
-        present.extend(supply.lockfiles.iter().map(|l| l.ecosystem));
+        lockfiles.sort();
+        let mut present: Vec<Ecosystem> = resolved.manifests.iter().map(|m| m.ecosystem).collect();
+        present.extend(lockfiles.iter().map(|l| l.ecosystem));
         if !analysis.ci.workflows.is_empty() {
             present.push(Ecosystem::GithubActions);
         }
         present.sort();
         present.dedup();
-        supply.posture.ecosystems_present = present;
-        audit.findings.extend(resolved.findings);
-        audit.scan_notes.extend(resolved.notes);
+        Box::new(move |audit| {
+            let supply = &mut audit.supply_chain;
+            supply.manifests = resolved.manifests;
+            supply.lockfiles = lockfiles;
+            supply.posture.ecosystems_present = present;
+            audit.findings.extend(resolved.findings);
+            audit.scan_notes.extend(resolved.notes);
+        })
     }
 }
 

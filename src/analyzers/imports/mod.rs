@@ -24,10 +24,10 @@ mod rust;
 
 use tokei::LanguageType;
 
-use crate::model::{Audit, ImportKind, Role};
+use crate::model::{ImportKind, Role};
 use crate::scan::{File, FileInfo};
 
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct ImportsAnalyzer;
 
@@ -162,8 +162,9 @@ impl Analyzer for ImportsAnalyzer {
         }
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
-        audit.architecture = resolve::resolve(analysis);
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
+        let architecture = resolve::resolve(analysis);
+        Box::new(move |audit| audit.architecture = architecture)
     }
 }
 

@@ -14,12 +14,12 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::model::{Audit, Location, Role, Rule};
+use crate::model::{Location, Role, Rule};
 use crate::scan::{File, FileInfo};
 
 use super::supply::finding;
 use super::workflows::{fingerprint, Reporter};
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 use rules::{Detector, DETECTORS};
 
@@ -89,7 +89,9 @@ impl Analyzer for SecretsAnalyzer {
         }
     }
 
-    fn finish(&self, _analysis: &Analysis, _audit: &mut Audit) {}
+    fn finish(&self, _analysis: &Analysis) -> Conclusion {
+        Box::new(|_| {})
+    }
 }
 
 /// A validated credential: its detector and byte range.

@@ -9,12 +9,12 @@ mod version;
 
 use std::collections::BTreeMap;
 
-use crate::model::{Audit, Evidence, LicenseMatch, Location, ScanNote, SkipReason, VendoredComponent};
+use crate::model::{Evidence, LicenseMatch, Location, ScanNote, SkipReason, VendoredComponent};
 use crate::scan::role::vendored_component;
 use crate::scan::{File, FileInfo};
 
 use super::supply::VersionClaim;
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 
 pub struct VendoredAnalyzer;
 
@@ -55,7 +55,7 @@ impl Analyzer for VendoredAnalyzer {
         }
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
         let mut components: BTreeMap<&str, VendoredComponent> = BTreeMap::new();
         for file in analysis.tracked() {
             if let Some(path) = vendored_component(&file.info.path, false) {
@@ -76,7 +76,8 @@ impl Analyzer for VendoredAnalyzer {
             component.version = best_version(analysis, &component.path);
             component.license = best_license(&analysis.supply.licenses, &component.path);
         }
-        audit.supply_chain.vendored = components.into_values().collect();
+        let vendored = components.into_values().collect();
+        Box::new(move |audit| audit.supply_chain.vendored = vendored)
     }
 }
 

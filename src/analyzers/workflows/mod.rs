@@ -10,10 +10,10 @@ mod checks;
 pub mod rules;
 mod yaml;
 
-use crate::model::{ActionFacts, Audit, Confidence, DependabotFacts, Location, Role, Rule, Severity};
+use crate::model::{ActionFacts, Confidence, DependabotFacts, Location, Role, Rule, Severity};
 use crate::scan::{File, FileInfo};
 
-use super::{Analysis, Analyzer};
+use super::{Analysis, Analyzer, Conclusion};
 use rules::Judgement;
 pub(super) use rules::{fingerprint, Reporter};
 use yaml::Node;
@@ -83,7 +83,7 @@ impl Analyzer for WorkflowsAnalyzer {
         out.findings.extend(reporter.findings);
     }
 
-    fn finish(&self, analysis: &Analysis, audit: &mut Audit) {
+    fn finish(&self, analysis: &Analysis) -> Conclusion {
         let mut ci = analysis.ci.clone();
         ci.workflows.sort();
         ci.actions.sort();
@@ -91,10 +91,11 @@ impl Analyzer for WorkflowsAnalyzer {
         ci.dependabot.sort();
         ci.renovate.sort();
         ci.actionlint.sort();
-        if let Some(finding) = missing_update_tool(&ci) {
-            audit.findings.push(finding);
-        }
-        audit.ci = ci;
+        let finding = missing_update_tool(&ci);
+        Box::new(move |audit| {
+            audit.findings.extend(finding);
+            audit.ci = ci;
+        })
     }
 }
 
