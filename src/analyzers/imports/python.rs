@@ -19,14 +19,36 @@ use super::{statement_text, LineCounter, RawImport, Target};
 
 /// The imports of one Python file, in file order.
 pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
+    // Every import statement holds the keyword `import`, so none starts after the last
+    // one: the scan ends there. On executorch that leaves 30 % of the Python bytes to lex.
+    let Some(last_keyword) = last_import_keyword(bytes) else {
+        return Vec::new();
+    };
     let mut scanner = Scanner {
         bytes,
         blocks: Vec::new(),
         lines: LineCounter::new(),
         out: Vec::new(),
     };
-    scanner.run();
+    scanner.run(last_keyword);
     scanner.out
+}
+
+/// Where the last `import` that stands as a word (in code, a string or a comment alike)
+/// starts.
+fn last_import_keyword(bytes: &[u8]) -> Option<usize> {
+    let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80;
+    let finder = memchr::memmem::FinderRev::new(b"import");
+    let mut end = bytes.len();
+    while let Some(start) = finder.rfind(&bytes[..end]) {
+        let before = start.checked_sub(1).map(|i| &bytes[i]);
+        let after = bytes.get(start + b"import".len());
+        if !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte) {
+            return Some(start);
+        }
+        end = start;
+    }
+    None
 }
 
 struct Scanner<'a> {
@@ -38,12 +60,14 @@ struct Scanner<'a> {
 }
 
 impl Scanner<'_> {
-    fn run(&mut self) {
+    /// Scans the logical lines that start at or before `last_keyword`.
+    fn run(&mut self, last_keyword: usize) {
         let mut pos = 0;
-        while pos < self.bytes.len() {
+        while pos <= last_keyword {
             let (indent, start) = indentation(self.bytes, pos);
             match self.bytes.get(start) {
                 None => break,
+                Some(_) if start > last_keyword => break,
                 Some(b'\n' | b'\r') => pos = start + 1,
                 Some(b'#') => pos = line_end(self.bytes, start),
                 Some(_) => {
@@ -426,6 +450,15 @@ mod tests {
                 "9 Eager 1:q[\"r\"]",
             ]
         );
+    }
+
+    #[test]
+    fn the_scan_ends_with_the_statement_of_the_last_import_keyword() {
+        let source = "x = 1\nfrom a import (b,\n    c)\n# important: reimport nothing\nimportant = 2\n";
+        assert_eq!(compact(source), ["2 Eager 0:a[\"b\", \"c\"]"]);
+        assert_eq!(last_import_keyword(source.as_bytes()), Some(13));
+        assert_eq!(last_import_keyword(b"important = reimport"), None);
+        assert!(compact("def f():\n    pass\n").is_empty());
     }
 
     #[test]
