@@ -40,7 +40,10 @@ fn percent_encode(text: &str, keep: &[u8]) -> String {
 }
 
 /// Writes every file to a temporary name in `dir` first and renames them into place only
-/// when all are written, so a failed run leaves the previous pack whole.
+/// when all are written, so a failed or interrupted run leaves the previous pack whole.
+///
+/// No `fsync`: it guards against a power cut, not a failed run, and a pack is rebuilt by
+/// running plumb again; on executorch it added 10 to 200 ms of disk wait to a 4 MB pack.
 pub fn write_all_atomic(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), UserError> {
     let fail = |path: &Path, e: std::io::Error| UserError::Write(path.to_path_buf(), e.to_string());
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
@@ -53,8 +56,7 @@ pub fn write_all_atomic(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), U
         let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         temps.push((temp.clone(), path));
         let mut file = std::fs::File::create(&temp).map_err(|e| fail(&temp, e))?;
-        file.write_all(text.as_bytes()).map_err(|e| fail(&temp, e))?;
-        file.sync_all().map_err(|e| fail(&temp, e))
+        file.write_all(text.as_bytes()).map_err(|e| fail(&temp, e))
     });
     let result = result.and_then(|()| {
         temps
