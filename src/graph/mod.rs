@@ -95,7 +95,7 @@ pub(crate) fn evidence(architecture: &Architecture, edge: &ImportEdge) -> EdgeEv
         to: architecture.modules[edge.to].path.clone(),
         line: edge.line,
         kind: edge.kind,
-        text: edge.text.clone(),
+        text: edge.text.to_string(),
     }
 }
 

@@ -27,7 +27,7 @@ pub(crate) fn architecture(modules: &[(&str, &str, u64)], edges: &[(usize, usize
                 to,
                 line,
                 kind,
-                text: format!("import m{to}"),
+                text: format!("import m{to}").into(),
             })
             .collect(),
         ..Default::default()

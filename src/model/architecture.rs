@@ -2,6 +2,8 @@
 //! measures (fan-in/out, cycles, layering, encapsulation), plus surfaces and their blast
 //! radius. Filled by the architecture analyzer, read by sections 2 and 3 and `--format dot`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -52,8 +54,9 @@ pub struct ImportEdge {
     /// 1-based line of the import statement in `from`.
     pub line: usize,
     pub kind: ImportKind,
-    /// The import as written (`from ..p import y`, `#include "a.h"`), trimmed.
-    pub text: String,
+    /// The import as written (`from ..p import y`, `#include "a.h"`), trimmed; shared
+    /// with the statement's other edges.
+    pub text: Arc<str>,
 }
 
 /// In `audit.json` an edge is the array `[from, to, line, kind]`. Large trees have

@@ -52,7 +52,7 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
             };
             i += 1;
             let text = if grouped {
-                format!("import {}", statement_text(&bytes[spec_start..e]))
+                format!("import {}", statement_text(&bytes[spec_start..e])).into()
             } else {
                 statement_text(&bytes[start..e])
             };

@@ -22,6 +22,8 @@ mod python;
 mod resolve;
 mod rust;
 
+use std::sync::Arc;
+
 use tokei::LanguageType;
 
 use crate::model::{ImportKind, Role};
@@ -97,8 +99,9 @@ pub struct RawImport {
     pub line: usize,
     pub kind: ImportKind,
     pub target: Target,
-    /// The statement as written, whitespace collapsed, capped at [`MAX_TEXT`].
-    pub text: String,
+    /// The statement as written, whitespace collapsed, capped at [`MAX_TEXT`]; shared by
+    /// the statement's targets and its edges.
+    pub text: Arc<str>,
 }
 
 /// The imports of one file, gathered by `visit`.
@@ -175,7 +178,7 @@ fn parent(path: &str) -> &str {
 
 /// `text` with every whitespace run collapsed to one space, trimmed and capped at
 /// [`MAX_TEXT`] characters (an ellipsis marks the cut).
-pub fn statement_text(text: &[u8]) -> String {
+pub fn statement_text(text: &[u8]) -> Arc<str> {
     let text = String::from_utf8_lossy(text);
     let mut out = String::with_capacity(text.len().min(MAX_TEXT + 4));
     for word in text.split_whitespace() {
@@ -195,7 +198,7 @@ pub fn statement_text(text: &[u8]) -> String {
         out.truncate(cut);
         out.push('…');
     }
-    out
+    out.into()
 }
 
 /// Just past the string literal whose body starts at `pos` (after its opening `quote`),

@@ -7,6 +7,7 @@
 //! search), so the cost is linear in the number of imports.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -266,7 +267,7 @@ fn package_name(specifier: &str) -> String {
 struct Graph<'a> {
     modules: Vec<Module>,
     ids: HashMap<String, usize>,
-    edges: Vec<(usize, usize, usize, ImportKind, &'a str)>,
+    edges: Vec<(usize, usize, usize, ImportKind, &'a Arc<str>)>,
     unresolved: BTreeMap<&'static str, (usize, Vec<String>)>,
     external: BTreeMap<(&'static str, String), usize>,
 }
@@ -323,7 +324,7 @@ impl<'a> Graph<'a> {
                 to: rank[*to],
                 line: *line,
                 kind: *kind,
-                text: text.to_string(),
+                text: Arc::clone(text),
             })
             .collect();
         edges.sort_unstable();

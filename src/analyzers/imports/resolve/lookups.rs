@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 // Paths are hashed tens of thousands of times per audit; FxHash is several times faster
 // than std's SipHash on short strings, and no key here comes from an adversary that could
 // exploit its collisions to slow the audit more than the files themselves can.
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::SkipReason;
@@ -335,6 +336,10 @@ fn holds(tree: &Tree<'_>, root: &str, top: &str) -> bool {
 pub struct Cpp<'a> {
     tree: &'a Tree<'a>,
     roots: HashSet<String>,
+    /// Normalized include path → the files of that name it can name from an include
+    /// root, `None` when no file has that name. Computed once per distinct path, in
+    /// parallel (Linux has 30 times more includes than distinct include paths).
+    candidates: HashMap<String, Option<Vec<&'a str>>>,
 }
 
 impl<'a> Cpp<'a> {
@@ -366,7 +371,31 @@ impl<'a> Cpp<'a> {
                 }
             }
         }
-        Cpp { tree, roots }
+        let mut cpp = Cpp {
+            tree,
+            roots,
+            candidates: HashMap::default(),
+        };
+        let paths: HashSet<String> = files
+            .iter()
+            .filter(|f| f.family == Family::Cpp)
+            .flat_map(|f| &f.imports)
+            .filter_map(|import| match &import.target {
+                Target::Include { path, .. } if !path.starts_with('/') => normalize(path),
+                _ => None,
+            })
+            .collect();
+        cpp.candidates = paths
+            .into_par_iter()
+            .map(|path| {
+                let candidates = cpp.tree.by_name.get(file_name(&path)).map(|named| {
+                    let under_root = named.iter().filter(|c| cpp.under_root(c, &path));
+                    under_root.copied().collect()
+                });
+                (path, candidates)
+            })
+            .collect();
+        cpp
     }
 
     /// A quoted include is looked up next to the including file first; then both kinds
@@ -388,11 +417,10 @@ impl<'a> Cpp<'a> {
         let Some(path) = normalize(path) else {
             return if angle { external() } else { Outcome::Unresolved };
         };
-        let named = self.tree.by_name.get(file_name(&path));
+        let named = self.candidates.get(path.as_str()).and_then(Option::as_ref);
         let best = named
             .into_iter()
             .flatten()
-            .filter(|c| self.under_root(c, &path))
             .max_by_key(|c| (common_prefix(c, importer), Reverse(**c)));
         match best {
             Some(found) => Outcome::Modules(vec![found.to_string()]),
