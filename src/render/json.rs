@@ -65,6 +65,10 @@ fn fold<T>(
             out.extend_from_slice(b", ");
         }
         write(out, item);
+        if out.len() - line_start > MAX_WIDTH {
+            out.truncate(mark);
+            return false;
+        }
     }
     out.push(close);
     if out.len() - line_start <= MAX_WIDTH {
@@ -97,9 +101,13 @@ fn is_scalar(value: &Value) -> bool {
     !matches!(value, Value::Array(_) | Value::Object(_))
 }
 
-/// A scalar, or an empty array or object, as serde_json writes it.
+/// A scalar, or an empty array or object, as serde_json writes it (counts, the bulk of
+/// the file, without going through serde).
 fn write_scalar(out: &mut Vec<u8>, value: &Value) {
-    serde_json::to_writer(&mut *out, value).expect("a Value always serialises into memory");
+    match value.as_u64() {
+        Some(number) => out.extend_from_slice(itoa::Buffer::new().format(number).as_bytes()),
+        None => serde_json::to_writer(&mut *out, value).expect("a Value always serialises into memory"),
+    }
 }
 
 fn write_key(out: &mut Vec<u8>, key: &str) {
