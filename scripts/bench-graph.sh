@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# What graph extraction costs: `plumb audit` with and without the imports analyzer, side
+# by side in one hyperfine run (issue 5: "adds at most 25 % to the audit time").
+#
+# Usage:
+#   scripts/bench-graph.sh REPO [--runs N] [--warmup N]
+#
+# Builds two release binaries of this checkout's HEAD in a scratch git worktree (under
+# target/bench-graph, kept between runs so later builds are incremental): HEAD as is, and
+# HEAD with `&imports::ImportsAnalyzer` taken out of `analyzers::ALL` (no import scan, no
+# resolution, no graph measures, an empty architecture in the pack). Then runs both on
+# REPO with `--out` (Markdown and JSON written, as `plumb audit` does by default) and
+# prints the ratio of the medians.
+#
+# Needs: git, cargo, hyperfine, python3.
+
+set -euo pipefail
+
+REPO=""
+RUNS=20
+WARMUP=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) [ -z "$REPO" ] || { echo "one REPO only" >&2; exit 2; }; REPO="$1"; shift ;;
+  esac
+done
+[ -n "$REPO" ] || { echo "usage: scripts/bench-graph.sh REPO [--runs N] [--warmup N]" >&2; exit 2; }
+REPO="$(cd "$REPO" && pwd)"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SCRATCH="$ROOT/target/bench-graph"
+WORKTREE="$SCRATCH/worktree"
+mkdir -p "$SCRATCH"
+
+build() { # label: builds the scratch worktree into $SCRATCH/plumb-<label>
+  (cd "$WORKTREE" && CARGO_TARGET_DIR="$SCRATCH/target" cargo build --release --quiet)
+  cp "$SCRATCH/target/release/plumb" "$SCRATCH/plumb-$1"
+}
+
+if [ ! -d "$WORKTREE" ]; then
+  git -C "$ROOT" worktree add --detach "$WORKTREE" HEAD >/dev/null
+fi
+git -C "$WORKTREE" checkout --quiet --detach "$(git -C "$ROOT" rev-parse HEAD)"
+git -C "$WORKTREE" checkout --quiet -- src/analyzers/mod.rs
+build with-graph
+sed -i 's|^    &imports::ImportsAnalyzer,|    // no graph: \&imports::ImportsAnalyzer,|' "$WORKTREE/src/analyzers/mod.rs"
+grep -q 'no graph' "$WORKTREE/src/analyzers/mod.rs" || { echo "ImportsAnalyzer not found in ALL" >&2; exit 2; }
+build without-graph
+git -C "$WORKTREE" checkout --quiet -- src/analyzers/mod.rs
+
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/h.json" --style basic \
+  -n "without graph extraction" "$SCRATCH/plumb-without-graph audit $REPO --out $OUT/a --quiet" \
+  -n "with graph extraction" "$SCRATCH/plumb-with-graph audit $REPO --out $OUT/b --quiet"
+python3 - "$OUT/h.json" <<'PY'
+import json, statistics, sys
+without, with_graph = (statistics.median(r["times"]) for r in json.load(open(sys.argv[1]))["results"])
+print("median without %.1f ms, with %.1f ms: graph extraction adds %+.0f %%"
+      % (without * 1000, with_graph * 1000, 100 * (with_graph / without - 1)))
+PY
