@@ -6,7 +6,7 @@
 #   scripts/bench-graph.sh REPO [--runs N] [--warmup N]
 #
 # Builds two release binaries of this checkout's HEAD in a scratch git worktree (under
-# target/bench-graph, kept between runs so later builds are incremental): HEAD as is, and
+# target/bench-graph, kept between runs; each binary is built once per source tree): HEAD as is, and
 # HEAD with `&imports::ImportsAnalyzer` taken out of `analyzers::ALL` (no import scan, no
 # resolution, no graph measures, an empty architecture in the pack). Then runs both on
 # REPO with `--out` (Markdown and JSON written, as `plumb audit` does by default) and
@@ -34,9 +34,16 @@ SCRATCH="$ROOT/target/bench-graph"
 WORKTREE="$SCRATCH/worktree"
 mkdir -p "$SCRATCH"
 
-build() { # label: builds the scratch worktree into $SCRATCH/plumb-<label>
-  (cd "$WORKTREE" && CARGO_TARGET_DIR="$SCRATCH/target" cargo build --release --quiet)
-  cp "$SCRATCH/target/release/plumb" "$SCRATCH/plumb-$1"
+# Binaries are keyed by the source tree and the lockfile, so commits that touch neither
+# (docs, scripts) reuse them.
+HEAD_SHA="$(git -C "$ROOT" rev-parse --short=12 HEAD:src)-$(git -C "$ROOT" rev-parse --short=8 HEAD:Cargo.lock)"
+build() { # label: builds the scratch worktree into $SCRATCH/plumb-<label>-<HEAD>, once
+  local binary="$SCRATCH/plumb-$1-$HEAD_SHA"
+  [ -x "$binary" ] && return
+  # The build without the imports analyzer warns about its now unused code: logged.
+  (cd "$WORKTREE" && CARGO_TARGET_DIR="$SCRATCH/target" cargo build --release --quiet) \
+    2> "$SCRATCH/build-$1.log" || { cat "$SCRATCH/build-$1.log" >&2; exit 1; }
+  cp "$SCRATCH/target/release/plumb" "$binary"
 }
 
 if [ ! -d "$WORKTREE" ]; then
@@ -53,8 +60,8 @@ git -C "$WORKTREE" checkout --quiet -- src/analyzers/mod.rs
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/h.json" --style basic \
-  -n "without graph extraction" "$SCRATCH/plumb-without-graph audit $REPO --out $OUT/a --quiet" \
-  -n "with graph extraction" "$SCRATCH/plumb-with-graph audit $REPO --out $OUT/b --quiet"
+  -n "without graph extraction" "$SCRATCH/plumb-without-graph-$HEAD_SHA audit $REPO --out $OUT/a --quiet" \
+  -n "with graph extraction" "$SCRATCH/plumb-with-graph-$HEAD_SHA audit $REPO --out $OUT/b --quiet"
 python3 - "$OUT/h.json" <<'PY'
 import json, statistics, sys
 without, with_graph = (statistics.median(r["times"]) for r in json.load(open(sys.argv[1]))["results"])
