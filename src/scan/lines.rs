@@ -4,7 +4,7 @@
 //! inventory must equal. Its state machine, though, tries every comment and quote token
 //! with a `memcmp` at every byte of every line that holds any syntax, and splits the
 //! leading plain lines of each file across threads with `par_bridge`. On executorch that
-//! was 40 % of the audit's CPU time — more than tokei alone spends on the whole tree.
+//! was 40 % of the audit's CPU time, about what tokei alone spends on the whole tree.
 //!
 //! [`count`] is a port of `LanguageType::parse_from_slice` (tokei's
 //! `language/language_type.rs` and `language/syntax.rs`) that keeps every rule, quirks
