@@ -28,9 +28,10 @@ const EXAMPLES: usize = 5;
 
 /// What one import came to.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Paths of the imported modules (files; for Go, a package directory).
-    Modules(Vec<String>),
+pub enum Outcome<'a> {
+    /// Paths of the imported modules (files; for Go, a package directory), borrowed from
+    /// the path index.
+    Modules(Vec<&'a str>),
     /// Outside the repository, by top-level name.
     External(String),
     /// Looks internal but names nothing of the tree.
@@ -52,7 +53,7 @@ pub fn resolve(analysis: &Analysis) -> Architecture {
     };
     // Resolution is read-only on the lookups, so it runs in parallel; the graph is then
     // built in file order, so the result does not depend on scheduling.
-    let outcomes: Vec<Vec<Outcome>> = analysis
+    let outcomes: Vec<Vec<Outcome<'_>>> = analysis
         .raw_imports
         .par_iter()
         .map(|file| {
@@ -80,8 +81,8 @@ pub struct Context<'a> {
     go_modules: &'a [GoModule],
 }
 
-impl Context<'_> {
-    fn resolve(&self, file: &FileImports, import: &RawImport) -> Outcome {
+impl<'a> Context<'a> {
+    fn resolve(&self, file: &FileImports, import: &RawImport) -> Outcome<'a> {
         match &import.target {
             Target::Python { level, module, names } => self.python.resolve(&file.path, *level, module, names),
             Target::Include { path, angle } => self.cpp.resolve(&file.path, path, *angle),
@@ -95,7 +96,7 @@ impl Context<'_> {
     /// A Go import under the module path of the nearest `go.mod` names the package
     /// directory below that `go.mod`; one without a dot in its first element is the
     /// standard library.
-    fn go(&self, importer: &str, path: &str) -> Outcome {
+    fn go(&self, importer: &str, path: &str) -> Outcome<'a> {
         let module = self
             .go_modules
             .iter()
@@ -109,10 +110,9 @@ impl Context<'_> {
             };
             if let Some(rest) = rest {
                 let dir = lookups::join(&module.dir, rest);
-                return if self.tree.go_packages.contains_key(dir.as_str()) {
-                    Outcome::Modules(vec![dir])
-                } else {
-                    Outcome::Unresolved
+                return match self.tree.go_packages.get_key_value(dir.as_str()) {
+                    Some((package, _)) => Outcome::Modules(vec![package.as_str()]),
+                    None => Outcome::Unresolved,
                 };
             }
         }
@@ -127,7 +127,7 @@ impl Context<'_> {
 }
 
 /// `mod x;` in a file: `x.rs` or `x/mod.rs` in the directory of the file's module.
-fn rust_mod(tree: &Tree<'_>, importer: &str, name: &str) -> Outcome {
+fn rust_mod<'a>(tree: &Tree<'a>, importer: &str, name: &str) -> Outcome<'a> {
     let dir = rust_module_dir(importer);
     rust_child(tree, &dir, name).map_or(Outcome::Unresolved, |path| Outcome::Modules(vec![path]))
 }
@@ -135,7 +135,7 @@ fn rust_mod(tree: &Tree<'_>, importer: &str, name: &str) -> Outcome {
 /// A `use` path: `crate::`, `self::`, `super::` paths, and a path whose first element is
 /// a child module of the current one, resolve to the deepest module file that exists
 /// along it (the rest names items); any other first element is an external crate.
-fn rust_use(tree: &Tree<'_>, importer: &str, path: &[String]) -> Outcome {
+fn rust_use<'a>(tree: &Tree<'a>, importer: &str, path: &[String]) -> Outcome<'a> {
     let Some(first) = path.first() else {
         return Outcome::Nothing;
     };
@@ -194,14 +194,14 @@ fn rust_crate_dir(tree: &Tree<'_>, path: &str) -> Option<String> {
     }
 }
 
-fn rust_child(tree: &Tree<'_>, dir: &str, name: &str) -> Option<String> {
+fn rust_child<'a>(tree: &Tree<'a>, dir: &str, name: &str) -> Option<&'a str> {
     let file = lookups::join(dir, &format!("{name}.rs"));
     let nested = lookups::join(dir, &format!("{name}/mod.rs"));
     tree.file(&file).or_else(|| tree.file(&nested))
 }
 
 /// The file of the module whose children live in `dir`.
-fn rust_module_file(tree: &Tree<'_>, dir: &str) -> Option<String> {
+fn rust_module_file<'a>(tree: &Tree<'a>, dir: &str) -> Option<&'a str> {
     let candidates = [
         format!("{dir}.rs"),
         lookups::join(dir, "mod.rs"),
@@ -221,7 +221,7 @@ const JS_EXTENSIONS: [&str; 10] = [
 /// `.js` written for a `.ts` source, or the folder's `index`); bare ones are packages;
 /// aliases (`@/x`, `~/x`, `#x`) and absolute paths depend on bundler configuration and
 /// stay unresolved.
-fn javascript(tree: &Tree<'_>, importer: &str, specifier: &str) -> Outcome {
+fn javascript<'a>(tree: &Tree<'a>, importer: &str, specifier: &str) -> Outcome<'a> {
     let specifier = specifier.split(['?', '#']).next().unwrap_or(specifier);
     let relative = specifier == "." || specifier == ".." || specifier.starts_with("./") || specifier.starts_with("../");
     if !relative {
@@ -273,7 +273,7 @@ struct Graph<'a> {
 }
 
 impl<'a> Graph<'a> {
-    fn add(&mut self, context: &Context<'_>, file: &FileImports, import: &'a RawImport, outcome: Outcome) {
+    fn add(&mut self, context: &Context<'_>, file: &FileImports, import: &'a RawImport, outcome: Outcome<'_>) {
         let language = file.family.name();
         match outcome {
             Outcome::Modules(targets) => {

@@ -130,11 +130,11 @@ impl<'a> Tree<'a> {
 
     /// The tracked file at `path`, following directory symlinks inside the repository;
     /// its real path.
-    pub fn file(&self, path: &str) -> Option<String> {
-        if self.records.contains_key(path) {
-            return Some(path.to_string());
+    pub fn file(&self, path: &str) -> Option<&'a str> {
+        match self.records.get_key_value(path) {
+            Some((real, _)) => Some(*real),
+            None => self.aliases.get(path).copied(),
         }
-        self.aliases.get(path).map(|real| real.to_string())
     }
 
     pub fn is_dir(&self, path: &str) -> bool {
@@ -230,7 +230,7 @@ impl<'a> Python<'a> {
         dir
     }
 
-    pub fn resolve(&self, importer: &str, level: usize, module: &str, names: &[String]) -> Outcome {
+    pub fn resolve(&self, importer: &str, level: usize, module: &str, names: &[String]) -> Outcome<'a> {
         if level > 0 {
             return self.relative(importer, level, module, names);
         }
@@ -263,7 +263,7 @@ impl<'a> Python<'a> {
 
     /// `from ..p import x` in `a/b/c.py`: the package of `c` is `a/b`, each dot beyond
     /// the first climbs one directory; climbing out of the repository is unresolved.
-    fn relative(&self, importer: &str, level: usize, module: &str, names: &[String]) -> Outcome {
+    fn relative(&self, importer: &str, level: usize, module: &str, names: &[String]) -> Outcome<'a> {
         let mut base = parent(importer);
         for _ in 1..level {
             if base.is_empty() {
@@ -277,7 +277,7 @@ impl<'a> Python<'a> {
     /// `module` (dotted, may be empty) below directory `base`, and each imported name as
     /// a submodule if there is one, else the module itself. `None` when `base` does not
     /// hold the module at all (the caller tries another root).
-    fn in_base(&self, base: &str, module: &str, names: &[String]) -> Option<Outcome> {
+    fn in_base(&self, base: &str, module: &str, names: &[String]) -> Option<Outcome<'a>> {
         let dir = join(base, &module.replace('.', "/"));
         let this = self.module_file(&dir, module.is_empty());
         if names.is_empty() {
@@ -287,13 +287,11 @@ impl<'a> Python<'a> {
                 None => None,
             };
         }
-        let mut targets: Vec<String> = names
+        let mut targets: Vec<&'a str> = names
             .iter()
             .filter_map(|name| match name.as_str() {
-                "*" => this.clone(),
-                _ => self
-                    .module_file(&join(&dir, &name.replace('.', "/")), false)
-                    .or_else(|| this.clone()),
+                "*" => this,
+                _ => self.module_file(&join(&dir, &name.replace('.', "/")), false).or(this),
             })
             .collect();
         targets.sort();
@@ -308,7 +306,7 @@ impl<'a> Python<'a> {
     }
 
     /// `dir.py` or `dir/__init__.py` (only the latter for a bare package directory).
-    fn module_file(&self, dir: &str, package_only: bool) -> Option<String> {
+    fn module_file(&self, dir: &str, package_only: bool) -> Option<&'a str> {
         let init = self.tree.file(&join(dir, "__init__.py"));
         if package_only || dir.is_empty() {
             return init;
@@ -400,17 +398,16 @@ impl<'a> Cpp<'a> {
 
     /// A quoted include is looked up next to the including file first; then both kinds
     /// below the include roots, the candidate nearest the including file winning.
-    pub fn resolve(&self, importer: &str, path: &str, angle: bool) -> Outcome {
+    pub fn resolve(&self, importer: &str, path: &str, angle: bool) -> Outcome<'a> {
         if path.starts_with('/') {
             return Outcome::Unresolved;
         }
         if !angle {
-            match normalize(&join(parent(importer), path)) {
-                None => return Outcome::Unresolved,
-                Some(beside) if self.tree.records.contains_key(beside.as_str()) => {
-                    return Outcome::Modules(vec![beside]);
-                }
-                Some(_) => {}
+            let Some(beside) = normalize(&join(parent(importer), path)) else {
+                return Outcome::Unresolved;
+            };
+            if let Some((real, _)) = self.tree.records.get_key_value(beside.as_str()) {
+                return Outcome::Modules(vec![*real]);
             }
         }
         let external = || Outcome::External(path.split('/').next().unwrap_or(path).to_string());
@@ -423,7 +420,7 @@ impl<'a> Cpp<'a> {
             .flatten()
             .max_by_key(|c| (common_prefix(c, importer), Reverse(**c)));
         match best {
-            Some(found) => Outcome::Modules(vec![found.to_string()]),
+            Some(found) => Outcome::Modules(vec![*found]),
             None if !angle && named.is_some() => Outcome::Unresolved,
             None => external(),
         }
