@@ -30,15 +30,27 @@ pub fn measure(audit: &mut Audit) {
         .as_ref()
         .map(|c| c.layers.as_slice())
         .unwrap_or(&[]);
+    // Cycles (components, then a shortest cycle in each) take as long as the rest together
+    // (Linux: 35 ms against 33 ms).
+    let (cycles, (packages, layering, encapsulation)) = rayon::join(
+        || cycles::measure(architecture, &edges),
+        || {
+            (
+                packages(architecture, &index, &edges),
+                layering::measure(architecture, &index, &edges, declared_layers),
+                encapsulation(architecture, &edges),
+            )
+        },
+    );
     let measures = ArchitectureMeasures {
-        packages: packages(architecture, &index, &edges),
+        packages,
         hubs: ranked(architecture, &fan_in, &fan_out, |_, _, out| out as u64),
         god_modules: ranked(architecture, &fan_in, &fan_out, |code, fan_in, _| {
             god_score(code, fan_in)
         }),
-        cycles: cycles::measure(architecture, &edges),
-        layering: layering::measure(architecture, &index, &edges, declared_layers),
-        encapsulation: encapsulation(architecture, &edges),
+        cycles,
+        layering,
+        encapsulation,
         fan_in,
         fan_out,
     };
