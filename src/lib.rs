@@ -71,8 +71,9 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
+    // The renderers only read the audit: each format on its own thread.
     let files: Vec<(PathBuf, String)> = formats
-        .iter()
+        .par_iter()
         .map(|format| (out_dir.join(format.file_name()), render::render(*format, &audit)))
         .collect();
     render::write_all_atomic(&out_dir, &files)?;
