@@ -334,9 +334,10 @@ fn holds(tree: &Tree<'_>, root: &str, top: &str) -> bool {
 pub struct Cpp<'a> {
     tree: &'a Tree<'a>,
     roots: HashSet<String>,
-    /// Normalized include path → the files of that name it can name from an include
-    /// root, `None` when no file has that name. Computed once per distinct path, in
-    /// parallel (Linux has 30 times more includes than distinct include paths).
+    /// Include path as written → the files of that name it can name from an include root
+    /// (`None` when no file has that name); absent when the path climbs out of the
+    /// repository. Computed once per distinct path, in parallel (Linux has 30 times more
+    /// includes than distinct include paths).
     candidates: HashMap<String, Option<Vec<&'a str>>>,
 }
 
@@ -374,23 +375,24 @@ impl<'a> Cpp<'a> {
             roots,
             candidates: HashMap::default(),
         };
-        let paths: HashSet<String> = files
+        let written: HashSet<&str> = files
             .iter()
             .filter(|f| f.family == Family::Cpp)
             .flat_map(|f| &f.imports)
             .filter_map(|import| match &import.target {
-                Target::Include { path, .. } if !path.starts_with('/') => normalize(path),
+                Target::Include { path, .. } if !path.starts_with('/') => Some(path.as_str()),
                 _ => None,
             })
             .collect();
-        cpp.candidates = paths
+        cpp.candidates = written
             .into_par_iter()
-            .map(|path| {
+            .filter_map(|written| {
+                let path = normalize(written)?;
                 let candidates = cpp.tree.by_name.get(file_name(&path)).map(|named| {
                     let under_root = named.iter().filter(|c| cpp.under_root(c, &path));
                     under_root.copied().collect()
                 });
-                (path, candidates)
+                Some((written.to_string(), candidates))
             })
             .collect();
         cpp
@@ -411,10 +413,11 @@ impl<'a> Cpp<'a> {
             }
         }
         let external = || Outcome::External(path.split('/').next().unwrap_or(path).to_string());
-        let Some(path) = normalize(path) else {
+        let Some(named) = self.candidates.get(path) else {
+            // The path climbs out of the repository.
             return if angle { external() } else { Outcome::Unresolved };
         };
-        let named = self.candidates.get(path.as_str()).and_then(Option::as_ref);
+        let named = named.as_ref();
         let best = named
             .into_iter()
             .flatten()
