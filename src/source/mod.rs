@@ -7,6 +7,7 @@
 
 mod dir;
 mod git;
+mod pack_pages;
 mod read;
 
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::SkipReason;
 
+use super::pack_pages::PackPages;
 use super::{Entry, EntryKind};
 
 /// Where a snapshot's bytes live.
@@ -28,12 +29,14 @@ impl Content {
                 repo: odb.as_ref().map(|r| r.to_thread_local()),
                 symlinked_dirs: HashMap::new(),
                 spare: Vec::new(),
+                pack_pages: PackPages::default(),
             },
             Content::Odb(repo) => Reader {
                 root: None,
                 repo: Some(with_delta_cache(repo.to_thread_local())),
                 symlinked_dirs: HashMap::new(),
                 spare: Vec::new(),
+                pack_pages: PackPages::default(),
             },
         }
     }
@@ -113,6 +116,8 @@ pub struct Reader {
     /// A buffer handed back by [`Reader::recycle`]: reusing it spares the page faults of a
     /// fresh allocation for every file.
     spare: Vec<u8>,
+    /// The pack pages this thread's object reads have mapped, given back as it goes.
+    pack_pages: PackPages,
 }
 
 impl Reader {
@@ -156,6 +161,7 @@ impl Reader {
         match repo.find_object(id) {
             Ok(object) => {
                 let data = object.detach().data;
+                self.pack_pages.note_read(data.len());
                 if link {
                     Blob::Symlink(String::from_utf8_lossy(&data).into_owned())
                 } else {
