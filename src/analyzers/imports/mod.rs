@@ -22,6 +22,7 @@ mod python;
 mod resolve;
 mod rust;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use tokei::LanguageType;
@@ -179,17 +180,17 @@ fn parent(path: &str) -> &str {
 /// `text` with every whitespace run collapsed to one space, trimmed and capped at
 /// [`MAX_TEXT`] characters (an ellipsis marks the cut).
 pub fn statement_text(text: &[u8]) -> Arc<str> {
-    let text = String::from_utf8_lossy(text);
-    let mut out = String::with_capacity(text.len().min(MAX_TEXT + 4));
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-        if out.len() > MAX_TEXT {
-            break;
-        }
-    }
+    let text = match std::str::from_utf8(text) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(text),
+    };
+    // On ASCII, `split_ascii_whitespace` splits as `split_whitespace` does, except at a
+    // vertical tab, and without decoding characters.
+    let mut out = if text.is_ascii() && !text.contains('\x0b') {
+        collapse(text.split_ascii_whitespace(), text.len())
+    } else {
+        collapse(text.split_whitespace(), text.len())
+    };
     if out.len() > MAX_TEXT {
         let mut cut = MAX_TEXT;
         while !out.is_char_boundary(cut) {
@@ -199,6 +200,21 @@ pub fn statement_text(text: &[u8]) -> Arc<str> {
         out.push('…');
     }
     out.into()
+}
+
+/// The words joined by single spaces, stopping once past [`MAX_TEXT`] bytes.
+fn collapse<'a>(words: impl Iterator<Item = &'a str>, len: usize) -> String {
+    let mut out = String::with_capacity(len.min(MAX_TEXT + 4));
+    for word in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.len() > MAX_TEXT {
+            break;
+        }
+    }
+    out
 }
 
 /// Just past the string literal whose body starts at `pos` (after its opening `quote`),
@@ -238,5 +254,25 @@ impl LineCounter {
         }
         self.upto = pos;
         self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_text_collapses_every_kind_of_whitespace_and_caps() {
+        assert_eq!(
+            &*statement_text(b"  from  x\n\timport (a,\r\n b)  "),
+            "from x import (a, b)"
+        );
+        assert_eq!(&*statement_text(b"import a\x0b\x0cb"), "import a b");
+        assert_eq!(&*statement_text("import a\u{a0}b".as_bytes()), "import a b");
+        assert_eq!(&*statement_text(b"import \xff"), "import \u{fffd}");
+        let long = format!("import {}", "x".repeat(300));
+        let text = statement_text(long.as_bytes());
+        assert_eq!(text.chars().count(), MAX_TEXT + 1);
+        assert!(text.ends_with('…'));
     }
 }

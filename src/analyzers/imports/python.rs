@@ -35,20 +35,17 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
 }
 
 /// Where the last `import` that stands as a word (in code, a string or a comment alike)
-/// starts.
+/// starts. A forward search that keeps the last hit: memchr's forward searcher is
+/// vectorized, its reverse one is not, and took half of the Python scan's time.
 fn last_import_keyword(bytes: &[u8]) -> Option<usize> {
     let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80;
-    let finder = memchr::memmem::FinderRev::new(b"import");
-    let mut end = bytes.len();
-    while let Some(start) = finder.rfind(&bytes[..end]) {
-        let before = start.checked_sub(1).map(|i| &bytes[i]);
-        let after = bytes.get(start + b"import".len());
-        if !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte) {
-            return Some(start);
-        }
-        end = start;
-    }
-    None
+    memchr::memmem::find_iter(bytes, b"import")
+        .filter(|&start| {
+            let before = start.checked_sub(1).map(|i| &bytes[i]);
+            let after = bytes.get(start + b"import".len());
+            !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+        })
+        .last()
 }
 
 struct Scanner<'a> {
