@@ -43,7 +43,7 @@ pub enum Outcome<'a> {
 /// The import graph of the snapshot.
 pub fn resolve(analysis: &Analysis) -> Architecture {
     let tree = Tree::new(analysis);
-    let python = Python::new(&tree, &analysis.raw_imports);
+    let python = Python::new(&tree);
     let cpp = Cpp::new(&tree, &analysis.raw_imports);
     let context = Context {
         tree: &tree,

@@ -92,19 +92,17 @@ impl<'a> Tree<'a> {
     /// Fills `aliases`: each real path below a linked directory, spelled through the link;
     /// links seen through links too, up to [`MAX_LINK_DEPTH`] deep (a link loop ends there).
     fn add_aliases(&mut self) {
-        let mut frontier: Vec<(String, &'a str)> = self.records.keys().map(|p| (p.to_string(), *p)).collect();
-        // In path order, so which spelling of a path wins never depends on hashing.
+        if self.links.is_empty() {
+            return;
+        }
+        let mut frontier: Vec<(Cow<'a, str>, &'a str)> = self.records.keys().map(|p| (Cow::Borrowed(*p), *p)).collect();
+        // In path order, so which spelling of a path wins never depends on hashing, and the
+        // paths below a link's target are one run of the list.
         frontier.sort_unstable();
         for _ in 0..MAX_LINK_DEPTH {
             let mut next = Vec::new();
             for (link, target) in &self.links {
-                for (spelling, real) in &frontier {
-                    let rest = if target.is_empty() {
-                        Some(spelling.as_str())
-                    } else {
-                        spelling.strip_prefix(target.as_str()).and_then(|r| r.strip_prefix('/'))
-                    };
-                    let Some(rest) = rest else { continue };
+                for (rest, real) in below(&frontier, target) {
                     let alias = join(link, rest);
                     if self.records.contains_key(alias.as_str()) || self.aliases.contains_key(&alias) {
                         continue;
@@ -114,12 +112,13 @@ impl<'a> Tree<'a> {
                         dir = parent(dir);
                     }
                     self.aliases.insert(alias.clone(), real);
-                    next.push((alias, *real));
+                    next.push((Cow::Owned(alias), real));
                 }
             }
             if next.is_empty() {
                 break;
             }
+            next.sort_unstable();
             frontier = next;
         }
     }
@@ -157,6 +156,20 @@ impl<'a> Tree<'a> {
     }
 }
 
+/// The spellings of a sorted `frontier` below directory `target` (all of them for the
+/// root), each as its part below `target`, with its real path.
+fn below<'f, 'a>(frontier: &'f [(Cow<'a, str>, &'a str)], target: &str) -> impl Iterator<Item = (&'f str, &'a str)> {
+    let prefix = if target.is_empty() {
+        String::new()
+    } else {
+        format!("{target}/")
+    };
+    let start = frontier.partition_point(|(spelling, _)| spelling.as_ref() < prefix.as_str());
+    frontier[start..]
+        .iter()
+        .map_while(move |(spelling, real)| Some((spelling.strip_prefix(prefix.as_str())?, *real)))
+}
+
 /// Symlinks the scan found to point inside the repository.
 fn directory_links(analysis: &Analysis) -> BTreeMap<String, String> {
     analysis
@@ -175,41 +188,26 @@ fn directory_links(analysis: &Analysis) -> BTreeMap<String, String> {
 /// of `.py` files is importable by dotted path (namespace packages).
 pub struct Python<'a> {
     tree: &'a Tree<'a>,
-    roots: BTreeSet<String>,
-    /// Top-level name of every absolute import → the roots holding it (few distinct
-    /// names, many imports; computed before resolution, which then runs in parallel).
-    holders: HashMap<String, Vec<String>>,
+    roots: BTreeSet<&'a str>,
+    /// Name of a directory or `.py` file → the roots holding it, in path order (built in
+    /// one pass over the tree, before resolution, which then runs in parallel).
+    holders: HashMap<&'a str, Vec<&'a str>>,
 }
 
 impl<'a> Python<'a> {
-    pub fn new(tree: &'a Tree<'a>, files: &[FileImports]) -> Python<'a> {
-        let mut roots = BTreeSet::from([String::new()]);
+    pub fn new(tree: &'a Tree<'a>) -> Python<'a> {
+        let mut roots = BTreeSet::from([""]);
         for path in tree.records.keys() {
             if path.ends_with("/__init__.py") {
                 let mut package = parent(path);
                 while !package.is_empty() && tree.records.contains_key(join(parent(package), "__init__.py").as_str()) {
                     package = parent(package);
                 }
-                roots.insert(parent(package).to_string());
+                roots.insert(parent(package));
             }
         }
-        roots.extend(tree.dirs.iter().filter(|d| is_src(d)).map(|d| d.to_string()));
-        let tops: BTreeSet<&str> = files
-            .iter()
-            .filter(|f| f.family == Family::Python)
-            .flat_map(|f| &f.imports)
-            .filter_map(|import| match &import.target {
-                Target::Python { level: 0, module, .. } => module.split('.').next(),
-                _ => None,
-            })
-            .collect();
-        let holders = tops
-            .into_iter()
-            .map(|top| {
-                let found = roots.iter().filter(|root| holds(tree, root, top)).cloned().collect();
-                (top.to_string(), found)
-            })
-            .collect();
+        roots.extend(tree.dirs.iter().filter(|d| is_src(d)));
+        let holders = holders(tree, &roots);
         Python { tree, roots, holders }
     }
 
@@ -239,11 +237,12 @@ impl<'a> Python<'a> {
         // A root deep in the tree is on `sys.path` only for code run from below it; from
         // elsewhere a same-named import is the standard library or an installed package
         // (executorch: `import logging` is not `backends/apple/coreml/logging.py`).
-        let mut ordered: Vec<&String> = self
+        let mut ordered: Vec<&str> = self
             .holders
             .get(top)
             .map_or(&[][..], |r| r.as_slice())
             .iter()
+            .copied()
             .filter(|root| is_ancestor(root) || is_src(root))
             .collect();
         if ordered.is_empty() {
@@ -323,9 +322,34 @@ fn is_src(root: &str) -> bool {
     root == "src" || root.ends_with("/src")
 }
 
-/// Whether `root` holds the top-level package or module `top`.
-fn holds(tree: &Tree<'_>, root: &str, top: &str) -> bool {
-    tree.is_dir(&join(root, top)) || tree.file(&join(root, &format!("{top}.py"))).is_some()
+/// Every name that a root holds as a directory or a `.py` module (the roots that can
+/// satisfy an absolute import of that top-level name), read off each path of the tree
+/// once: the path's name is held by its parent directory when that is a root.
+fn holders<'a>(tree: &'a Tree<'a>, roots: &BTreeSet<&'a str>) -> HashMap<&'a str, Vec<&'a str>> {
+    let dirs = tree
+        .dirs
+        .iter()
+        .copied()
+        .chain(tree.alias_dirs.iter().map(String::as_str));
+    let files = tree
+        .records
+        .keys()
+        .copied()
+        .chain(tree.aliases.keys().map(String::as_str));
+    let modules = files.filter_map(|path| path.strip_suffix(".py"));
+    let mut holders: HashMap<&'a str, Vec<&'a str>> = HashMap::default();
+    for path in dirs.chain(modules) {
+        let (root, name) = path.rsplit_once('/').unwrap_or(("", path));
+        if let Some(root) = roots.get(root) {
+            holders.entry(name).or_default().push(root);
+        }
+    }
+    for found in holders.values_mut() {
+        // A name can be both a directory and a module of the same root.
+        found.sort_unstable();
+        found.dedup();
+    }
+    holders
 }
 
 /// C/C++ include roots: the repository root, every `include` directory, and every
