@@ -1,0 +1,355 @@
+//! The model as a light JSON tree, for the layout of `audit.json`.
+//!
+//! It holds what `serde_json::Value` would, with the same results (object keys sorted
+//! as a `BTreeMap` sorts them, a repeated key keeping its last value, `f32` widened to
+//! `f64`, non-finite floats `null`), built for less: every scalar is written once, as
+//! JSON text, into one shared buffer, and an object is one sorted vector whose struct
+//! keys are borrowed. `Value` cost a map node and a `String` per key and per string; on
+//! executorch (8,000 modules, 20,000 edges) that was most of the rendering time.
+
+use std::borrow::Cow;
+
+use serde::ser::{self, Error as _, Serialize};
+use serde_json::Error;
+
+/// One JSON value.
+pub enum Node {
+    /// A scalar (`null`, a boolean, a number or a string) as JSON text: the bytes
+    /// `start..end` of the tree's scalar buffer.
+    Scalar(usize, usize),
+    Array(Vec<Node>),
+    /// Entries sorted by key, keys unique.
+    Object(Vec<(Cow<'static, str>, Node)>),
+}
+
+impl Node {
+    /// A scalar; an empty array or object is not one (it is laid out as a container).
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Node::Scalar(..))
+    }
+}
+
+/// `value` as a tree, with the text of its scalars.
+pub fn build<T: Serialize + ?Sized>(value: &T) -> Result<(Node, Vec<u8>), Error> {
+    let mut scalars = Vec::with_capacity(1 << 20);
+    let node = value.serialize(Builder { scalars: &mut scalars })?;
+    Ok((node, scalars))
+}
+
+/// Serializes one value into a [`Node`], writing its scalars into `scalars`.
+struct Builder<'s> {
+    scalars: &'s mut Vec<u8>,
+}
+
+impl Builder<'_> {
+    fn scalar(self, write: impl FnOnce(&mut Vec<u8>)) -> Result<Node, Error> {
+        let start = self.scalars.len();
+        write(self.scalars);
+        Ok(Node::Scalar(start, self.scalars.len()))
+    }
+
+    fn json<T: Serialize + ?Sized>(self, value: &T) -> Result<Node, Error> {
+        let start = self.scalars.len();
+        serde_json::to_writer(&mut *self.scalars, value)?;
+        Ok(Node::Scalar(start, self.scalars.len()))
+    }
+
+    fn integer(self, value: impl itoa::Integer) -> Result<Node, Error> {
+        self.scalar(|out| out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes()))
+    }
+}
+
+/// `{variant: inner}`, as serde_json writes an enum variant that carries data.
+fn variant(name: &'static str, inner: Node) -> Node {
+    Node::Object(vec![(Cow::Borrowed(name), inner)])
+}
+
+/// Sorts entries by key; of a repeated key, the last value stays (`BTreeMap::insert`).
+fn object(mut entries: Vec<(Cow<'static, str>, Node)>) -> Node {
+    entries.reverse();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.dedup_by(|later, earlier| later.0 == earlier.0);
+    Node::Object(entries)
+}
+
+impl<'s> ser::Serializer for Builder<'s> {
+    type Ok = Node;
+    type Error = Error;
+    type SerializeSeq = Seq<'s>;
+    type SerializeTuple = Seq<'s>;
+    type SerializeTupleStruct = Seq<'s>;
+    type SerializeTupleVariant = Seq<'s>;
+    type SerializeMap = Map<'s>;
+    type SerializeStruct = Map<'s>;
+    type SerializeStructVariant = Map<'s>;
+
+    fn serialize_bool(self, v: bool) -> Result<Node, Error> {
+        self.json(&v)
+    }
+    fn serialize_i8(self, v: i8) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<Node, Error> {
+        self.integer(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<Node, Error> {
+        self.json(&f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<Node, Error> {
+        self.json(&v)
+    }
+    fn serialize_char(self, v: char) -> Result<Node, Error> {
+        self.json(&v)
+    }
+    fn serialize_str(self, v: &str) -> Result<Node, Error> {
+        self.json(v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<Node, Error> {
+        let mut items = Vec::with_capacity(v.len());
+        for byte in v {
+            items.push(
+                Builder {
+                    scalars: &mut *self.scalars,
+                }
+                .integer(*byte)?,
+            );
+        }
+        Ok(Node::Array(items))
+    }
+    fn serialize_none(self) -> Result<Node, Error> {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Node, Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Node, Error> {
+        self.scalar(|out| out.extend_from_slice(b"null"))
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<Node, Error> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<Node, Error> {
+        self.json(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<Node, Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant_name: &'static str,
+        value: &T,
+    ) -> Result<Node, Error> {
+        Ok(variant(variant_name, value.serialize(self)?))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'s>, Error> {
+        Ok(Seq {
+            scalars: self.scalars,
+            items: Vec::with_capacity(len.unwrap_or(0)),
+            variant: None,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Seq<'s>, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Seq<'s>, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Seq<'s>, Error> {
+        let mut seq = self.serialize_seq(Some(len))?;
+        seq.variant = Some(variant);
+        Ok(seq)
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Map<'s>, Error> {
+        Ok(Map {
+            scalars: self.scalars,
+            entries: Vec::with_capacity(len.unwrap_or(0)),
+            key: None,
+            variant: None,
+        })
+    }
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Map<'s>, Error> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Map<'s>, Error> {
+        let mut map = self.serialize_map(Some(len))?;
+        map.variant = Some(variant);
+        Ok(map)
+    }
+}
+
+/// An array being built (wrapped as `{variant: [...]}` for a tuple variant).
+pub struct Seq<'s> {
+    scalars: &'s mut Vec<u8>,
+    items: Vec<Node>,
+    variant: Option<&'static str>,
+}
+
+impl Seq<'_> {
+    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let node = value.serialize(Builder { scalars: self.scalars })?;
+        self.items.push(node);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Node, Error> {
+        let array = Node::Array(self.items);
+        Ok(match self.variant {
+            Some(name) => variant(name, array),
+            None => array,
+        })
+    }
+}
+
+impl ser::SerializeSeq for Seq<'_> {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTuple for Seq<'_> {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleStruct for Seq<'_> {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleVariant for Seq<'_> {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.finish()
+    }
+}
+
+/// An object being built, from a map or a struct (wrapped as `{variant: {...}}` for a
+/// struct variant).
+pub struct Map<'s> {
+    scalars: &'s mut Vec<u8>,
+    entries: Vec<(Cow<'static, str>, Node)>,
+    /// The key of a map entry whose value comes next.
+    key: Option<String>,
+    variant: Option<&'static str>,
+}
+
+impl Map<'_> {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, value: &T) -> Result<(), Error> {
+        let node = value.serialize(Builder { scalars: self.scalars })?;
+        self.entries.push((key, node));
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Node, Error> {
+        let object = object(self.entries);
+        Ok(match self.variant {
+            Some(name) => variant(name, object),
+            None => object,
+        })
+    }
+}
+
+impl ser::SerializeMap for Map<'_> {
+    type Ok = Node;
+    type Error = Error;
+    /// Keys must be strings or numbers, as in `serde_json::Value`.
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        self.key = Some(match serde_json::to_value(key)? {
+            serde_json::Value::String(key) => key,
+            serde_json::Value::Number(key) => key.to_string(),
+            _ => return Err(Error::custom("a map key must be a string or a number")),
+        });
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| Error::custom("a map value came without its key"))?;
+        self.insert(Cow::Owned(key), value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStruct for Map<'_> {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        self.insert(Cow::Borrowed(key), value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStructVariant for Map<'_> {
+    type Ok = Node;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        self.insert(Cow::Borrowed(key), value)
+    }
+    fn end(self) -> Result<Node, Error> {
+        self.finish()
+    }
+}
