@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -260,9 +260,10 @@ fn graph(context: &Context<'_>, files: &[FileImports], outcomes: Vec<Vec<Outcome
         Outcome::Modules(targets) => targets.as_slice(),
         _ => &[],
     });
-    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).chain(targets.copied()).collect();
+    // Distinct first: Linux names 40,000 files in 335,000 imports.
+    let distinct: HashSet<&str> = files.iter().map(|f| f.path.as_str()).chain(targets.copied()).collect();
+    let mut paths: Vec<&str> = distinct.into_iter().collect();
     paths.par_sort_unstable();
-    paths.dedup();
     let ids: HashMap<&str, usize> = paths.iter().enumerate().map(|(id, path)| (*path, id)).collect();
     let modules = paths.par_iter().map(|path| module(context, path)).collect();
     let mut edges: Vec<ImportEdge> = files
