@@ -29,8 +29,10 @@ const EXAMPLES: usize = 5;
 /// What one import came to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome<'a> {
-    /// Paths of the imported modules (files; for Go, a package directory), borrowed from
-    /// the path index.
+    /// The path of the imported module (a file; for Go, a package directory), borrowed
+    /// from the path index: nearly every import names one, and Linux has 335,000.
+    Module(&'a str),
+    /// The paths of several imported modules (`from p import a, b` of submodules).
     Modules(Vec<&'a str>),
     /// Outside the repository, by top-level name.
     External(String),
@@ -38,6 +40,17 @@ pub enum Outcome<'a> {
     Unresolved,
     /// Resolved to something that is not a module file (a namespace package directory).
     Nothing,
+}
+
+impl<'a> Outcome<'a> {
+    /// The imported modules' paths (none unless the import resolved to modules).
+    fn targets(&self) -> &[&'a str] {
+        match self {
+            Outcome::Module(path) => std::slice::from_ref(path),
+            Outcome::Modules(paths) => paths,
+            _ => &[],
+        }
+    }
 }
 
 /// The import graph of the snapshot.
@@ -103,7 +116,7 @@ impl<'a> Context<'a> {
             if let Some(rest) = rest {
                 let dir = lookups::join(&module.dir, rest);
                 return match self.tree.go_packages.get_key_value(dir.as_str()) {
-                    Some((package, _)) => Outcome::Modules(vec![package.as_str()]),
+                    Some((package, _)) => Outcome::Module(package.as_str()),
                     None => Outcome::Unresolved,
                 };
             }
@@ -121,7 +134,7 @@ impl<'a> Context<'a> {
 /// `mod x;` in a file: `x.rs` or `x/mod.rs` in the directory of the file's module.
 fn rust_mod<'a>(tree: &Tree<'a>, importer: &str, name: &str) -> Outcome<'a> {
     let dir = rust_module_dir(importer);
-    rust_child(tree, &dir, name).map_or(Outcome::Unresolved, |path| Outcome::Modules(vec![path]))
+    rust_child(tree, &dir, name).map_or(Outcome::Unresolved, Outcome::Module)
 }
 
 /// A `use` path: `crate::`, `self::`, `super::` paths, and a path whose first element is
@@ -151,10 +164,10 @@ fn rust_use<'a>(tree: &Tree<'a>, importer: &str, path: &[String]) -> Outcome<'a>
     for depth in (1..=rest.len()).rev() {
         let dir = lookups::join(&base, &rest[..depth - 1].join("/"));
         if let Some(found) = rust_child(tree, &dir, &rest[depth - 1]) {
-            return Outcome::Modules(vec![found]);
+            return Outcome::Module(found);
         }
     }
-    rust_module_file(tree, &base).map_or(Outcome::Unresolved, |path| Outcome::Modules(vec![path]))
+    rust_module_file(tree, &base).map_or(Outcome::Unresolved, Outcome::Module)
 }
 
 /// Crate roots and `mod.rs` declare children in their own directory; other files in a
@@ -243,7 +256,7 @@ fn javascript<'a>(tree: &Tree<'a>, importer: &str, specifier: &str) -> Outcome<'
     candidates
         .iter()
         .find_map(|c| tree.file(c))
-        .map_or(Outcome::Unresolved, |path| Outcome::Modules(vec![path]))
+        .map_or(Outcome::Unresolved, Outcome::Module)
 }
 
 /// `@scope/name/sub` → `@scope/name`; `name/sub` → `name`.
@@ -256,10 +269,7 @@ fn package_name(specifier: &str) -> String {
 /// order (so edges need no renumbering, and everything but the counts of external and
 /// unresolved imports is built in parallel: Linux has 335,000 edges).
 fn graph(context: &Context<'_>, files: &[FileImports], outcomes: Vec<Vec<Outcome<'_>>>) -> Architecture {
-    let targets = outcomes.iter().flatten().flat_map(|outcome| match outcome {
-        Outcome::Modules(targets) => targets.as_slice(),
-        _ => &[],
-    });
+    let targets = outcomes.iter().flatten().flat_map(Outcome::targets);
     // Distinct first: Linux names 40,000 files in 335,000 imports.
     let distinct: HashSet<&str> = files.iter().map(|f| f.path.as_str()).chain(targets.copied()).collect();
     let mut paths: Vec<&str> = distinct.into_iter().collect();
@@ -272,25 +282,19 @@ fn graph(context: &Context<'_>, files: &[FileImports], outcomes: Vec<Vec<Outcome
         .flat_map_iter(|(file, outcomes)| {
             let from = ids[file.path.as_str()];
             let ids = &ids;
-            file.imports
-                .iter()
-                .zip(outcomes)
-                .filter_map(|(import, outcome)| match outcome {
-                    Outcome::Modules(targets) => Some((import, targets)),
-                    _ => None,
-                })
-                .flat_map(move |(import, targets)| {
-                    targets
-                        .iter()
-                        .filter(|t| **t != file.path)
-                        .map(move |target| ImportEdge {
-                            from,
-                            to: ids[target],
-                            line: import.line,
-                            kind: import.kind,
-                            text: Arc::clone(&import.text),
-                        })
-                })
+            file.imports.iter().zip(outcomes).flat_map(move |(import, outcome)| {
+                let targets = outcome.targets();
+                targets
+                    .iter()
+                    .filter(|t| **t != file.path)
+                    .map(move |target| ImportEdge {
+                        from,
+                        to: ids[target],
+                        line: import.line,
+                        kind: import.kind,
+                        text: Arc::clone(&import.text),
+                    })
+            })
         })
         .collect();
     edges.par_sort_unstable();
@@ -323,7 +327,7 @@ fn counts(files: &[FileImports], outcomes: Vec<Vec<Outcome<'_>>>) -> (Vec<Unreso
                         examples.push(format!("{}:{}: {}", file.path, import.line, import.text));
                     }
                 }
-                Outcome::Modules(_) | Outcome::Nothing => {}
+                Outcome::Module(_) | Outcome::Modules(_) | Outcome::Nothing => {}
             }
         }
     }

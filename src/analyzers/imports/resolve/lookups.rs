@@ -282,7 +282,7 @@ impl<'a> Python<'a> {
         let this = self.module_file(&dir, module.is_empty());
         if names.is_empty() {
             return match this {
-                Some(path) => Some(Outcome::Modules(vec![path])),
+                Some(path) => Some(Outcome::Module(path)),
                 None if self.tree.is_dir(&dir) => Some(Outcome::Nothing),
                 None => None,
             };
@@ -296,7 +296,9 @@ impl<'a> Python<'a> {
             .collect();
         targets.sort();
         targets.dedup();
-        if !targets.is_empty() {
+        if let [one] = targets[..] {
+            Some(Outcome::Module(one))
+        } else if !targets.is_empty() {
             Some(Outcome::Modules(targets))
         } else if self.tree.is_dir(&dir) {
             Some(Outcome::Unresolved)
@@ -443,7 +445,7 @@ impl<'a> Cpp<'a> {
                 return Outcome::Unresolved;
             };
             if let Some((real, _)) = self.tree.records.get_key_value(beside.as_str()) {
-                return Outcome::Modules(vec![*real]);
+                return Outcome::Module(real);
             }
         }
         let external = || Outcome::External(path.split('/').next().unwrap_or(path).to_string());
@@ -457,7 +459,7 @@ impl<'a> Cpp<'a> {
             .flatten()
             .max_by_key(|c| (common_prefix(c, importer), Reverse(**c)));
         match best {
-            Some(found) => Outcome::Modules(vec![*found]),
+            Some(found) => Outcome::Module(found),
             None if !angle && named.is_some() => Outcome::Unresolved,
             None => external(),
         }
