@@ -43,6 +43,16 @@ pub fn normalize(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// [`normalize`], without copying a path that is already normal (most includes are).
+fn normalized(path: String) -> Option<String> {
+    let normal = path.split('/').all(|part| !matches!(part, "" | "." | ".."));
+    if normal {
+        Some(path)
+    } else {
+        normalize(&path)
+    }
+}
+
 /// How many directory symlinks deep a path is followed (links through links).
 const MAX_LINK_DEPTH: usize = 4;
 
@@ -309,14 +319,19 @@ impl<'a> Python<'a> {
 
     /// `dir.py` or `dir/__init__.py` (only the latter for a bare package directory).
     fn module_file(&self, dir: &str, package_only: bool) -> Option<&'a str> {
-        let init = self.tree.file(&join(dir, "__init__.py"));
+        // One buffer for the three spellings: this runs several times per import.
+        let mut candidate = String::with_capacity(dir.len() + "/__init__.py".len());
+        let mut file = |suffix: &str| {
+            candidate.clear();
+            candidate.push_str(dir);
+            candidate.push_str(suffix);
+            self.tree.file(&candidate)
+        };
+        let init = file(if dir.is_empty() { "__init__.py" } else { "/__init__.py" });
         if package_only || dir.is_empty() {
             return init;
         }
-        self.tree
-            .file(&format!("{dir}.py"))
-            .or_else(|| self.tree.file(&format!("{dir}.pyi")))
-            .or(init)
+        file(".py").or_else(|| file(".pyi")).or(init)
     }
 }
 
@@ -441,7 +456,7 @@ impl<'a> Cpp<'a> {
             return Outcome::Unresolved;
         }
         if !angle {
-            let Some(beside) = normalize(&join(parent(importer), path)) else {
+            let Some(beside) = normalized(join(parent(importer), path)) else {
                 return Outcome::Unresolved;
             };
             if let Some((real, _)) = self.tree.records.get_key_value(beside.as_str()) {
@@ -495,6 +510,9 @@ mod tests {
     fn normalize_never_climbs_out() {
         assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
         assert_eq!(normalize("a/../../etc/passwd"), None);
+        for path in ["a/b.h", "a//b.h", "./a.h", "a/../b.h", "/etc/passwd", "../x.h", ""] {
+            assert_eq!(normalized(path.to_string()), normalize(path), "{path}");
+        }
         assert_eq!(join("", "x"), "x");
     }
 }
