@@ -72,6 +72,15 @@ fn object(mut entries: Vec<(Cow<'static, str>, Node)>) -> Node {
     Node::Object(entries)
 }
 
+/// Every integer width is written the same way.
+macro_rules! integers {
+    ($($method:ident: $type:ty),*) => {$(
+        fn $method(self, v: $type) -> Result<Node, Error> {
+            self.integer(v)
+        }
+    )*};
+}
+
 impl<'s> ser::Serializer for Builder<'s> {
     type Ok = Node;
     type Error = Error;
@@ -86,36 +95,18 @@ impl<'s> ser::Serializer for Builder<'s> {
     fn serialize_bool(self, v: bool) -> Result<Node, Error> {
         self.json(&v)
     }
-    fn serialize_i8(self, v: i8) -> Result<Node, Error> {
-        self.integer(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result<Node, Error> {
-        self.integer(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result<Node, Error> {
-        self.integer(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result<Node, Error> {
-        self.integer(v)
-    }
-    fn serialize_i128(self, v: i128) -> Result<Node, Error> {
-        self.integer(v)
-    }
-    fn serialize_u8(self, v: u8) -> Result<Node, Error> {
-        self.integer(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result<Node, Error> {
-        self.integer(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result<Node, Error> {
-        self.integer(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result<Node, Error> {
-        self.integer(v)
-    }
-    fn serialize_u128(self, v: u128) -> Result<Node, Error> {
-        self.integer(v)
-    }
+    integers!(
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_u128: u128
+    );
     fn serialize_f32(self, v: f32) -> Result<Node, Error> {
         self.json(&f64::from(v))
     }
