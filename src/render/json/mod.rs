@@ -21,7 +21,11 @@ const MAX_WIDTH: usize = 200;
 pub fn render(audit: &Audit) -> String {
     let (tree, scalars) = node::build(audit).expect("the model serialises: plain data, string keys");
     let mut text = Vec::with_capacity(scalars.len() * 2);
-    Layout { scalars: &scalars }.write(&mut text, &tree, 0);
+    Layout {
+        scalars: &scalars,
+        fold: true,
+    }
+    .write(&mut text, &tree, 0);
     text.push(b'\n');
     String::from_utf8(text).expect("serde_json writes UTF-8 and the layout adds ASCII")
 }
@@ -29,16 +33,20 @@ pub fn render(audit: &Audit) -> String {
 /// Writes a tree, reading its scalars' text from `scalars`.
 struct Layout<'s> {
     scalars: &'s [u8],
+    /// Whether to fold the containers of scalars that fit on their line. The tree's
+    /// builder folds them all; here it is the reference that the tests hold it to.
+    fold: bool,
 }
 
 impl Layout<'_> {
     fn write(&self, out: &mut Vec<u8>, node: &Node, indent: usize) {
         match node {
-            Node::Scalar(start, end) => out.extend_from_slice(&self.scalars[*start..*end]),
+            Node::Scalar(start, end) | Node::Folded(start, end) => out.extend_from_slice(&self.scalars[*start..*end]),
             Node::Object(entries) if entries.is_empty() => out.extend_from_slice(b"{}"),
             Node::Array(items) if items.is_empty() => out.extend_from_slice(b"[]"),
             Node::Object(entries) => {
-                let folded = entries.iter().all(|(_, value)| value.is_scalar())
+                let folded = self.fold
+                    && entries.iter().all(|(_, value)| value.is_scalar())
                     && fold(out, (b'{', b'}'), entries.iter(), |out, (key, value)| {
                         write_key(out, key);
                         self.write(out, value, 0);
@@ -51,7 +59,8 @@ impl Layout<'_> {
                 }
             }
             Node::Array(items) => {
-                let folded = items.iter().all(Node::is_scalar)
+                let folded = self.fold
+                    && items.iter().all(Node::is_scalar)
                     && fold(out, (b'[', b']'), items.iter(), |out, item| self.write(out, item, 0));
                 if !folded {
                     write_lines(out, (b'[', b']'), items.iter(), indent, |out, item| {
@@ -164,10 +173,65 @@ mod tests {
     use super::*;
 
     fn layout(value: &Value) -> String {
-        let (tree, scalars) = node::build(value).expect("a Value serialises");
+        lay_out(node::build(value).expect("a Value serialises"), true)
+    }
+
+    fn lay_out((tree, scalars): (Node, Vec<u8>), fold: bool) -> String {
         let mut out = Vec::new();
-        Layout { scalars: &scalars }.write(&mut out, &tree, 0);
+        Layout {
+            scalars: &scalars,
+            fold,
+        }
+        .write(&mut out, &tree, 0);
         String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// Folding while building must choose exactly what the layout would: containers
+    /// whose line is one byte either side of the limit, at several depths, under keys
+    /// that JSON escapes, and in enum variants.
+    #[test]
+    fn folding_while_building_matches_the_layout() {
+        #[derive(serde::Serialize)]
+        enum Variant {
+            Newtype(String),
+            Tuple(String, u8),
+            Struct { text: String },
+        }
+        #[derive(serde::Serialize)]
+        struct Sample {
+            #[serde(rename = "a\"\n\u{1}")]
+            escaped: (String, u8),
+            map: std::collections::BTreeMap<String, String>,
+            variants: Vec<Variant>,
+            nested: Vec<Vec<String>>,
+        }
+        #[derive(serde::Serialize)]
+        #[serde(untagged)]
+        enum Nest {
+            Leaf(Sample),
+            Level { level: Vec<Nest> },
+        }
+        for depth in 0..4 {
+            for len in 150..200 {
+                let text = "é".repeat(len / 2) + &"x".repeat(len % 2);
+                let mut value = Nest::Leaf(Sample {
+                    escaped: (text.clone(), 1),
+                    map: [("k\t".to_string(), text.clone())].into(),
+                    variants: vec![
+                        Variant::Newtype(text.clone()),
+                        Variant::Tuple(text.clone(), 2),
+                        Variant::Struct { text: text.clone() },
+                    ],
+                    nested: vec![vec![text.clone()]],
+                });
+                for _ in 0..depth {
+                    value = Nest::Level { level: vec![value] };
+                }
+                let built = lay_out(node::build(&value).expect("serialises"), false);
+                let laid_out = lay_out(node::build_unfolded(&value).expect("serialises"), true);
+                assert_eq!(built, laid_out, "depth {depth}, length {len}");
+            }
+        }
     }
 
     #[test]
@@ -231,7 +295,11 @@ mod tests {
         let value = serde_json::to_value(&model).expect("serialises");
         let (tree, scalars) = node::build(&model).expect("serialises");
         let mut direct = Vec::new();
-        Layout { scalars: &scalars }.write(&mut direct, &tree, 0);
+        Layout {
+            scalars: &scalars,
+            fold: true,
+        }
+        .write(&mut direct, &tree, 0);
         assert_eq!(String::from_utf8(direct).expect("UTF-8"), layout(&value));
     }
 }

@@ -6,6 +6,11 @@
 //! JSON text, into one shared buffer, and an object is one sorted vector whose struct
 //! keys are borrowed. `Value` cost a map node and a `String` per key and per string; on
 //! executorch (8,000 modules, 20,000 edges) that was most of the rendering time.
+//!
+//! A container of scalars that the layout writes on one line is folded into that line as
+//! it is built: its text replaces its scalars' text in the buffer, and it becomes one
+//! [`Node::Folded`]. Linux's 335,000 edges and 55,000 modules then leave no vector of
+//! nodes each to fill and free, and are laid out by one copy each.
 
 use std::borrow::Cow;
 
@@ -17,6 +22,9 @@ pub enum Node {
     /// A scalar (`null`, a boolean, a number or a string) as JSON text: the bytes
     /// `start..end` of the tree's scalar buffer.
     Scalar(usize, usize),
+    /// A container of scalars as its one-line JSON text (`[1, 2, "eager"]`), in the same
+    /// buffer; it fits on its line.
+    Folded(usize, usize),
     Array(Vec<Node>),
     /// Entries sorted by key, keys unique.
     Object(Vec<(Cow<'static, str>, Node)>),
@@ -29,16 +37,122 @@ impl Node {
     }
 }
 
-/// `value` as a tree, with the text of its scalars.
+/// `value` as a tree, with the text of its scalars and folded containers.
 pub fn build<T: Serialize + ?Sized>(value: &T) -> Result<(Node, Vec<u8>), Error> {
+    build_with(value, true)
+}
+
+/// [`build`] without folding: the layout then folds, the reference the tests hold the
+/// folding here to.
+#[cfg(test)]
+pub fn build_unfolded<T: Serialize + ?Sized>(value: &T) -> Result<(Node, Vec<u8>), Error> {
+    build_with(value, false)
+}
+
+fn build_with<T: Serialize + ?Sized>(value: &T, fold: bool) -> Result<(Node, Vec<u8>), Error> {
     let mut scalars = Vec::with_capacity(1 << 20);
-    let node = value.serialize(Builder { scalars: &mut scalars })?;
+    let place = Place {
+        depth: 0,
+        column: 0,
+        fold,
+    };
+    let node = value.serialize(Builder {
+        scalars: &mut scalars,
+        place,
+    })?;
     Ok((node, scalars))
+}
+
+/// Where the layout will write a value: its indentation level, and the width of its line
+/// before it (indentation, and the key in an object); whether a container fits on its
+/// line depends on both.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    depth: usize,
+    column: usize,
+    fold: bool,
+}
+
+impl Place {
+    /// An item of the array at `self`, on its own line.
+    fn item(self) -> Place {
+        let depth = self.depth + 1;
+        Place {
+            depth,
+            column: 2 * depth,
+            ..self
+        }
+    }
+
+    /// The value of the entry `key` of the object at `self`, after `"key": `.
+    fn entry(self, key: &str) -> Place {
+        Place {
+            column: self.item().column + json_len(key) + 2,
+            ..self.item()
+        }
+    }
+}
+
+/// The length of `key` as a JSON string, escaped as serde_json escapes it.
+fn json_len(key: &str) -> usize {
+    let escaped = |b: &u8| match b {
+        b'"' | b'\\' | 0x08 | b'\t' | b'\n' | 0x0c | b'\r' => 2,
+        0..=0x1f => 6,
+        _ => 1,
+    };
+    2 + key.as_bytes().iter().map(escaped).sum::<usize>()
+}
+
+/// A container of scalars as one [`Node::Folded`], if it fits on its line (its items'
+/// text, from `mark` on, is replaced by the container's); else `None`.
+fn fold<'n>(
+    scalars: &mut Vec<u8>,
+    mark: usize,
+    place: Place,
+    (open, close): (u8, u8),
+    items: impl Iterator<Item = (Option<&'n str>, &'n Node)> + Clone,
+) -> Option<Node> {
+    let mut items = items.peekable();
+    if !place.fold || items.peek().is_none() {
+        return None;
+    }
+    let mut width = place.column + 2;
+    for (i, (key, node)) in items.clone().enumerate() {
+        let Node::Scalar(start, end) = node else {
+            return None;
+        };
+        width += end - start + key.map_or(0, |key| json_len(key) + 2) + if i > 0 { 2 } else { 0 };
+    }
+    if width > super::MAX_WIDTH {
+        return None;
+    }
+    let text_start = scalars.len();
+    scalars.push(open);
+    let scalar = |(key, node): (Option<&'n str>, &'n Node)| match node {
+        Node::Scalar(start, end) => Some((key, *start, *end)),
+        _ => None,
+    };
+    for (i, (key, start, end)) in items.filter_map(scalar).enumerate() {
+        if i > 0 {
+            scalars.extend_from_slice(b", ");
+        }
+        if let Some(key) = key {
+            serde_json::to_writer(&mut *scalars, key).expect("a string always serialises into memory");
+            scalars.extend_from_slice(b": ");
+        }
+        scalars.extend_from_within(start..end);
+    }
+    scalars.push(close);
+    let len = scalars.len() - text_start;
+    scalars.copy_within(text_start.., mark);
+    scalars.truncate(mark + len);
+    Some(Node::Folded(mark, mark + len))
 }
 
 /// Serializes one value into a [`Node`], writing its scalars into `scalars`.
 struct Builder<'s> {
     scalars: &'s mut Vec<u8>,
+    place: Place,
 }
 
 impl Builder<'_> {
@@ -64,12 +178,12 @@ fn variant(name: &'static str, inner: Node) -> Node {
     Node::Object(vec![(Cow::Borrowed(name), inner)])
 }
 
-/// Sorts entries by key; of a repeated key, the last value stays (`BTreeMap::insert`).
-fn object(mut entries: Vec<(Cow<'static, str>, Node)>) -> Node {
+/// Entries sorted by key; of a repeated key, the last value stays (`BTreeMap::insert`).
+fn sorted(mut entries: Vec<(Cow<'static, str>, Node)>) -> Vec<(Cow<'static, str>, Node)> {
     entries.reverse();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     entries.dedup_by(|later, earlier| later.0 == earlier.0);
-    Node::Object(entries)
+    entries
 }
 
 /// Every integer width is written the same way.
@@ -120,16 +234,11 @@ impl<'s> ser::Serializer for Builder<'s> {
         self.json(v)
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Node, Error> {
-        let mut items = Vec::with_capacity(v.len());
+        let mut seq = self.serialize_seq(Some(v.len()))?;
         for byte in v {
-            items.push(
-                Builder {
-                    scalars: &mut *self.scalars,
-                }
-                .integer(*byte)?,
-            );
+            seq.push(byte)?;
         }
-        Ok(Node::Array(items))
+        seq.finish()
     }
     fn serialize_none(self) -> Result<Node, Error> {
         self.serialize_unit()
@@ -156,11 +265,21 @@ impl<'s> ser::Serializer for Builder<'s> {
         variant_name: &'static str,
         value: &T,
     ) -> Result<Node, Error> {
-        Ok(variant(variant_name, value.serialize(self)?))
+        let (mark, place) = (self.scalars.len(), self.place);
+        let builder = Builder {
+            scalars: &mut *self.scalars,
+            place: place.entry(variant_name),
+        };
+        let inner = value.serialize(builder)?;
+        let entry = [(Some(variant_name), &inner)];
+        let folded = fold(self.scalars, mark, place, (b'{', b'}'), entry.into_iter());
+        Ok(folded.unwrap_or_else(|| variant(variant_name, inner)))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'s>, Error> {
         Ok(Seq {
+            mark: self.scalars.len(),
             scalars: self.scalars,
+            place: self.place,
             items: Vec::with_capacity(len.unwrap_or(0)),
             variant: None,
         })
@@ -178,13 +297,19 @@ impl<'s> ser::Serializer for Builder<'s> {
         variant: &'static str,
         len: usize,
     ) -> Result<Seq<'s>, Error> {
-        let mut seq = self.serialize_seq(Some(len))?;
+        let inner = Builder {
+            place: self.place.entry(variant),
+            ..self
+        };
+        let mut seq = inner.serialize_seq(Some(len))?;
         seq.variant = Some(variant);
         Ok(seq)
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Map<'s>, Error> {
         Ok(Map {
+            mark: self.scalars.len(),
             scalars: self.scalars,
+            place: self.place,
             entries: Vec::with_capacity(len.unwrap_or(0)),
             key: None,
             variant: None,
@@ -200,7 +325,11 @@ impl<'s> ser::Serializer for Builder<'s> {
         variant: &'static str,
         len: usize,
     ) -> Result<Map<'s>, Error> {
-        let mut map = self.serialize_map(Some(len))?;
+        let inner = Builder {
+            place: self.place.entry(variant),
+            ..self
+        };
+        let mut map = inner.serialize_map(Some(len))?;
         map.variant = Some(variant);
         Ok(map)
     }
@@ -209,19 +338,27 @@ impl<'s> ser::Serializer for Builder<'s> {
 /// An array being built (wrapped as `{variant: [...]}` for a tuple variant).
 pub struct Seq<'s> {
     scalars: &'s mut Vec<u8>,
+    /// Where the array is laid out, and where its items' text starts in `scalars`.
+    place: Place,
+    mark: usize,
     items: Vec<Node>,
     variant: Option<&'static str>,
 }
 
 impl Seq<'_> {
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        let node = value.serialize(Builder { scalars: self.scalars })?;
-        self.items.push(node);
+        let item = Builder {
+            scalars: self.scalars,
+            place: self.place.item(),
+        };
+        self.items.push(value.serialize(item)?);
         Ok(())
     }
 
     fn finish(self) -> Result<Node, Error> {
-        let array = Node::Array(self.items);
+        let items = self.items.iter().map(|item| (None, item));
+        let folded = fold(self.scalars, self.mark, self.place, (b'[', b']'), items);
+        let array = folded.unwrap_or(Node::Array(self.items));
         Ok(match self.variant {
             Some(name) => variant(name, array),
             None => array,
@@ -257,6 +394,9 @@ sequence!(
 /// struct variant).
 pub struct Map<'s> {
     scalars: &'s mut Vec<u8>,
+    /// Where the object is laid out, and where its values' text starts in `scalars`.
+    place: Place,
+    mark: usize,
     entries: Vec<(Cow<'static, str>, Node)>,
     /// The key of a map entry whose value comes next.
     key: Option<String>,
@@ -265,13 +405,20 @@ pub struct Map<'s> {
 
 impl Map<'_> {
     fn insert<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, value: &T) -> Result<(), Error> {
-        let node = value.serialize(Builder { scalars: self.scalars })?;
+        let builder = Builder {
+            scalars: self.scalars,
+            place: self.place.entry(&key),
+        };
+        let node = value.serialize(builder)?;
         self.entries.push((key, node));
         Ok(())
     }
 
     fn finish(self) -> Result<Node, Error> {
-        let object = object(self.entries);
+        let entries = sorted(self.entries);
+        let items = entries.iter().map(|(key, value)| (Some(key.as_ref()), value));
+        let folded = fold(self.scalars, self.mark, self.place, (b'{', b'}'), items);
+        let object = folded.unwrap_or(Node::Object(entries));
         Ok(match self.variant {
             Some(name) => variant(name, object),
             None => object,
