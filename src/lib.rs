@@ -168,14 +168,18 @@ pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, t
         findings: analysis.findings.clone(),
         scan_notes: analysis.notes.clone(),
     };
-    let conclusions: Vec<analyzers::Conclusion> = analyzers::ALL
-        .par_iter()
-        .map(|analyzer| analyzer.finish(&analysis))
+    // Long finishes first: each thread runs its share of the list in order.
+    let mut order: Vec<(usize, &dyn analyzers::Analyzer)> = analyzers::ALL.iter().copied().enumerate().collect();
+    order.sort_by_key(|(_, analyzer)| !analyzer.finishes_long());
+    let mut conclusions: Vec<(usize, analyzers::Conclusion)> = order
+        .into_par_iter()
+        .map(|(position, analyzer)| (position, analyzer.finish(&analysis)))
         .collect();
+    conclusions.sort_by_key(|(position, _)| *position);
     // What the scan gathered (every file record, every raw import) is not read again:
     // freeing it takes milliseconds, which the pool spends beside the graph stage.
     rayon::spawn(move || drop(analysis));
-    for conclude in conclusions {
+    for (_, conclude) in conclusions {
         conclude(&mut audit);
     }
     graph::measure(&mut audit);

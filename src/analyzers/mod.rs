@@ -46,6 +46,11 @@ pub trait Analyzer: Sync {
     /// analyzer's facts), so the analyzers finish in parallel; the returned
     /// [`Conclusion`]s then write their facts into the audit in [`ALL`] order.
     fn finish(&self, analysis: &Analysis) -> Conclusion;
+    /// Whether `finish` is long: long ones start first, so that the short ones run beside
+    /// them rather than before them on the same thread.
+    fn finishes_long(&self) -> bool {
+        false
+    }
 }
 
 /// How an analyzer's facts enter the audit.

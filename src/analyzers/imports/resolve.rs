@@ -276,27 +276,23 @@ fn graph(context: &Context<'_>, files: &[FileImports], outcomes: Vec<Vec<Outcome
     paths.par_sort_unstable();
     let ids: HashMap<&str, usize> = paths.iter().enumerate().map(|(id, path)| (*path, id)).collect();
     let modules = paths.par_iter().map(|path| module(context, path)).collect();
-    let mut edges: Vec<ImportEdge> = files
-        .par_iter()
-        .zip(&outcomes)
-        .flat_map_iter(|(file, outcomes)| {
-            let from = ids[file.path.as_str()];
-            let ids = &ids;
-            file.imports.iter().zip(outcomes).flat_map(move |(import, outcome)| {
-                let targets = outcome.targets();
-                targets
-                    .iter()
-                    .filter(|t| **t != file.path)
-                    .map(move |target| ImportEdge {
-                        from,
-                        to: ids[target],
-                        line: import.line,
-                        kind: import.kind,
-                        text: Arc::clone(&import.text),
-                    })
-            })
-        })
-        .collect();
+    // One pass on one thread into a vector of the exact size: collecting in parallel
+    // concatenated per-thread vectors into fresh pages, and took 20 to 100 ms on Linux.
+    let count = outcomes.iter().flatten().map(|o| o.targets().len()).sum();
+    let mut edges: Vec<ImportEdge> = Vec::with_capacity(count);
+    for (file, outcomes) in files.iter().zip(&outcomes) {
+        let from = ids[file.path.as_str()];
+        for (import, outcome) in file.imports.iter().zip(outcomes) {
+            let targets = outcome.targets().iter().filter(|t| **t != file.path);
+            edges.extend(targets.map(|target| ImportEdge {
+                from,
+                to: ids[target],
+                line: import.line,
+                kind: import.kind,
+                text: Arc::clone(&import.text),
+            }));
+        }
+    }
     edges.par_sort_unstable();
     edges.dedup();
     let (unresolved, external) = counts(files, outcomes);

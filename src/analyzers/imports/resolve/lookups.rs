@@ -106,10 +106,9 @@ impl<'a> Tree<'a> {
         if self.links.is_empty() {
             return;
         }
-        let mut frontier: Vec<(Cow<'a, str>, &'a str)> = self.records.keys().map(|p| (Cow::Borrowed(*p), *p)).collect();
-        // In path order, so which spelling of a path wins never depends on hashing, and the
-        // paths below a link's target are one run of the list.
-        frontier.sort_unstable();
+        // In path order (as `paths` is), so which spelling of a path wins never depends on
+        // hashing, and the paths below a link's target are one run of the list.
+        let mut frontier: Vec<(Cow<'a, str>, &'a str)> = self.paths.iter().map(|p| (Cow::Borrowed(*p), *p)).collect();
         for _ in 0..MAX_LINK_DEPTH {
             let mut next = Vec::new();
             for (link, target) in &self.links {
