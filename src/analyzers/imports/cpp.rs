@@ -13,13 +13,13 @@ use super::quoted_end;
 
 use crate::model::ImportKind;
 
-use super::{statement_text, LineCounter, RawImport, Target};
+use super::{statement_text, LineCounter, RawImport, Target, IMPORT, INCLUDE};
 
 /// The includes of one file; `objc` also accepts `#import`.
 pub fn scan(bytes: &[u8], objc: bool) -> Vec<RawImport> {
-    let mut hits: Vec<usize> = memmem::find_iter(bytes, b"include").collect();
+    let mut hits: Vec<usize> = INCLUDE.find_iter(bytes).collect();
     if objc {
-        hits.extend(memmem::find_iter(bytes, b"import"));
+        hits.extend(IMPORT.find_iter(bytes));
         hits.sort_unstable();
     }
     let mut lexer = Lexer { bytes, pos: 0 };

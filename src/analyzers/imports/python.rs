@@ -15,7 +15,7 @@ use memchr::{memchr, memchr2, memchr3};
 
 use crate::model::ImportKind;
 
-use super::{statement_text, LineCounter, RawImport, Target};
+use super::{statement_text, LineCounter, RawImport, Target, IMPORT};
 
 /// The imports of one Python file, in file order.
 pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
@@ -41,7 +41,8 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
 /// vectorized, its reverse one is not, and took half of the Python scan's time.
 fn last_import_keyword(bytes: &[u8]) -> Option<usize> {
     let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80;
-    memchr::memmem::find_iter(bytes, b"import")
+    IMPORT
+        .find_iter(bytes)
         .filter(|&start| {
             let before = start.checked_sub(1).map(|i| &bytes[i]);
             let after = bytes.get(start + b"import".len());
