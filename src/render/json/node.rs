@@ -25,6 +25,8 @@ pub enum Node {
     /// A container of scalars as its one-line JSON text (`[1, 2, "eager"]`), in the same
     /// buffer; it fits on its line.
     Folded(usize, usize),
+    /// The value of the root entry left out by [`build_without`], laid out apart.
+    Apart,
     Array(Vec<Node>),
     /// Entries sorted by key, keys unique.
     Object(Vec<(Cow<'static, str>, Node)>),
@@ -38,24 +40,37 @@ impl Node {
 }
 
 /// `value` as a tree, with the text of its scalars and folded containers.
+#[cfg(test)]
 pub fn build<T: Serialize + ?Sized>(value: &T) -> Result<(Node, Vec<u8>), Error> {
-    build_with(value, true)
+    build_at(value, Place::root(true))
 }
 
 /// [`build`] without folding: the layout then folds, the reference the tests hold the
 /// folding here to.
 #[cfg(test)]
 pub fn build_unfolded<T: Serialize + ?Sized>(value: &T) -> Result<(Node, Vec<u8>), Error> {
-    build_with(value, false)
+    build_at(value, Place::root(false))
 }
 
-fn build_with<T: Serialize + ?Sized>(value: &T, fold: bool) -> Result<(Node, Vec<u8>), Error> {
+/// The tree of `value` (an object) with the value of its entry `key` left out, as
+/// [`Node::Apart`].
+pub fn build_without<T: Serialize + ?Sized>(value: &T, key: &'static str) -> Result<(Node, Vec<u8>), Error> {
+    build_at(
+        value,
+        Place {
+            apart: Some(key),
+            ..Place::root(true)
+        },
+    )
+}
+
+/// The tree of `value` as the value of the root entry `key`.
+pub fn build_entry<T: Serialize + ?Sized>(value: &T, key: &'static str) -> Result<(Node, Vec<u8>), Error> {
+    build_at(value, Place::root(true).entry(key))
+}
+
+fn build_at<T: Serialize + ?Sized>(value: &T, place: Place) -> Result<(Node, Vec<u8>), Error> {
     let mut scalars = Vec::with_capacity(1 << 20);
-    let place = Place {
-        depth: 0,
-        column: 0,
-        fold,
-    };
     let node = value.serialize(Builder {
         scalars: &mut scalars,
         place,
@@ -71,9 +86,20 @@ struct Place {
     depth: usize,
     column: usize,
     fold: bool,
+    /// The root entry left out ([`build_without`]).
+    apart: Option<&'static str>,
 }
 
 impl Place {
+    fn root(fold: bool) -> Place {
+        Place {
+            depth: 0,
+            column: 0,
+            fold,
+            apart: None,
+        }
+    }
+
     /// An item of the array at `self`, on its own line.
     fn item(self) -> Place {
         let depth = self.depth + 1;
@@ -405,6 +431,10 @@ pub struct Map<'s> {
 
 impl Map<'_> {
     fn insert<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, value: &T) -> Result<(), Error> {
+        if self.place.depth == 0 && self.place.apart.is_some_and(|apart| apart == key) {
+            self.entries.push((key, Node::Apart));
+            return Ok(());
+        }
         let builder = Builder {
             scalars: self.scalars,
             place: self.place.entry(&key),
