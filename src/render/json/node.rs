@@ -181,7 +181,15 @@ struct Builder<'s> {
     place: Place,
 }
 
-impl Builder<'_> {
+impl<'s> Builder<'s> {
+    /// The builder of the value inside `{variant: ...}`.
+    fn in_variant(self, variant: &'static str) -> Builder<'s> {
+        Builder {
+            place: self.place.entry(variant),
+            ..self
+        }
+    }
+
     fn scalar(self, write: impl FnOnce(&mut Vec<u8>)) -> Result<Node, Error> {
         let start = self.scalars.len();
         write(self.scalars);
@@ -323,11 +331,7 @@ impl<'s> ser::Serializer for Builder<'s> {
         variant: &'static str,
         len: usize,
     ) -> Result<Seq<'s>, Error> {
-        let inner = Builder {
-            place: self.place.entry(variant),
-            ..self
-        };
-        let mut seq = inner.serialize_seq(Some(len))?;
+        let mut seq = self.in_variant(variant).serialize_seq(Some(len))?;
         seq.variant = Some(variant);
         Ok(seq)
     }
@@ -351,11 +355,7 @@ impl<'s> ser::Serializer for Builder<'s> {
         variant: &'static str,
         len: usize,
     ) -> Result<Map<'s>, Error> {
-        let inner = Builder {
-            place: self.place.entry(variant),
-            ..self
-        };
-        let mut map = inner.serialize_map(Some(len))?;
+        let mut map = self.in_variant(variant).serialize_map(Some(len))?;
         map.variant = Some(variant);
         Ok(map)
     }
