@@ -163,8 +163,7 @@ fn fold<'n>(
             scalars.extend_from_slice(b", ");
         }
         if let Some(key) = key {
-            serde_json::to_writer(&mut *scalars, key).expect("a string always serialises into memory");
-            scalars.extend_from_slice(b": ");
+            super::write_key(scalars, key);
         }
         scalars.extend_from_within(start..end);
     }

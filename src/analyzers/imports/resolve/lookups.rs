@@ -386,12 +386,6 @@ pub struct Cpp<'a> {
 
 impl<'a> Cpp<'a> {
     pub fn new(tree: &'a Tree<'a>, files: &[FileImports]) -> Cpp<'a> {
-        let mut by_name: HashMap<&'a str, Vec<&'a str>> = HashMap::default();
-        if files.iter().any(|f| f.family == Family::Cpp) {
-            for path in &tree.paths {
-                by_name.entry(file_name(path)).or_default().push(path);
-            }
-        }
         let mut roots: HashSet<String> = HashSet::from_iter([String::new()]);
         roots.extend(
             tree.dirs
@@ -399,8 +393,7 @@ impl<'a> Cpp<'a> {
                 .filter(|d| **d == "include" || d.ends_with("/include"))
                 .map(|d| d.to_string()),
         );
-        // Each distinct include path once (Linux writes each 30 times on average), and
-        // whether it is ever written quoted; gathered on both threads.
+        // Each distinct include path once, and whether it is ever written quoted.
         let written: HashMap<&str, bool> = files
             .par_iter()
             .filter(|f| f.family == Family::Cpp)
@@ -420,6 +413,13 @@ impl<'a> Cpp<'a> {
                 }
                 all
             });
+        // The file-name index, only when there are includes to look up.
+        let mut by_name: HashMap<&'a str, Vec<&'a str>> = HashMap::default();
+        if !written.is_empty() {
+            for path in &tree.paths {
+                by_name.entry(file_name(path)).or_default().push(path);
+            }
+        }
         let nested = written
             .iter()
             .filter(|&(path, &quoted)| quoted && path.contains('/') && !path.starts_with('.'))
