@@ -76,9 +76,14 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         .par_iter()
         .map(|format| (out_dir.join(format.file_name()), render::render(*format, &audit)))
         .collect();
+    let summary = (!args.quiet).then(|| summary(&audit, &files));
+    // The audit is not read again. Freeing it (Linux: 400,000 allocations of edges and
+    // modules) takes milliseconds: a pool thread does it while the files are written, and
+    // the process may well end first.
+    rayon::spawn(move || drop(audit));
     render::write_all_atomic(&out_dir, &files)?;
-    if !args.quiet {
-        println!("{}", summary(&audit, &files));
+    if let Some(summary) = summary {
+        println!("{summary}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,14 +6,13 @@
 //! comment is decided by a small comment/string lexer that runs only up to the last hit:
 //! includes are near the top, so most of a file is never lexed.
 
-use memchr::memmem;
 use memchr::{memchr, memchr3, memrchr};
 
 use super::quoted_end;
 
 use crate::model::ImportKind;
 
-use super::{statement_text, LineCounter, RawImport, Target, IMPORT, INCLUDE};
+use super::{statement_text, LineCounter, RawImport, Target, COMMENT_END, IMPORT, INCLUDE};
 
 /// The includes of one file; `objc` also accepts `#import`.
 pub fn scan(bytes: &[u8], objc: bool) -> Vec<RawImport> {
@@ -98,9 +97,9 @@ impl Lexer<'_> {
             };
             let at = self.pos + i;
             self.pos = match (self.bytes[at], self.bytes.get(at + 1)) {
-                (b'/', Some(b'*')) => {
-                    memmem::find(&self.bytes[at + 2..], b"*/").map_or(self.bytes.len(), |j| at + 4 + j)
-                }
+                (b'/', Some(b'*')) => COMMENT_END
+                    .find(&self.bytes[at + 2..])
+                    .map_or(self.bytes.len(), |j| at + 4 + j),
                 (b'/', Some(b'/')) => memchr(b'\n', &self.bytes[at..]).map_or(self.bytes.len(), |j| at + j),
                 (b'/', _) => at + 1,
                 (quote, _) => quoted_end(self.bytes, at + 1, quote),

@@ -1,13 +1,13 @@
 //! Go import scanner: `import "x"`, `import alias "x"` and `import ( … )` blocks, and the
 //! `module` line of `go.mod`.
 
-use memchr::{memchr, memmem};
+use memchr::memchr;
 
 use super::quoted_end;
 
 use crate::model::ImportKind;
 
-use super::{statement_text, LineCounter, RawImport, Target};
+use super::{statement_text, LineCounter, RawImport, Target, COMMENT_END};
 
 /// The module path declared by a `go.mod` file.
 pub fn module_path(bytes: &[u8]) -> Option<String> {
@@ -84,7 +84,7 @@ fn tokenize(bytes: &[u8]) -> Vec<(Kind, usize, usize)> {
             (b'/', Some(b'/')) => (None, memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i)),
             (b'/', Some(b'*')) => (
                 None,
-                memmem::find(&bytes[pos + 2..], b"*/").map_or(bytes.len(), |i| pos + 4 + i),
+                COMMENT_END.find(&bytes[pos + 2..]).map_or(bytes.len(), |i| pos + 4 + i),
             ),
             (b'"', _) => (Some(Kind::Str), quoted_end(bytes, pos + 1, b'"')),
             (b'`', _) => (

@@ -6,13 +6,13 @@
 //! starts one where an operand is expected, the usual rule), then the statements are
 //! matched on the tokens.
 
-use memchr::{memchr, memchr2, memmem};
+use memchr::{memchr, memchr2};
 
 use super::quoted_end;
 
 use crate::model::ImportKind;
 
-use super::{statement_text, LineCounter, RawImport, Target};
+use super::{statement_text, LineCounter, RawImport, Target, COMMENT_END};
 
 /// How many tokens an `import`/`export` clause may span before its `from` (longer ones
 /// are not import clauses; the bound keeps the matching linear).
@@ -118,7 +118,7 @@ fn tokenize(bytes: &[u8]) -> Vec<Token> {
                 continue;
             }
             (b'/', Some(b'*')) => {
-                pos = memmem::find(&bytes[pos + 2..], b"*/").map_or(bytes.len(), |i| pos + 4 + i);
+                pos = COMMENT_END.find(&bytes[pos + 2..]).map_or(bytes.len(), |i| pos + 4 + i);
                 continue;
             }
             (b'/', _) if expects_operand(bytes, tokens.last()) => (Kind::Punct(b'/'), regex_end(bytes, pos + 1)),

@@ -36,10 +36,11 @@ use super::{Analysis, Analyzer, Conclusion};
 
 pub struct ImportsAnalyzer;
 
-/// The keyword searchers, built once: a searcher per file cost 2 % of the include scan of
-/// Linux's 60,000 C files.
+/// The searchers, built once: a searcher per file cost 2 % of the include scan of Linux's
+/// 60,000 C files, and one per block comment as much again.
 static INCLUDE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"include"));
 static IMPORT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"import"));
+static COMMENT_END: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"*/"));
 
 /// The longest import text kept on an edge or example.
 const MAX_TEXT: usize = 160;

@@ -25,7 +25,7 @@ pub enum Node {
     /// A container of scalars as its one-line JSON text (`[1, 2, "eager"]`), in the same
     /// buffer; it fits on its line.
     Folded(usize, usize),
-    /// The value of the root entry left out by [`build_without`], laid out apart.
+    /// The value of the entry left out by [`Place::without`], laid out apart.
     Apart,
     Array(Vec<Node>),
     /// Entries sorted by key, keys unique.
@@ -52,24 +52,9 @@ pub fn build_unfolded<T: Serialize + ?Sized>(value: &T) -> Result<(Node, Vec<u8>
     build_at(value, Place::root(false))
 }
 
-/// The tree of `value` (an object) with the value of its entry `key` left out, as
-/// [`Node::Apart`].
-pub fn build_without<T: Serialize + ?Sized>(value: &T, key: &'static str) -> Result<(Node, Vec<u8>), Error> {
-    build_at(
-        value,
-        Place {
-            apart: Some(key),
-            ..Place::root(true)
-        },
-    )
-}
-
-/// The tree of `value` as the value of the root entry `key`.
-pub fn build_entry<T: Serialize + ?Sized>(value: &T, key: &'static str) -> Result<(Node, Vec<u8>), Error> {
-    build_at(value, Place::root(true).entry(key))
-}
-
-fn build_at<T: Serialize + ?Sized>(value: &T, place: Place) -> Result<(Node, Vec<u8>), Error> {
+/// `value` as a tree laid out at `place`, with the text of its scalars and folded
+/// containers.
+pub fn build_at<T: Serialize + ?Sized>(value: &T, place: Place) -> Result<(Node, Vec<u8>), Error> {
     let mut scalars = Vec::with_capacity(1 << 20);
     let node = value.serialize(Builder {
         scalars: &mut scalars,
@@ -82,21 +67,35 @@ fn build_at<T: Serialize + ?Sized>(value: &T, place: Place) -> Result<(Node, Vec
 /// before it (indentation, and the key in an object); whether a container fits on its
 /// line depends on both.
 #[derive(Debug, Clone, Copy)]
-struct Place {
+pub struct Place {
     depth: usize,
     column: usize,
     fold: bool,
-    /// The root entry left out ([`build_without`]).
+    /// The entry of the object at this place that is left out, as [`Node::Apart`].
     apart: Option<&'static str>,
 }
 
 impl Place {
-    fn root(fold: bool) -> Place {
+    /// The top of the file; `fold` as the layout would (the tests build unfolded trees).
+    pub fn root(fold: bool) -> Place {
         Place {
             depth: 0,
             column: 0,
             fold,
             apart: None,
+        }
+    }
+
+    /// The indentation level.
+    pub fn depth(self) -> usize {
+        self.depth
+    }
+
+    /// This place, for an object whose entry `key` is laid out apart.
+    pub fn without(self, key: &'static str) -> Place {
+        Place {
+            apart: Some(key),
+            ..self
         }
     }
 
@@ -106,12 +105,13 @@ impl Place {
         Place {
             depth,
             column: 2 * depth,
+            apart: None,
             ..self
         }
     }
 
     /// The value of the entry `key` of the object at `self`, after `"key": `.
-    fn entry(self, key: &str) -> Place {
+    pub fn entry(self, key: &str) -> Place {
         Place {
             column: self.item().column + json_len(key) + 2,
             ..self.item()
@@ -430,7 +430,7 @@ pub struct Map<'s> {
 
 impl Map<'_> {
     fn insert<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, value: &T) -> Result<(), Error> {
-        if self.place.depth == 0 && self.place.apart.is_some_and(|apart| apart == key) {
+        if self.place.apart.is_some_and(|apart| apart == key) {
             self.entries.push((key, Node::Apart));
             return Ok(());
         }

@@ -501,14 +501,34 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// Length of the common leading directories of two paths.
+/// How many leading components two paths share (`a/b/x.h` and `a/b/y.c`: 2), counted on
+/// bytes: it runs for every candidate of every include, and splitting into components
+/// took 5 % of the resolution of Linux's includes.
 fn common_prefix(a: &str, b: &str) -> usize {
-    a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y).count()
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    // Every `/` in the shared bytes closes a shared component; the bytes' end closes one
+    // more when it ends a component in both paths.
+    let ends_component = |path: &[u8]| path.get(same).is_none_or(|&byte| byte == b'/');
+    memchr::memchr_iter(b'/', &a[..same]).count() + usize::from(ends_component(a) && ends_component(b))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_prefix_counts_whole_components() {
+        let by_split = |a: &str, b: &str| a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y).count();
+        let paths = [
+            "", "/", "a", "a/", "ab", "a/b", "a/b/", "a/bc", "a/b/c.h", "a/bc/d.h", "/a/b", "ab/c",
+        ];
+        for a in paths {
+            for b in paths {
+                assert_eq!(common_prefix(a, b), by_split(a, b), "{a:?} {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn normalize_never_climbs_out() {
