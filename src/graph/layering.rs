@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::model::{Architecture, ImportEdge, LayerDecl, LayerSource, Layering, PackageDependency};
 
 use super::scc::{tarjan, Components, Digraph};
@@ -70,16 +72,17 @@ fn runs_against(rank: &Rank, from: usize, to: usize) -> bool {
     matches!((rank[from], rank[to]), (Some(a), Some(b)) if a < b)
 }
 
-/// Edge counts between two different packages, by kind.
+/// Edge counts between two different packages, by kind: counted in a hash map, then
+/// sorted (Linux: 335,000 edges between a few hundred pairs of packages).
 fn matrix(edges: &[&ImportEdge], package_of: &[usize]) -> BTreeMap<(usize, usize), KindCounts> {
-    let mut matrix: BTreeMap<(usize, usize), KindCounts> = BTreeMap::new();
+    let mut matrix: FxHashMap<(usize, usize), KindCounts> = FxHashMap::default();
     for edge in edges {
         let key = (package_of[edge.from], package_of[edge.to]);
         if key.0 != key.1 {
             matrix.entry(key).or_default().add(edge.kind);
         }
     }
-    matrix
+    matrix.into_iter().collect()
 }
 
 fn package_cycles(components: &Components, names: &[&str]) -> Vec<Vec<String>> {
