@@ -243,7 +243,8 @@ impl<'a> Python<'a> {
             return self.relative(importer, level, module, names);
         }
         let top = module.split('.').next().unwrap_or(module);
-        let is_ancestor = |root: &str| root.is_empty() || importer.starts_with(&format!("{root}/"));
+        let is_ancestor =
+            |root: &str| root.is_empty() || importer.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'));
         // A root deep in the tree is on `sys.path` only for code run from below it; from
         // elsewhere a same-named import is the standard library or an installed package
         // (executorch: `import logging` is not `backends/apple/coreml/logging.py`).
@@ -287,7 +288,7 @@ impl<'a> Python<'a> {
     /// a submodule if there is one, else the module itself. `None` when `base` does not
     /// hold the module at all (the caller tries another root).
     fn in_base(&self, base: &str, module: &str, names: &[String]) -> Option<Outcome<'a>> {
-        let dir = join(base, &module.replace('.', "/"));
+        let dir = dotted_path(base, module);
         let this = self.module_file(&dir, module.is_empty());
         if names.is_empty() {
             return match this {
@@ -300,7 +301,7 @@ impl<'a> Python<'a> {
             .iter()
             .filter_map(|name| match name.as_str() {
                 "*" => this,
-                _ => self.module_file(&join(&dir, &name.replace('.', "/")), false).or(this),
+                _ => self.module_file(&dotted_path(&dir, name), false).or(this),
             })
             .collect();
         targets.sort();
@@ -332,6 +333,18 @@ impl<'a> Python<'a> {
         }
         file(".py").or_else(|| file(".pyi")).or(init)
     }
+}
+
+/// The path of dotted name `name` below directory `dir` (`a/b` + `c.d` → `a/b/c/d`), in
+/// one allocation: it runs for every Python import and imported name.
+fn dotted_path(dir: &str, name: &str) -> String {
+    let mut path = String::with_capacity(dir.len() + 1 + name.len());
+    path.push_str(dir);
+    if !dir.is_empty() && !name.is_empty() {
+        path.push('/');
+    }
+    path.extend(name.chars().map(|c| if c == '.' { '/' } else { c }));
+    path
 }
 
 /// A `src` directory: the src layout's package root, importable from anywhere.
@@ -527,6 +540,17 @@ mod tests {
             for b in paths {
                 assert_eq!(common_prefix(a, b), by_split(a, b), "{a:?} {b:?}");
             }
+        }
+    }
+
+    #[test]
+    fn dotted_path_joins_as_the_separate_steps_did() {
+        for (dir, name) in [("", ""), ("", "a.b"), ("x", ""), ("x/y", "a.b.c"), ("x", "a")] {
+            assert_eq!(
+                dotted_path(dir, name),
+                join(dir, &name.replace('.', "/")),
+                "{dir:?} {name:?}"
+            );
         }
     }
 
