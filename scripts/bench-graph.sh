@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What graph extraction costs: `plumb audit` with and without the imports analyzer, side
-# by side in one hyperfine run (issue 5: "adds at most 25 % to the audit time").
+# by side, in alternation (issue 5: "adds at most 25 % to the audit time").
 #
 # Usage:
 #   scripts/bench-graph.sh REPO [--runs N] [--warmup N]
@@ -9,10 +9,10 @@
 # target/bench-graph, kept between runs; each binary is built once per source tree): HEAD as is, and
 # HEAD with `&imports::ImportsAnalyzer` taken out of `analyzers::ALL` (no import scan, no
 # resolution, no graph measures, an empty architecture in the pack). Then runs both on
-# REPO with `--out` (Markdown and JSON written, as `plumb audit` does by default) and
-# prints the ratio of the medians.
+# REPO with `--out` (Markdown and JSON written, as `plumb audit` does by default), one of
+# each per round, and prints the ratio of the medians.
 #
-# Needs: git, cargo, hyperfine, python3.
+# Needs: git, cargo, python3.
 
 set -euo pipefail
 
@@ -59,12 +59,27 @@ git -C "$WORKTREE" checkout --quiet -- src/analyzers/mod.rs
 
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
-hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$OUT/h.json" --style basic \
-  -n "without graph extraction" "$SCRATCH/plumb-without-graph-$HEAD_SHA audit $REPO --out $OUT/a --quiet" \
-  -n "with graph extraction" "$SCRATCH/plumb-with-graph-$HEAD_SHA audit $REPO --out $OUT/b --quiet"
-python3 - "$OUT/h.json" <<'PY'
-import json, statistics, sys
-without, with_graph = (statistics.median(r["times"]) for r in json.load(open(sys.argv[1]))["results"])
-print("median without %.1f ms, with %.1f ms: graph extraction adds %+.0f %%"
-      % (without * 1000, with_graph * 1000, 100 * (with_graph / without - 1)))
+# The two binaries run in alternation, one of each per round: hyperfine runs all of one
+# command's runs before the other's, and this shared machine's speed drifts by more than
+# the difference being measured.
+python3 - "$RUNS" "$WARMUP" "$REPO" "$OUT" \
+  "$SCRATCH/plumb-without-graph-$HEAD_SHA" "$SCRATCH/plumb-with-graph-$HEAD_SHA" <<'PY'
+import statistics, subprocess, sys, time
+runs, warmup, repo, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+binaries = {"without": sys.argv[5], "with": sys.argv[6]}
+times = {"without": [], "with": []}
+for round_ in range(warmup + runs):
+    order = ["without", "with"] if round_ % 2 == 0 else ["with", "without"]
+    for name in order:
+        start = time.perf_counter()
+        subprocess.run([binaries[name], "audit", repo, "--out", f"{out}/{name}", "--quiet"],
+                       check=True, stdout=subprocess.DEVNULL)
+        if round_ >= warmup:
+            times[name].append((time.perf_counter() - start) * 1000)
+without, with_graph = (statistics.median(times[n]) for n in ("without", "with"))
+paired = statistics.median(w / o for w, o in zip(times["with"], times["without"]))
+print("%d rounds: median without %.1f ms (min %.1f), with %.1f ms (min %.1f)"
+      % (runs, without, min(times["without"]), with_graph, min(times["with"])))
+print("graph extraction adds %+.0f %% (medians), %+.0f %% (median of the rounds' ratios)"
+      % (100 * (with_graph / without - 1), 100 * (paired - 1)))
 PY
