@@ -7,7 +7,7 @@ use crate::model::{Architecture, CycleComponent, Cycles, ImportEdge, ImportKind}
 use super::scc::{shortest_cycle, tarjan, Components, Digraph, Visit};
 use super::{evidence, KindCounts};
 
-pub fn measure(architecture: &Architecture, edges: &[&ImportEdge]) -> Cycles {
+pub fn measure(architecture: &Architecture, edges: &[ImportEdge]) -> Cycles {
     let n = architecture.modules.len();
     let graph = Digraph::new(n, edges.iter().map(|e| (e.from, e.to)));
     let components = tarjan(&graph);
@@ -38,8 +38,8 @@ pub fn measure(architecture: &Architecture, edges: &[&ImportEdge]) -> Cycles {
 }
 
 /// Whether each module lies on a cycle made of eager imports only.
-fn eager_cyclic(n: usize, edges: &[&ImportEdge]) -> Vec<bool> {
-    let eager: Vec<&&ImportEdge> = edges.iter().filter(|e| e.kind == ImportKind::Eager).collect();
+fn eager_cyclic(n: usize, edges: &[ImportEdge]) -> Vec<bool> {
+    let eager: Vec<&ImportEdge> = edges.iter().filter(|e| e.kind == ImportKind::Eager).collect();
     let graph = Digraph::new(n, eager.iter().map(|e| (e.from, e.to)));
     let components = tarjan(&graph);
     let sizes = components.sizes();
@@ -47,7 +47,7 @@ fn eager_cyclic(n: usize, edges: &[&ImportEdge]) -> Vec<bool> {
 }
 
 /// Edges inside each component: all, lazy, typing-only; one pass over the edges.
-fn tally_inside(edges: &[&ImportEdge], components: &Components) -> Vec<KindCounts> {
+fn tally_inside(edges: &[ImportEdge], components: &Components) -> Vec<KindCounts> {
     let mut tallies = vec![KindCounts::default(); components.count];
     for edge in edges {
         let id = components.of[edge.from];
@@ -61,7 +61,7 @@ fn tally_inside(edges: &[&ImportEdge], components: &Components) -> Vec<KindCount
 
 fn component(
     architecture: &Architecture,
-    edges: &[&ImportEdge],
+    edges: &[ImportEdge],
     members: &[usize],
     tally: KindCounts,
     eager: &[bool],
@@ -74,6 +74,6 @@ fn component(
         lazy_edges: tally.lazy,
         typing_only_edges: tally.typing_only,
         eager_cycle: members.iter().any(|&m| eager[m]),
-        shortest: cycle.iter().map(|&e| evidence(architecture, edges[e])).collect(),
+        shortest: cycle.iter().map(|&e| evidence(architecture, &edges[e])).collect(),
     }
 }

@@ -19,7 +19,7 @@ use super::{evidence, KindCounts, PackageIndex, EXAMPLES};
 pub fn measure(
     architecture: &Architecture,
     index: &PackageIndex<'_>,
-    edges: &[&ImportEdge],
+    edges: &[ImportEdge],
     declared: &[LayerDecl],
 ) -> Layering {
     let (names, package_of) = (&index.names, &index.of);
@@ -74,7 +74,7 @@ fn runs_against(rank: &Rank, from: usize, to: usize) -> bool {
 
 /// Edge counts between two different packages, by kind: counted in a hash map, then
 /// sorted (Linux: 335,000 edges between a few hundred pairs of packages).
-fn matrix(edges: &[&ImportEdge], package_of: &[usize]) -> BTreeMap<(usize, usize), KindCounts> {
+fn matrix(edges: &[ImportEdge], package_of: &[usize]) -> BTreeMap<(usize, usize), KindCounts> {
     let mut matrix: FxHashMap<(usize, usize), KindCounts> = FxHashMap::default();
     for edge in edges {
         let key = (package_of[edge.from], package_of[edge.to]);

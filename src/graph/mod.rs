@@ -4,6 +4,8 @@
 //! model only; every step is linear in the number of edges, but for one sort of the
 //! distinct edge pairs.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashSet;
 
 mod cycles;
@@ -78,11 +80,16 @@ fn unknown_layers(audit: &Audit) -> Vec<crate::model::Finding> {
     crate::analyzers::unknown_layers(config, |name| packages.iter().any(|p| p.name == name))
 }
 
-/// The edges whose ends name modules of the list; the extraction guarantees it, but a
-/// wrong index must not bring the audit down.
-fn valid_edges(architecture: &Architecture) -> Vec<&ImportEdge> {
+/// The edges whose ends name modules of the list; the extraction guarantees it (then the
+/// list is borrowed as it is), but a wrong index must not bring the audit down.
+fn valid_edges(architecture: &Architecture) -> Cow<'_, [ImportEdge]> {
     let n = architecture.modules.len();
-    architecture.edges.iter().filter(|e| e.from < n && e.to < n).collect()
+    let valid = |e: &&ImportEdge| e.from < n && e.to < n;
+    if architecture.edges.iter().all(|e| valid(&e)) {
+        Cow::Borrowed(&architecture.edges)
+    } else {
+        Cow::Owned(architecture.edges.iter().filter(valid).cloned().collect())
+    }
 }
 
 /// Import edges counted by kind: the lazy and typing-only ones are what breaks a cycle
@@ -123,7 +130,7 @@ pub(crate) fn evidence(architecture: &Architecture, edge: &ImportEdge) -> EdgeEv
 
 /// Distinct importers and distinct imports of every module; an import of itself does not
 /// count, nor does a second statement importing the same module.
-fn fans(architecture: &Architecture, edges: &[&ImportEdge]) -> (Vec<usize>, Vec<usize>) {
+fn fans(architecture: &Architecture, edges: &[ImportEdge]) -> (Vec<usize>, Vec<usize>) {
     let n = architecture.modules.len();
     let mut pairs: Vec<(usize, usize)> = edges
         .iter()
@@ -161,7 +168,7 @@ impl<'a> PackageIndex<'a> {
     }
 }
 
-fn packages(architecture: &Architecture, index: &PackageIndex<'_>, edges: &[&ImportEdge]) -> Vec<PackageMeasures> {
+fn packages(architecture: &Architecture, index: &PackageIndex<'_>, edges: &[ImportEdge]) -> Vec<PackageMeasures> {
     let mut packages: Vec<PackageMeasures> = index
         .names
         .iter()
@@ -234,7 +241,7 @@ fn god_score(code_lines: u64, fan_in: usize) -> u64 {
 /// Imports of another package's private modules: the imported path has a component that
 /// starts with `_` and is not a dunder name (`__init__.py`, `__main__.py` are public
 /// entry points, `_impl.py` and `_internal/` are not).
-fn encapsulation(architecture: &Architecture, index: &PackageIndex<'_>, edges: &[&ImportEdge]) -> Encapsulation {
+fn encapsulation(architecture: &Architecture, index: &PackageIndex<'_>, edges: &[ImportEdge]) -> Encapsulation {
     let modules = &architecture.modules;
     // Judged once per module, not once per edge: there are several edges per module.
     let private: Vec<bool> = modules.iter().map(|m| is_private(&m.path)).collect();

@@ -11,7 +11,7 @@ use crate::model::{Audit, BlastRadius, ImportEdge, Surface};
 
 /// The pairs of different surfaces that an import edge links (importing, imported), in
 /// order; read-only, so that it runs beside the other measures.
-pub fn links(audit: &Audit, edges: &[&ImportEdge]) -> BTreeSet<(usize, usize)> {
+pub fn links(audit: &Audit, edges: &[ImportEdge]) -> BTreeSet<(usize, usize)> {
     let matcher = SurfaceMatcher::new(&audit.surfaces.surfaces);
     let surface_of: Vec<Option<usize>> = audit
         .architecture

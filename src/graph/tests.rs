@@ -371,3 +371,17 @@ fn graph_scale() {
         );
     }
 }
+
+/// An edge naming a module past the list (a bug upstream) is left out, not a panic: the
+/// other edges are still measured.
+#[test]
+fn an_edge_past_the_module_list_is_left_out() {
+    let graph = architecture(
+        &[("a.py", "p", 1), ("b.py", "q", 1)],
+        &[(0, 1, 1, Eager), (1, 0, 2, Eager), (1, 7, 3, Eager)],
+    );
+    let measures = measured(graph).architecture.measures;
+    assert_eq!(measures.fan_out, [1, 1]);
+    assert_eq!(measures.cycles.components.len(), 1);
+    assert_eq!(measures.layering.matrix.iter().map(|d| d.edges).sum::<usize>(), 2);
+}
