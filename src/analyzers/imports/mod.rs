@@ -36,8 +36,8 @@ use super::{Analysis, Analyzer, Conclusion};
 
 pub struct ImportsAnalyzer;
 
-/// The searchers, built once: a searcher per file cost 2 % of the include scan of Linux's
-/// 60,000 C files, and one per block comment as much again.
+/// The searchers, built once: in the include scan of Linux's 60,000 C files, a searcher
+/// per file cost 2 % of the time, one per block comment 4 %.
 static INCLUDE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"include"));
 static IMPORT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"import"));
 static COMMENT_END: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"*/"));
