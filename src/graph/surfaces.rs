@@ -10,7 +10,8 @@ use crate::analyzers::SurfaceMatcher;
 use crate::model::{Audit, BlastRadius, ImportEdge, Surface};
 
 /// The pairs of different surfaces that an import edge links (importing, imported), in
-/// order; read-only, so that it runs beside the other measures.
+/// order; read-only, so that it runs beside the other measures. `edges` are the valid
+/// ones: both ends name a module.
 pub fn links(audit: &Audit, edges: &[ImportEdge]) -> BTreeSet<(usize, usize)> {
     let matcher = SurfaceMatcher::new(&audit.surfaces.surfaces);
     let surface_of: Vec<Option<usize>> = audit
@@ -22,9 +23,9 @@ pub fn links(audit: &Audit, edges: &[ImportEdge]) -> BTreeSet<(usize, usize)> {
     // Distinct pairs in a hash set first: Linux has 335,000 edges and a few hundred pairs.
     let mut links: HashSet<(usize, usize)> = HashSet::default();
     for edge in edges {
-        if let (Some(Some(from)), Some(Some(to))) = (surface_of.get(edge.from), surface_of.get(edge.to)) {
+        if let (Some(from), Some(to)) = (surface_of[edge.from], surface_of[edge.to]) {
             if from != to {
-                links.insert((*from, *to));
+                links.insert((from, to));
             }
         }
     }

@@ -409,7 +409,16 @@ impl<'a> Cpp<'a> {
         // Each distinct include path once, and whether it is ever written quoted; beside
         // it, the file-name index (each took 15 ms on Linux), when there are includes.
         let has_includes = files.iter().any(|f| f.family == Family::Cpp);
-        let (written, by_name) = rayon::join(|| distinct_includes(files), || file_names(tree, has_includes));
+        let (written, by_name) = rayon::join(
+            || distinct_includes(files),
+            || {
+                if has_includes {
+                    file_names(tree)
+                } else {
+                    HashMap::default()
+                }
+            },
+        );
         let nested = written
             .iter()
             .filter(|&(path, &quoted)| quoted && path.contains('/') && !path.starts_with('.'))
@@ -510,13 +519,11 @@ fn distinct_includes(files: &[FileImports]) -> HashMap<&str, bool> {
         })
 }
 
-/// File name → every path with that name, in path order (empty unless `wanted`).
-fn file_names<'a>(tree: &Tree<'a>, wanted: bool) -> HashMap<&'a str, Vec<&'a str>> {
+/// File name → every path with that name, in path order.
+fn file_names<'a>(tree: &Tree<'a>) -> HashMap<&'a str, Vec<&'a str>> {
     let mut by_name: HashMap<&'a str, Vec<&'a str>> = HashMap::default();
-    if wanted {
-        for path in &tree.paths {
-            by_name.entry(file_name(path)).or_default().push(path);
-        }
+    for path in &tree.paths {
+        by_name.entry(file_name(path)).or_default().push(path);
     }
     by_name
 }
