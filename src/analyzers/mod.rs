@@ -40,6 +40,11 @@ pub trait Analyzer: Sync {
     fn wants(&self, _file: &FileInfo) -> bool {
         false
     }
+    /// Whether `visit` reads [`File::directive_lines`] of a wanted file: the line counter
+    /// then notes them as it passes.
+    fn wants_directive_lines(&self, _file: &FileInfo) -> bool {
+        false
+    }
     /// Per-file work inside the parallel scan; `out` is this thread's accumulator.
     fn visit(&self, _file: &File<'_>, _out: &mut Analysis) {}
     /// Whole-snapshot work after the scan: reads what the visits gathered (never another

@@ -1,9 +1,11 @@
 //! What the scan knows about one file, and what it hands to analyzers.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use tokei::LanguageType;
 
+use super::{directive_lines, DirectiveLine};
 use crate::model::{LineCounts, Role};
 
 /// Path-level facts, decided before any analyzer runs.
@@ -29,6 +31,8 @@ pub struct File<'a> {
     pub info: &'a FileInfo,
     pub bytes: &'a [u8],
     text: OnceCell<Option<&'a str>>,
+    /// The line counter's directive lines, when it noted them.
+    directives: Option<&'a [DirectiveLine]>,
 }
 
 impl<'a> File<'a> {
@@ -37,6 +41,21 @@ impl<'a> File<'a> {
             info,
             bytes,
             text: OnceCell::new(),
+            directives: None,
+        }
+    }
+
+    /// The file with the directive lines the line counter noted in its bytes.
+    pub fn with_directives(self, directives: Option<&'a [DirectiveLine]>) -> Self {
+        File { directives, ..self }
+    }
+
+    /// The lines that may hold a C preprocessor directive: the counter's, else found now
+    /// (a file with a byte order mark, or not counted).
+    pub fn directive_lines(&self) -> Cow<'a, [DirectiveLine]> {
+        match self.directives {
+            Some(directives) => Cow::Borrowed(directives),
+            None => Cow::Owned(directive_lines(self.bytes)),
         }
     }
 

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use tokei::{Config, LanguageType};
 
 pub use file::{File, FileInfo, FileRecord};
+pub use lines::{directive_lines, DirectiveLine};
 
 use crate::analyzers::{Analysis, Analyzer, SubmoduleEntry, ALL};
 use crate::model::{Role, ScanNote, SkipReason};
@@ -176,18 +177,23 @@ fn scan_bytes(
             out.notes.push(ScanNote::new(&entry.path, SkipReason::Binary, None));
             None
         }
-        Some(language) => Some(lines::count(language, &bytes, config)),
+        Some(language) => {
+            let directives = wanted.iter().any(|a| a.wants_directive_lines(&info));
+            Some(lines::count(language, &bytes, config, directives))
+        }
         None => None,
     };
-    let file = File::new(&info, &bytes);
+    let directives = counts.as_ref().and_then(|c| c.directives.as_deref());
+    let file = File::new(&info, &bytes).with_directives(directives);
     for analyzer in wanted {
         analyzer.visit(&file, out);
     }
-    let (lines, embedded) = counts.unwrap_or_default();
+    let counted = counts.is_some();
+    let lines::Counted { own, embedded, .. } = counts.unwrap_or_default();
     out.files.push(FileRecord {
-        counted: counts.is_some(),
+        counted,
         info,
-        lines,
+        lines: own,
         embedded,
     });
     bytes

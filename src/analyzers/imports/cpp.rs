@@ -1,51 +1,56 @@
 //! C/C++/CUDA/Objective-C include scanner.
 //!
-//! Speed matters here more than anywhere (the Linux tree is ~60k C files): the bytes are
-//! searched for `include` with a SIMD substring search, and only then is the hit checked to
-//! be a directive at a line start (`#`, `#  include`). Whether that line sits in a block
-//! comment is decided by a small comment/string lexer that runs only up to the last hit:
-//! includes are near the top, so most of a file is never lexed.
+//! Speed matters here more than anywhere (the Linux tree is ~60k C files): the scan's line
+//! counter, which passes every line anyway, notes the lines that start with `#`, and only
+//! those are looked at. Whether such a line sits in a block comment is decided by a small
+//! comment/string lexer that runs only up to the last include: includes are near the top,
+//! so most of a file is never lexed.
 
-use memchr::{memchr, memchr3, memrchr};
+use memchr::{memchr, memchr3};
 
 use super::quoted_end;
 
 use crate::model::ImportKind;
+use crate::scan::DirectiveLine;
 
-use super::{statement_text, LineCounter, RawImport, Target, COMMENT_END, IMPORT, INCLUDE};
+use super::{statement_text, RawImport, Target, COMMENT_END};
 
-/// The includes of one file; `objc` also accepts `#import`.
-pub fn scan(bytes: &[u8], objc: bool) -> Vec<RawImport> {
-    let mut hits: Vec<usize> = INCLUDE.find_iter(bytes).collect();
-    if objc {
-        hits.extend(IMPORT.find_iter(bytes));
-        hits.sort_unstable();
-    }
+/// The includes of one file, given its `directives` (lines starting with `#`); `objc`
+/// also accepts `#import`.
+pub fn scan(bytes: &[u8], directives: &[DirectiveLine], objc: bool) -> Vec<RawImport> {
     let mut lexer = Lexer { bytes, pos: 0 };
-    let mut lines = LineCounter::new();
     let mut out = Vec::new();
-    for hit in hits {
-        let start = memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
-        if !is_directive_prefix(&bytes[start..hit]) || !lexer.code_at(start) {
+    for directive in directives {
+        let Some(keyword) = include_keyword(bytes, directive.start, objc) else {
+            continue;
+        };
+        if !lexer.code_at(directive.start) {
             continue;
         }
-        if let Some((target, end)) = include_target(bytes, hit) {
+        if let Some((target, end)) = include_target(bytes, keyword) {
             out.push(RawImport {
-                line: lines.line_at(bytes, start),
+                line: directive.line,
                 kind: ImportKind::Eager,
                 target,
-                text: statement_text(&bytes[start..end]),
+                text: statement_text(&bytes[directive.start..end]),
             });
         }
     }
     out
 }
 
-/// `  #  ` before the keyword: blanks, one `#`, blanks.
-fn is_directive_prefix(prefix: &[u8]) -> bool {
+/// Where `include` (or, with `objc`, `import`) starts in the line at `start`, if the line
+/// opens with it as a directive: blanks, one `#`, blanks, the keyword.
+fn include_keyword(bytes: &[u8], start: usize, objc: bool) -> Option<usize> {
     let is_blank = |b: &u8| *b == b' ' || *b == b'\t';
-    let rest = &prefix[prefix.iter().take_while(|b| is_blank(b)).count()..];
-    rest.first() == Some(&b'#') && rest[1..].iter().all(is_blank)
+    let line = &bytes[start..];
+    let hash = line.iter().take_while(|b| is_blank(b)).count();
+    if line.get(hash) != Some(&b'#') {
+        return None;
+    }
+    let keyword = hash + 1 + line[hash + 1..].iter().take_while(|b| is_blank(b)).count();
+    let rest = &line[keyword..];
+    (rest.starts_with(b"include") || (objc && rest.starts_with(b"import"))).then_some(start + keyword)
 }
 
 /// The include path after the keyword at `hit` (`include`, `include_next`, `import`), and
@@ -114,7 +119,8 @@ mod tests {
     use super::*;
 
     fn compact(source: &str, objc: bool) -> Vec<String> {
-        scan(source.as_bytes(), objc)
+        let bytes = source.as_bytes();
+        scan(bytes, &crate::scan::directive_lines(bytes), objc)
             .into_iter()
             .map(|import| {
                 let Target::Include { path, angle } = import.target else {
