@@ -47,17 +47,17 @@ pub struct DirectiveLine {
 }
 
 /// tokei's counts for `bytes`: the language's own lines, and the lines of embedded
-/// languages; with `directives`, the [`DirectiveLine`]s too. Like
-/// `tokei::LanguageType::parse`, a UTF-16 or UTF-8 byte order mark is decoded first, so
-/// the figures equal tokei's.
-pub fn count(language: LanguageType, bytes: &[u8], config: &Config, directives: bool) -> Counted {
+/// languages; given a `directives` buffer (its contents are dropped), the
+/// [`DirectiveLine`]s too. Like `tokei::LanguageType::parse`, a UTF-16 or UTF-8 byte order
+/// mark is decoded first, so the figures equal tokei's.
+pub fn count(language: LanguageType, bytes: &[u8], config: &Config, directives: Option<Vec<DirectiveLine>>) -> Counted {
     let has_bom =
         bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     if has_bom {
         let mut decoded = Vec::with_capacity(bytes.len());
         let mut reader = encoding_rs_io::DecodeReaderBytesBuilder::new().build(bytes);
         if std::io::Read::read_to_end(&mut reader, &mut decoded).is_ok() {
-            return count_text(language, &decoded, config, false);
+            return count_text(language, &decoded, config, None);
         }
     }
     count_text(language, bytes, config, directives)
@@ -82,15 +82,16 @@ fn note_directive(directives: &mut Vec<DirectiveLine>, start: usize, line: usize
     }
 }
 
-fn count_text(language: LanguageType, text: &[u8], config: &Config, directives: bool) -> Counted {
+fn count_text(language: LanguageType, text: &[u8], config: &Config, directives: Option<Vec<DirectiveLine>>) -> Counted {
     match syntax(language) {
         Some(syntax) => {
             let doc_strings_as_comments = config.treat_doc_strings_as_comments == Some(true);
             let mut counter = Counter::new(syntax, config, doc_strings_as_comments);
             // Doc blocks are passed over whole, so their lines could not be noted.
-            if directives && !syntax.rust_docs {
-                counter.directives = Some(Vec::new());
-            }
+            counter.directives = directives.filter(|_| !syntax.rust_docs).map(|mut buffer| {
+                buffer.clear();
+                buffer
+            });
             counter.parse(text);
             Counted {
                 own: counter.own,
@@ -648,7 +649,7 @@ mod tests {
     use super::*;
 
     fn counts(language: LanguageType, text: &[u8]) -> (LineCounts, LineCounts) {
-        let counted = count(language, text, &Config::default(), false);
+        let counted = count(language, text, &Config::default(), None);
         (counted.own, counted.embedded)
     }
 
@@ -757,7 +758,7 @@ mod tests {
         for language in [C, CHeader, Cpp, CppHeader, Cuda, ObjectiveC, ObjectiveCpp] {
             for case in 0..300 {
                 let text = generated(language, &mut rng, 1 + case % 60);
-                let counted = count(language, &text, &Config::default(), true);
+                let counted = count(language, &text, &Config::default(), Some(vec![DirectiveLine { start: 9, line: 9 }]));
                 let expected = directive_lines(&text);
                 noted += expected.len();
                 assert_eq!(
@@ -774,14 +775,14 @@ mod tests {
     #[test]
     fn directive_lines_are_left_to_the_caller_when_the_text_was_decoded() {
         let text = b"\xEF\xBB\xBF#include \"a.h\"\n";
-        assert_eq!(count(LanguageType::C, text, &Config::default(), true).directives, None);
+        assert_eq!(count(LanguageType::C, text, &Config::default(), Some(Vec::new())).directives, None);
         assert_eq!(directive_lines(text), []);
         let text = b"/* x */\n  #include \"a.h\"\n#\n";
         assert_eq!(
-            count(LanguageType::C, text, &Config::default(), true).directives,
+            count(LanguageType::C, text, &Config::default(), Some(Vec::new())).directives,
             Some(vec![DirectiveLine { start: 8, line: 2 }, DirectiveLine { start: 25, line: 3 }])
         );
-        assert_eq!(count(LanguageType::C, text, &Config::default(), false).directives, None);
+        assert_eq!(count(LanguageType::C, text, &Config::default(), None).directives, None);
     }
 
     #[test]

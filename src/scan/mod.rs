@@ -60,14 +60,19 @@ pub fn scan(snapshot: &Snapshot, entries: &[Entry], options: &ScanOptions, tick:
     let (analysis, links) = entries
         .par_iter()
         .fold(
-            || (snapshot.reader(), Analysis::default(), Vec::new()),
-            |(mut reader, mut out, mut links), entry| {
-                scan_entry(entry, &mut reader, options, &config, &mut out, &mut links);
+            || Worker {
+                reader: snapshot.reader(),
+                out: Analysis::default(),
+                links: Vec::new(),
+                directives: Vec::new(),
+            },
+            |mut worker, entry| {
+                scan_entry(entry, &mut worker, options, &config);
                 tick();
-                (reader, out, links)
+                worker
             },
         )
-        .map(|(_, out, links)| (out, links))
+        .map(|worker| (worker.out, worker.links))
         .reduce(
             || (Analysis::default(), Vec::new()),
             |(a, mut la), (b, lb)| {
@@ -78,14 +83,18 @@ pub fn scan(snapshot: &Snapshot, entries: &[Entry], options: &ScanOptions, tick:
     Pass { analysis, links }
 }
 
-fn scan_entry(
-    entry: &Entry,
-    reader: &mut Reader,
-    options: &ScanOptions,
-    config: &Config,
-    out: &mut Analysis,
-    links: &mut Vec<(String, String)>,
-) {
+/// What one scan thread keeps from file to file.
+struct Worker {
+    reader: Reader,
+    out: Analysis,
+    links: Vec<(String, String)>,
+    /// The buffer the line counter notes directive lines into, reused: Linux has three
+    /// million of them.
+    directives: Vec<DirectiveLine>,
+}
+
+fn scan_entry(entry: &Entry, worker: &mut Worker, options: &ScanOptions, config: &Config) {
+    let out = &mut worker.out;
     if let EntryKind::Submodule { commit, checked_out } = &entry.kind {
         out.submodules.push(SubmoduleEntry {
             path: entry.path.clone(),
@@ -107,10 +116,10 @@ fn scan_entry(
         out.files.push(unread(entry, path_language, Role::Generated, 0));
         return;
     }
-    match reader.read(entry, options.max_file_bytes, want(&entry.path, path_language)) {
+    match worker.reader.read(entry, options.max_file_bytes, want(&entry.path, path_language)) {
         Blob::Bytes(bytes, partial) => {
-            let bytes = scan_bytes(entry, path_language, (bytes, partial), config, out);
-            reader.recycle(bytes);
+            let bytes = scan_bytes(entry, path_language, (bytes, partial), config, worker);
+            worker.reader.recycle(bytes);
         }
         Blob::Unread(size) => {
             out.notes.push(ScanNote::new(
@@ -127,7 +136,7 @@ fn scan_entry(
             out.files.push(unread_by_path(entry, path_language, size));
         }
         Blob::Symlink(target) => {
-            links.push((entry.path.clone(), target));
+            worker.links.push((entry.path.clone(), target));
             out.files.push(unread_by_path(entry, path_language, 0));
         }
         Blob::Skipped(reason, detail) => {
@@ -142,8 +151,9 @@ fn scan_bytes(
     path_language: Option<LanguageType>,
     (mut bytes, partial): (Vec<u8>, Partial),
     config: &Config,
-    out: &mut Analysis,
+    worker: &mut Worker,
 ) -> Vec<u8> {
+    let out = &mut worker.out;
     let language = path_language.or_else(|| {
         (!has_extension(&entry.path))
             .then(|| language::from_shebang(&bytes))
@@ -178,7 +188,10 @@ fn scan_bytes(
             None
         }
         Some(language) => {
-            let directives = wanted.iter().any(|a| a.wants_directive_lines(&info));
+            let directives = wanted
+                .iter()
+                .any(|a| a.wants_directive_lines(&info))
+                .then(|| std::mem::take(&mut worker.directives));
             Some(lines::count(language, &bytes, config, directives))
         }
         None => None,
@@ -189,7 +202,10 @@ fn scan_bytes(
         analyzer.visit(&file, out);
     }
     let counted = counts.is_some();
-    let lines::Counted { own, embedded, .. } = counts.unwrap_or_default();
+    let lines::Counted { own, embedded, directives } = counts.unwrap_or_default();
+    if let Some(directives) = directives {
+        worker.directives = directives;
+    }
     out.files.push(FileRecord {
         counted,
         info,
