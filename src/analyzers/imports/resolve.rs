@@ -75,7 +75,7 @@ pub fn resolve(analysis: &Analysis) -> Architecture {
                 .collect()
         })
         .collect();
-    graph(&context, &analysis.raw_imports, outcomes)
+    graph(&context, &analysis.raw_imports, &outcomes)
 }
 
 /// Everything resolution reads.
@@ -267,7 +267,7 @@ fn package_name(specifier: &str) -> String {
 
 /// The graph: one module per importing file and per import target, numbered in path
 /// order, so edges need no renumbering (Linux has 335,000).
-fn graph(context: &Context<'_>, files: &[FileImports], outcomes: Vec<Vec<Outcome<'_>>>) -> Architecture {
+fn graph(context: &Context<'_>, files: &[FileImports], outcomes: &[Vec<Outcome<'_>>]) -> Architecture {
     // The importers' paths as the tree spells them, so that every path below is the
     // tree's own string.
     let importers: Vec<&str> = files
@@ -288,12 +288,38 @@ fn graph(context: &Context<'_>, files: &[FileImports], outcomes: Vec<Vec<Outcome
         }
         ids.insert(ByAddress(path), paths.len() - 1);
     }
-    let modules = paths.par_iter().map(|path| module(context, path)).collect();
+    // The modules, the edges and the counts read the outcomes apart: three tasks.
+    let (modules, (edges, (unresolved, external))) = rayon::join(
+        || paths.par_iter().map(|path| module(context, path)).collect(),
+        || {
+            rayon::join(
+                || edges(files, &importers, outcomes, &ids),
+                || counts(files, outcomes),
+            )
+        },
+    );
+    Architecture {
+        modules,
+        edges,
+        unresolved,
+        external,
+        // Measured after every analyzer, by the graph stage.
+        measures: Default::default(),
+    }
+}
+
+/// One edge per imported module of each import, in order.
+fn edges(
+    files: &[FileImports],
+    importers: &[&str],
+    outcomes: &[Vec<Outcome<'_>>],
+    ids: &HashMap<ByAddress<'_>, usize>,
+) -> Vec<ImportEdge> {
     // One pass on one thread into a vector of the exact size: collecting in parallel
     // concatenated per-thread vectors into fresh pages, and took 20 to 100 ms on Linux.
     let count = outcomes.iter().flatten().map(|o| o.targets().len()).sum();
     let mut edges: Vec<ImportEdge> = Vec::with_capacity(count);
-    for ((file, importer), outcomes) in files.iter().zip(&importers).zip(&outcomes) {
+    for ((file, importer), outcomes) in files.iter().zip(importers).zip(outcomes) {
         let from = ids[&ByAddress(importer)];
         for (import, outcome) in file.imports.iter().zip(outcomes) {
             let targets = outcome
@@ -312,15 +338,7 @@ fn graph(context: &Context<'_>, files: &[FileImports], outcomes: Vec<Vec<Outcome
     }
     edges.par_sort_unstable();
     edges.dedup();
-    let (unresolved, external) = counts(files, outcomes);
-    Architecture {
-        modules,
-        edges,
-        unresolved,
-        external,
-        // Measured after every analyzer, by the graph stage.
-        measures: Default::default(),
-    }
+    edges
 }
 
 /// A path borrowed from the tree, hashed and compared by its address: the graph looks
@@ -344,14 +362,14 @@ impl std::hash::Hash for ByAddress<'_> {
 
 /// Unresolved imports per language (with the first [`EXAMPLES`] in path order) and
 /// external ones per language and name.
-fn counts(files: &[FileImports], outcomes: Vec<Vec<Outcome<'_>>>) -> (Vec<Unresolved>, Vec<ExternalImport>) {
+fn counts(files: &[FileImports], outcomes: &[Vec<Outcome<'_>>]) -> (Vec<Unresolved>, Vec<ExternalImport>) {
     let mut unresolved: BTreeMap<&'static str, (usize, Vec<String>)> = BTreeMap::new();
-    let mut external: HashMap<(&'static str, String), usize> = HashMap::default();
+    let mut external: HashMap<(&'static str, &str), usize> = HashMap::default();
     for (file, outcomes) in files.iter().zip(outcomes) {
         let language = file.family.name();
         for (import, outcome) in file.imports.iter().zip(outcomes) {
             match outcome {
-                Outcome::External(name) => *external.entry((language, name)).or_default() += 1,
+                Outcome::External(name) => *external.entry((language, name.as_str())).or_default() += 1,
                 Outcome::Unresolved => {
                     let (count, examples) = unresolved.entry(language).or_default();
                     *count += 1;
@@ -375,7 +393,7 @@ fn counts(files: &[FileImports], outcomes: Vec<Vec<Outcome<'_>>>) -> (Vec<Unreso
         .into_iter()
         .map(|((language, name), count)| ExternalImport {
             language: language.to_string(),
-            name,
+            name: name.to_string(),
             count,
         })
         .collect();
