@@ -758,7 +758,12 @@ mod tests {
         for language in [C, CHeader, Cpp, CppHeader, Cuda, ObjectiveC, ObjectiveCpp] {
             for case in 0..300 {
                 let text = generated(language, &mut rng, 1 + case % 60);
-                let counted = count(language, &text, &Config::default(), Some(vec![DirectiveLine { start: 9, line: 9 }]));
+                let counted = count(
+                    language,
+                    &text,
+                    &Config::default(),
+                    Some(vec![DirectiveLine { start: 9, line: 9 }]),
+                );
                 let expected = directive_lines(&text);
                 noted += expected.len();
                 assert_eq!(
@@ -775,12 +780,18 @@ mod tests {
     #[test]
     fn directive_lines_are_left_to_the_caller_when_the_text_was_decoded() {
         let text = b"\xEF\xBB\xBF#include \"a.h\"\n";
-        assert_eq!(count(LanguageType::C, text, &Config::default(), Some(Vec::new())).directives, None);
+        assert_eq!(
+            count(LanguageType::C, text, &Config::default(), Some(Vec::new())).directives,
+            None
+        );
         assert_eq!(directive_lines(text), []);
         let text = b"/* x */\n  #include \"a.h\"\n#\n";
         assert_eq!(
             count(LanguageType::C, text, &Config::default(), Some(Vec::new())).directives,
-            Some(vec![DirectiveLine { start: 8, line: 2 }, DirectiveLine { start: 25, line: 3 }])
+            Some(vec![
+                DirectiveLine { start: 8, line: 2 },
+                DirectiveLine { start: 25, line: 3 }
+            ])
         );
         assert_eq!(count(LanguageType::C, text, &Config::default(), None).directives, None);
     }

@@ -116,7 +116,10 @@ fn scan_entry(entry: &Entry, worker: &mut Worker, options: &ScanOptions, config:
         out.files.push(unread(entry, path_language, Role::Generated, 0));
         return;
     }
-    match worker.reader.read(entry, options.max_file_bytes, want(&entry.path, path_language)) {
+    match worker
+        .reader
+        .read(entry, options.max_file_bytes, want(&entry.path, path_language))
+    {
         Blob::Bytes(bytes, partial) => {
             let bytes = scan_bytes(entry, path_language, (bytes, partial), config, worker);
             worker.reader.recycle(bytes);
@@ -202,7 +205,11 @@ fn scan_bytes(
         analyzer.visit(&file, out);
     }
     let counted = counts.is_some();
-    let lines::Counted { own, embedded, directives } = counts.unwrap_or_default();
+    let lines::Counted {
+        own,
+        embedded,
+        directives,
+    } = counts.unwrap_or_default();
     if let Some(directives) = directives {
         worker.directives = directives;
     }

@@ -20,7 +20,9 @@ use super::{statement_text, RawImport, Target, COMMENT_END};
 pub fn scan(bytes: &[u8], directives: &[DirectiveLine], objc: bool) -> Vec<RawImport> {
     let mut lexer = Lexer { bytes, pos: 0 };
     // Sized once: on Linux, growing these vectors cost as much as the scan itself.
-    let includes = directives.iter().filter(|d| include_keyword(bytes, d.start, objc).is_some());
+    let includes = directives
+        .iter()
+        .filter(|d| include_keyword(bytes, d.start, objc).is_some());
     let mut out = Vec::with_capacity(includes.count());
     for directive in directives {
         let Some(keyword) = include_keyword(bytes, directive.start, objc) else {

@@ -82,12 +82,8 @@ impl Family {
 /// What an import statement names, before resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// `import a.b` (`level` 0, no names) or `from ..a import x, y` (`level` 2).
-    Python {
-        level: usize,
-        module: String,
-        names: Vec<String>,
-    },
+    /// `import a.b` or `from ..a import x, y`.
+    Python(PythonImport),
     /// `#include "a/b.h"` or `#include <a/b.h>`.
     Include { path: String, angle: bool },
     /// `mod x;`
@@ -99,6 +95,43 @@ pub enum Target {
     /// A Go import path.
     Go(String),
 }
+
+/// What a Python import names: `import a.b` (`level` 0, no names) or `from ..a import x,
+/// y` (`level` 2). The module and the names are kept in one string, `a x y`: one
+/// allocation per statement rather than one per name (executorch has 26,000 imports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PythonImport {
+    pub level: usize,
+    /// The dotted module (may be empty: `from . import x`), then each name, after a space
+    /// each: neither holds a space.
+    words: Box<str>,
+}
+
+impl PythonImport {
+    pub fn new<N: AsRef<str>>(level: usize, module: &str, names: impl IntoIterator<Item = N>) -> PythonImport {
+        let mut words = String::from(module);
+        for name in names {
+            words.push(' ');
+            words.push_str(name.as_ref());
+        }
+        PythonImport {
+            level,
+            words: words.into_boxed_str(),
+        }
+    }
+
+    pub fn module(&self) -> &str {
+        self.words.split(' ').next().unwrap_or_default()
+    }
+
+    /// The imported names (`*` for a star import); none for `import a.b`.
+    pub fn names(&self) -> Names<'_> {
+        self.words.split(' ').skip(1)
+    }
+}
+
+/// The names of a [`PythonImport`].
+pub type Names<'a> = std::iter::Skip<std::str::Split<'a, char>>;
 
 /// One import statement (one per named path for `use` groups and Go blocks).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,14 +250,19 @@ pub fn statement_text(text: &[u8]) -> Arc<str> {
         Ok(collapsed) => collapsed,
         Err(e) => std::str::from_utf8(&out[..e.valid_up_to()]).unwrap_or_default(),
     };
-    if collapsed.len() > MAX_TEXT {
-        let mut cut = MAX_TEXT;
-        while !collapsed.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        return format!("{}…", &collapsed[..cut]).into();
+    capped_text(collapsed)
+}
+
+/// [`statement_text`] of a text already collapsed and trimmed.
+pub fn capped_text(collapsed: &str) -> Arc<str> {
+    if collapsed.len() <= MAX_TEXT {
+        return collapsed.into();
     }
-    collapsed.into()
+    let mut cut = MAX_TEXT;
+    while !collapsed.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", &collapsed[..cut]).into()
 }
 
 /// The words joined by single spaces into `out`, stopping once past [`MAX_TEXT`] bytes

@@ -11,11 +11,13 @@
 //! syntax errors, an unterminated string) only ends a statement early: at the end of the
 //! line for a one-quote string, at the end of the file for a triple-quoted one.
 
+use std::borrow::Cow;
+
 use memchr::{memchr, memchr2, memchr3};
 
 use crate::model::ImportKind;
 
-use super::{statement_text, LineCounter, RawImport, Target, IMPORT};
+use super::{capped_text, statement_text, LineCounter, PythonImport, RawImport, Target, IMPORT};
 
 /// The imports of one Python file, in file order.
 pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
@@ -117,13 +119,18 @@ impl Scanner<'_> {
 
     /// Records the import statement `text` (which starts at byte `start`), if it is one.
     fn import(&mut self, start: usize, text: &[u8], kind: ImportKind) {
-        clean(text, &mut self.cleaned);
+        let plain = clean(text, &mut self.cleaned);
         parse_statement(&self.cleaned, &mut self.targets);
         if self.targets.is_empty() {
             return;
         }
         let line = self.lines.line_at(self.bytes, start);
-        let text = statement_text(&self.cleaned);
+        let text = match std::str::from_utf8(&self.cleaned) {
+            // Collapsed already; other whitespace (a vertical tab, Unicode's) is collapsed
+            // by `statement_text`.
+            Ok(cleaned) if plain => capped_text(cleaned),
+            _ => statement_text(&self.cleaned),
+        };
         self.out.extend(self.targets.drain(..).map(|target| RawImport {
             line,
             kind,
@@ -286,22 +293,41 @@ fn type_checking_body(text: &[u8]) -> Option<usize> {
         .then_some(colon + 1 + text[colon + 1..].len() - text[colon + 1..].trim_ascii_start().len())
 }
 
-/// The statement without comments, continuations and brackets, into `out`.
-fn clean(text: &[u8], out: &mut Vec<u8>) {
+/// The statement without comments, continuations and brackets, into `out`, with its
+/// ASCII whitespace collapsed to single spaces and trimmed (which splits it into the same
+/// tokens); whether it is ASCII without a vertical tab (then collapsed as
+/// [`statement_text`] would).
+fn clean(text: &[u8], out: &mut Vec<u8>) -> bool {
     out.clear();
     let mut in_comment = false;
+    let mut space = false;
+    let mut plain = true;
     for &b in text {
-        match b {
+        let b = match b {
             b'\n' => {
                 in_comment = false;
-                out.push(b' ');
+                b' '
             }
-            _ if in_comment => {}
-            b'#' => in_comment = true,
-            b'\\' | b'(' | b')' | b';' => out.push(b' '),
-            _ => out.push(b),
+            _ if in_comment => continue,
+            b'#' => {
+                in_comment = true;
+                continue;
+            }
+            b'\\' | b'(' | b')' | b';' => b' ',
+            _ => b,
+        };
+        if b.is_ascii_whitespace() {
+            space = true;
+            continue;
         }
+        if space && !out.is_empty() {
+            out.push(b' ');
+        }
+        space = false;
+        plain &= b.is_ascii() && b != b'\x0b';
+        out.push(b);
     }
+    plain
 }
 
 #[derive(Debug, PartialEq)]
@@ -357,11 +383,9 @@ fn parse_statement(cleaned: &[u8], out: &mut Vec<Target>) {
 fn parse_import<'t>(rest: &'t [Token<'_>]) -> impl Iterator<Item = Target> + 't {
     rest.split(|t| *t == Token::Comma)
         .filter_map(|group| match group.first() {
-            Some(Token::Word(module)) if is_dotted(module) => Some(Target::Python {
-                level: 0,
-                module: owned(module),
-                names: Vec::new(),
-            }),
+            Some(Token::Word(module)) if is_dotted(module) => {
+                Some(Target::Python(PythonImport::new(0, &text(module), None::<&str>)))
+            }
             _ => None,
         })
 }
@@ -389,31 +413,22 @@ fn parse_from(rest: &[Token<'_>]) -> Option<Target> {
         return None;
     }
     let names = imported_names(words.as_slice());
-    Some(Target::Python {
-        level,
-        module: owned(module),
-        names,
-    })
+    Some(Target::Python(PythonImport::new(level, &text(module), names)))
 }
 
 /// The names after `import` in a `from` statement (`*` for a star import).
-fn imported_names(rest: &[Token<'_>]) -> Vec<String> {
+fn imported_names<'t>(rest: &'t [Token<'_>]) -> impl Iterator<Item = Cow<'t, str>> {
     rest.split(|t| *t == Token::Comma)
         .filter_map(|group| match group.first() {
-            Some(Token::Word(name)) => Some(owned(name)),
-            Some(Token::Star) => Some("*".to_string()),
+            Some(Token::Word(name)) => Some(text(name)),
+            Some(Token::Star) => Some(Cow::Borrowed("*")),
             _ => None,
         })
-        .collect()
 }
 
-/// A name as a `String`, invalid UTF-8 replaced (validating first is the fast way for
-/// the common, valid case).
-fn owned(name: &[u8]) -> String {
-    match std::str::from_utf8(name) {
-        Ok(name) => name.to_string(),
-        Err(_) => String::from_utf8_lossy(name).into_owned(),
-    }
+/// A name as text, invalid UTF-8 replaced.
+fn text(name: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(name)
 }
 
 /// `a.b.c` made of identifiers (a keyword-free check is not needed: the resolver only
@@ -436,12 +451,31 @@ mod tests {
         scan(source.as_bytes())
             .into_iter()
             .map(|import| {
-                let Target::Python { level, module, names } = import.target else {
+                let Target::Python(target) = import.target else {
                     panic!("not a Python target");
                 };
-                format!("{} {:?} {level}:{module}{names:?}", import.line, import.kind)
+                let names: Vec<&str> = target.names().collect();
+                format!(
+                    "{} {:?} {}:{}{names:?}",
+                    import.line,
+                    import.kind,
+                    target.level,
+                    target.module()
+                )
             })
             .collect()
+    }
+
+    #[test]
+    fn statement_text_is_collapsed_whatever_the_whitespace() {
+        let texts = |source: &[u8]| -> Vec<String> { scan(source).iter().map(|i| i.text.to_string()).collect() };
+        assert_eq!(
+            texts(b"from  a \\\n  import (x,\t# c\n  y ;)\n"),
+            ["from a import x, y"]
+        );
+        let unicode = "from a import (\u{e9},\u{a0}b,\x0bc)\n";
+        assert_eq!(texts(unicode.as_bytes()), ["from a import \u{e9}, b, c"]);
+        assert_eq!(texts(b"import \xff\n"), ["import \u{fffd}"]);
     }
 
     #[test]
@@ -542,7 +576,7 @@ import e5; import e6
         let source = format!("from {} import x\n", ".".repeat(10_000));
         let imports = scan(source.as_bytes());
         assert_eq!(imports.len(), 1);
-        assert!(matches!(imports[0].target, Target::Python { level: 10_000, .. }));
+        assert!(matches!(&imports[0].target, Target::Python(target) if target.level == 10_000));
         assert!(imports[0].text.chars().count() <= super::super::MAX_TEXT + 1);
     }
 

@@ -89,7 +89,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     fn resolve(&self, file: &FileImports, import: &RawImport) -> Outcome<'a> {
         match &import.target {
-            Target::Python { level, module, names } => self.python.resolve(&file.path, *level, module, names),
+            Target::Python(target) => self.python.resolve(&file.path, target),
             Target::Include { path, angle } => self.cpp.resolve(&file.path, path, *angle),
             Target::RustMod(name) => rust_mod(self.tree, &file.path, name),
             Target::RustUse(path) => rust_use(self.tree, &file.path, path),
@@ -291,12 +291,7 @@ fn graph(context: &Context<'_>, files: &[FileImports], outcomes: &[Vec<Outcome<'
     // The modules, the edges and the counts read the outcomes apart: three tasks.
     let (modules, (edges, (unresolved, external))) = rayon::join(
         || paths.par_iter().map(|path| module(context, path)).collect(),
-        || {
-            rayon::join(
-                || edges(files, &importers, outcomes, &ids),
-                || counts(files, outcomes),
-            )
-        },
+        || rayon::join(|| edges(files, &importers, outcomes, &ids), || counts(files, outcomes)),
     );
     Architecture {
         modules,

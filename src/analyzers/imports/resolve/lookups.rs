@@ -15,7 +15,7 @@ use crate::model::SkipReason;
 use crate::scan::FileRecord;
 
 use super::super::super::Analysis;
-use super::super::{parent, Family, FileImports, Target};
+use super::super::{parent, Family, FileImports, Names, PythonImport, Target};
 use super::Outcome;
 
 /// `a` + `/` + `b`, either may be empty.
@@ -238,9 +238,10 @@ impl<'a> Python<'a> {
         dir
     }
 
-    pub fn resolve(&self, importer: &str, level: usize, module: &str, names: &[String]) -> Outcome<'a> {
-        if level > 0 {
-            return self.relative(importer, level, module, names);
+    pub fn resolve(&self, importer: &str, import: &PythonImport) -> Outcome<'a> {
+        let (module, names) = (import.module(), import.names());
+        if import.level > 0 {
+            return self.relative(importer, import.level, module, names);
         }
         let top = module.split('.').next().unwrap_or(module);
         let is_ancestor =
@@ -267,13 +268,13 @@ impl<'a> Python<'a> {
         });
         ordered
             .into_iter()
-            .find_map(|root| self.in_base(root, module, names))
+            .find_map(|root| self.in_base(root, module, names.clone()))
             .unwrap_or(Outcome::Unresolved)
     }
 
     /// `from ..p import x` in `a/b/c.py`: the package of `c` is `a/b`, each dot beyond
     /// the first climbs one directory; climbing out of the repository is unresolved.
-    fn relative(&self, importer: &str, level: usize, module: &str, names: &[String]) -> Outcome<'a> {
+    fn relative<'n>(&self, importer: &str, level: usize, module: &str, names: Names<'n>) -> Outcome<'a> {
         let mut base = parent(importer);
         for _ in 1..level {
             if base.is_empty() {
@@ -287,10 +288,10 @@ impl<'a> Python<'a> {
     /// `module` (dotted, may be empty) below directory `base`, and each imported name as
     /// a submodule if there is one, else the module itself. `None` when `base` does not
     /// hold the module at all (the caller tries another root).
-    fn in_base(&self, base: &str, module: &str, names: &[String]) -> Option<Outcome<'a>> {
+    fn in_base<'n>(&self, base: &str, module: &str, mut names: Names<'n>) -> Option<Outcome<'a>> {
         let dir = dotted_path(base, module);
         let this = self.module_file(&dir, module.is_empty());
-        if names.is_empty() {
+        if names.clone().next().is_none() {
             return match this {
                 Some(path) => Some(Outcome::Module(path)),
                 None if self.tree.is_dir(&dir) => Some(Outcome::Nothing),
@@ -298,8 +299,8 @@ impl<'a> Python<'a> {
             };
         }
         let mut targets: Vec<&'a str> = names
-            .iter()
-            .filter_map(|name| match name.as_str() {
+            .by_ref()
+            .filter_map(|name| match name {
                 "*" => this,
                 _ => self.module_file(&dotted_path(&dir, name), false).or(this),
             })
