@@ -19,7 +19,7 @@ use super::{statement_text, RawImport, Target, COMMENT_END};
 /// also accepts `#import`.
 pub fn scan(bytes: &[u8], directives: &[DirectiveLine], objc: bool) -> Vec<RawImport> {
     let mut lexer = Lexer { bytes, pos: 0 };
-    // Sized once: on Linux, growing these vectors cost as much as the scan itself.
+    // Sized once: on Linux, growing these vectors was a fifth of the include scan's time.
     let includes = directives
         .iter()
         .filter(|d| include_keyword(bytes, d.start, objc).is_some());
