@@ -288,7 +288,7 @@ impl<'a> Python<'a> {
     /// `module` (dotted, may be empty) below directory `base`, and each imported name as
     /// a submodule if there is one, else the module itself. `None` when `base` does not
     /// hold the module at all (the caller tries another root).
-    fn in_base<'n>(&self, base: &str, module: &str, mut names: Names<'n>) -> Option<Outcome<'a>> {
+    fn in_base<'n>(&self, base: &str, module: &str, names: Names<'n>) -> Option<Outcome<'a>> {
         let dir = dotted_path(base, module);
         let this = self.module_file(&dir, module.is_empty());
         if names.clone().next().is_none() {
@@ -299,7 +299,6 @@ impl<'a> Python<'a> {
             };
         }
         let mut targets: Vec<&'a str> = names
-            .by_ref()
             .filter_map(|name| match name {
                 "*" => this,
                 _ => self.module_file(&dotted_path(&dir, name), false).or(this),
