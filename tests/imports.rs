@@ -213,3 +213,40 @@ fn hostile_input_is_survived() {
         .collect();
     assert_eq!(unresolved, ["C/C++ 1", "Python 1"]);
 }
+
+/// When several files could hold a module: `m.py` before the stub `m.pyi` before the
+/// package `m/__init__.py`, a stub alone holds it, and through a directory symlink the
+/// same rule picks the real file.
+#[test]
+fn a_module_is_its_file_then_its_stub_then_its_package() {
+    let repo = TestRepo::new();
+    repo.write("app/__init__.py", "")
+        .write("app/both.py", "")
+        .write("app/both.pyi", "")
+        .write("app/both/__init__.py", "")
+        .write("app/stub.pyi", "")
+        .write("app/pkg/__init__.py", "")
+        .write("app/pkg/pkg.pyi", "")
+        .write(
+            "app/main.py",
+            "from app import both, stub, pkg, missing\nfrom app.pkg import pkg\nimport app.pkg\nfrom app import __init__\nfrom mirror import both\n",
+        )
+        .symlink("mirror", "app")
+        .commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    let mut got = edges(&audit["architecture"]);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "app/main.py:1 -> app/__init__.py (eager)",
+            "app/main.py:1 -> app/both.py (eager)",
+            "app/main.py:1 -> app/pkg/__init__.py (eager)",
+            "app/main.py:1 -> app/stub.pyi (eager)",
+            "app/main.py:2 -> app/pkg/pkg.pyi (eager)",
+            "app/main.py:3 -> app/pkg/__init__.py (eager)",
+            "app/main.py:4 -> app/__init__.py (eager)",
+            "app/main.py:5 -> app/both.py (eager)",
+        ]
+    );
+}

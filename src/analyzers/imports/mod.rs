@@ -121,17 +121,39 @@ impl PythonImport {
     }
 
     pub fn module(&self) -> &str {
-        self.words.split(' ').next().unwrap_or_default()
+        &self.words[..self.module_end()]
     }
 
     /// The imported names (`*` for a star import); none for `import a.b`.
     pub fn names(&self) -> Names<'_> {
-        self.words.split(' ').skip(1)
+        Names {
+            rest: &self.words[self.module_end()..],
+        }
+    }
+
+    fn module_end(&self) -> usize {
+        self.words.bytes().position(|b| b == b' ').unwrap_or(self.words.len())
     }
 }
 
-/// The names of a [`PythonImport`].
-pub type Names<'a> = std::iter::Skip<std::str::Split<'a, char>>;
+/// The names of a [`PythonImport`]. Split by bytes: these strings are a few bytes long,
+/// and `str::split`'s searcher was a fifth of the profile of executorch's resolution.
+#[derive(Debug, Clone)]
+pub struct Names<'a> {
+    /// Each remaining name after a space.
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Names<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest.strip_prefix(' ')?;
+        let end = rest.bytes().position(|b| b == b' ').unwrap_or(rest.len());
+        self.rest = &rest[end..];
+        Some(&rest[..end])
+    }
+}
 
 /// One import statement (one per named path for `use` groups and Go blocks).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,6 +349,20 @@ impl LineCounter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_python_import_keeps_its_module_and_names_apart() {
+        let import = PythonImport::new(2, "a.b", ["c", "*", "d_e"]);
+        assert_eq!((import.level, import.module()), (2, "a.b"));
+        assert_eq!(import.names().collect::<Vec<_>>(), ["c", "*", "d_e"]);
+        let bare = PythonImport::new(0, "x", None::<&str>);
+        assert_eq!((bare.module(), bare.names().count()), ("x", 0));
+        let relative = PythonImport::new(1, "", ["y"]);
+        assert_eq!(
+            (relative.module(), relative.names().collect::<Vec<_>>()),
+            ("", vec!["y"])
+        );
+    }
 
     #[test]
     fn statement_text_collapses_every_kind_of_whitespace_and_caps() {

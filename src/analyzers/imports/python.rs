@@ -39,18 +39,30 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
 }
 
 /// Where the last `import` that stands as a word (in code, a string or a comment alike)
-/// starts. A forward search that keeps the last hit: memchr's forward searcher is
-/// vectorized, its reverse one is not, and took half of the Python scan's time.
+/// starts. memchr's forward searcher is vectorized, its reverse one is not (it took half of
+/// the Python scan's time): so the file is searched forward a chunk at a time, from its
+/// end back, and the search stops at the first chunk holding the keyword. Imports sit near
+/// the top of most files: on executorch this reads 70 % of the bytes rather than all.
 fn last_import_keyword(bytes: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 16 * 1024;
     let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80;
-    IMPORT
-        .find_iter(bytes)
-        .filter(|&start| {
-            let before = start.checked_sub(1).map(|i| &bytes[i]);
-            let after = bytes.get(start + b"import".len());
-            !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
-        })
-        .last()
+    let is_keyword = |&start: &usize| {
+        let before = start.checked_sub(1).map(|i| &bytes[i]);
+        let after = bytes.get(start + b"import".len());
+        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+    };
+    let mut end = bytes.len();
+    while end > 0 {
+        let start = end.saturating_sub(CHUNK);
+        // The keywords that start in `start..end`, whole: each is found in one chunk only.
+        let window = &bytes[start..(end + b"import".len() - 1).min(bytes.len())];
+        let last = IMPORT.find_iter(window).map(|i| start + i).filter(is_keyword).last();
+        if last.is_some() {
+            return last;
+        }
+        end = start;
+    }
+    None
 }
 
 struct Scanner<'a> {
@@ -190,10 +202,11 @@ fn statement_end(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     let mut depth = 0usize;
     while pos < bytes.len() {
         // Most bytes are plain code: skip them without the match below.
-        while pos < bytes.len() && !SPECIAL[bytes[pos] as usize] {
-            pos += 1;
-        }
-        let Some(&b) = bytes.get(pos) else { break };
+        let Some(skip) = bytes[pos..].iter().position(|&b| SPECIAL[b as usize]) else {
+            break;
+        };
+        pos += skip;
+        let b = bytes[pos];
         match b {
             b'\n' if depth == 0 || starts_statement(&bytes[pos + 1..]) => return (pos + 1, false),
             b'#' => {
@@ -299,6 +312,17 @@ fn type_checking_body(text: &[u8]) -> Option<usize> {
 /// [`statement_text`] would).
 fn clean(text: &[u8], out: &mut Vec<u8>) -> bool {
     out.clear();
+    // Most statements are one line of words, dots, commas and single spaces: clean already.
+    let trimmed = text.trim_ascii();
+    if is_clean(trimmed) {
+        out.extend_from_slice(trimmed);
+        return true;
+    }
+    strip_and_collapse(text, out)
+}
+
+/// [`clean`], byte by byte.
+fn strip_and_collapse(text: &[u8], out: &mut Vec<u8>) -> bool {
     let mut in_comment = false;
     let mut space = false;
     let mut plain = true;
@@ -329,6 +353,28 @@ fn clean(text: &[u8], out: &mut Vec<u8>) -> bool {
     }
     plain
 }
+
+/// Whether `text` holds only the bytes of identifiers (ASCII), dots, commas, stars and
+/// single spaces: what [`clean`] would leave as it is.
+fn is_clean(text: &[u8]) -> bool {
+    let mut space = false;
+    text.iter().all(|&b| {
+        let double_space = space && b == b' ';
+        space = b == b' ';
+        CLEAN[b as usize] && !double_space
+    })
+}
+
+/// The bytes [`is_clean`] accepts.
+const CLEAN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'_' | b'.' | b',' | b'*' | b' ');
+        b += 1;
+    }
+    table
+};
 
 #[derive(Debug, PartialEq)]
 enum Token<'a> {
@@ -445,6 +491,37 @@ fn is_dotted(word: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_statement_clean_already_is_left_as_the_byte_by_byte_cleaning_leaves_it() {
+        let statements = [
+            "import os\n",
+            "  from a.b import c, d as e\r\n",
+            "from . import *",
+            "from .x import y,z",
+            "import a  as b",
+            "import a\tb",
+            "from a import (b)",
+            "import a # c",
+            "import a; import b",
+            "import a \\\n b",
+            "import caf\u{e9}",
+            "import a\x0bb",
+            "",
+        ];
+        for statement in statements {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            let plain = clean(statement.as_bytes(), &mut fast);
+            assert_eq!(
+                plain,
+                strip_and_collapse(statement.as_bytes(), &mut slow),
+                "{statement:?}"
+            );
+            assert_eq!(fast, slow, "{statement:?}");
+        }
+        assert!(is_clean(b"from a.b import c, d as e"));
+        assert!(!is_clean(b"import a  as b"));
+    }
 
     /// Each import as `line kind level:module[names]`.
     fn compact(source: &str) -> Vec<String> {

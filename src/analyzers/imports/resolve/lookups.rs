@@ -202,6 +202,17 @@ pub struct Python<'a> {
     /// Name of a directory or `.py` file → the roots holding it, in path order (built in
     /// one pass over the tree, before resolution, which then runs in parallel).
     holders: HashMap<&'a str, Vec<&'a str>>,
+    /// The module files of every dotted path, as [`module_files`] indexes them.
+    modules: HashMap<&'a str, ModuleFiles<'a>>,
+}
+
+/// The files that can hold the module at a path without extension (`a/b`): `a/b.py`,
+/// `a/b.pyi`, `a/b/__init__.py`, as real paths.
+#[derive(Debug, Default, Clone, Copy)]
+struct ModuleFiles<'a> {
+    py: Option<&'a str>,
+    pyi: Option<&'a str>,
+    init: Option<&'a str>,
 }
 
 impl<'a> Python<'a> {
@@ -218,7 +229,13 @@ impl<'a> Python<'a> {
         }
         roots.extend(tree.dirs.iter().filter(|d| is_src(d)));
         let holders = holders(tree, &roots);
-        Python { tree, roots, holders }
+        let modules = module_files(tree);
+        Python {
+            tree,
+            roots,
+            holders,
+            modules,
+        }
     }
 
     /// The dotted name of a module file, from the deepest root above it.
@@ -243,7 +260,7 @@ impl<'a> Python<'a> {
         if import.level > 0 {
             return self.relative(importer, import.level, module, names);
         }
-        let top = module.split('.').next().unwrap_or(module);
+        let top = &module[..module.bytes().position(|b| b == b'.').unwrap_or(module.len())];
         let is_ancestor =
             |root: &str| root.is_empty() || importer.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'));
         // A root deep in the tree is on `sys.path` only for code run from below it; from
@@ -317,34 +334,51 @@ impl<'a> Python<'a> {
         }
     }
 
-    /// `dir.py` or `dir/__init__.py` (only the latter for a bare package directory).
+    /// `dir.py`, else `dir.pyi`, else `dir/__init__.py` (only the last for a bare package
+    /// directory).
     fn module_file(&self, dir: &str, package_only: bool) -> Option<&'a str> {
-        // One buffer for the three spellings: this runs several times per import.
-        let mut candidate = String::with_capacity(dir.len() + "/__init__.py".len());
-        let mut file = |suffix: &str| {
-            candidate.clear();
-            candidate.push_str(dir);
-            candidate.push_str(suffix);
-            self.tree.file(&candidate)
-        };
-        let init = file(if dir.is_empty() { "__init__.py" } else { "/__init__.py" });
+        let files = self.modules.get(dir)?;
         if package_only || dir.is_empty() {
-            return init;
+            files.init
+        } else {
+            files.py.or(files.pyi).or(files.init)
         }
-        file(".py").or_else(|| file(".pyi")).or(init)
     }
+}
+
+/// Every `.py`, `.pyi` and `__init__.py` file of the tree, by the path that names its
+/// module without extension, through directory symlinks too. A candidate module is then
+/// one lookup, not three in each of the tree's two maps (a missed name, the most common
+/// kind, cost six): executorch's Python imports resolved in 4.2 ms instead of 6.5.
+fn module_files<'a>(tree: &'a Tree<'a>) -> HashMap<&'a str, ModuleFiles<'a>> {
+    let mut modules: HashMap<&'a str, ModuleFiles<'a>> = HashMap::default();
+    let real = tree.records.keys().map(|path| (*path, *path));
+    let aliases = tree.aliases.iter().map(|(alias, real)| (alias.as_str(), *real));
+    for (spelling, real) in real.chain(aliases) {
+        if let Some(stem) = spelling.strip_suffix(".py") {
+            modules.entry(stem).or_default().py = Some(real);
+            if stem == "__init__" || stem.ends_with("/__init__") {
+                modules.entry(parent(stem)).or_default().init = Some(real);
+            }
+        } else if let Some(stem) = spelling.strip_suffix(".pyi") {
+            modules.entry(stem).or_default().pyi = Some(real);
+        }
+    }
+    modules
 }
 
 /// The path of dotted name `name` below directory `dir` (`a/b` + `c.d` → `a/b/c/d`), in
 /// one allocation: it runs for every Python import and imported name.
 fn dotted_path(dir: &str, name: &str) -> String {
-    let mut path = String::with_capacity(dir.len() + 1 + name.len());
-    path.push_str(dir);
+    let mut path = Vec::with_capacity(dir.len() + 1 + name.len());
+    path.extend_from_slice(dir.as_bytes());
     if !dir.is_empty() && !name.is_empty() {
-        path.push('/');
+        path.push(b'/');
     }
-    path.extend(name.chars().map(|c| if c == '.' { '/' } else { c }));
-    path
+    // By bytes, not characters: with the names split by bytes too ([`Names`]), executorch's
+    // Python imports resolved in 3.4 ms instead of 4.2.
+    path.extend(name.bytes().map(|b| if b == b'.' { b'/' } else { b }));
+    String::from_utf8(path).expect("an ASCII byte for another keeps UTF-8 valid")
 }
 
 /// A `src` directory: the src layout's package root, importable from anywhere.
