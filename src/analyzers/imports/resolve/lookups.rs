@@ -23,7 +23,14 @@ pub fn join(a: &str, b: &str) -> String {
     match (a.is_empty(), b.is_empty()) {
         (true, _) => b.to_string(),
         (_, true) => a.to_string(),
-        _ => format!("{a}/{b}"),
+        // Not `format!`: its machinery was a tenth of building the lookups of executorch.
+        _ => {
+            let mut path = String::with_capacity(a.len() + 1 + b.len());
+            path.push_str(a);
+            path.push('/');
+            path.push_str(b);
+            path
+        }
     }
 }
 
@@ -217,11 +224,15 @@ struct ModuleFiles<'a> {
 
 impl<'a> Python<'a> {
     pub fn new(tree: &'a Tree<'a>) -> Python<'a> {
+        let modules = module_files(tree);
+        // Asked of the real directories above a tracked file only, so an `__init__.py`
+        // found is the directory's own, not one seen through a symlink.
+        let is_package = |dir: &str| modules.get(dir).is_some_and(|files| files.init.is_some());
         let mut roots = BTreeSet::from([""]);
         for path in tree.records.keys() {
             if path.ends_with("/__init__.py") {
                 let mut package = parent(path);
-                while !package.is_empty() && tree.records.contains_key(join(parent(package), "__init__.py").as_str()) {
+                while !package.is_empty() && is_package(parent(package)) {
                     package = parent(package);
                 }
                 roots.insert(parent(package));
@@ -229,7 +240,6 @@ impl<'a> Python<'a> {
         }
         roots.extend(tree.dirs.iter().filter(|d| is_src(d)));
         let holders = holders(tree, &roots);
-        let modules = module_files(tree);
         Python {
             tree,
             roots,
@@ -351,10 +361,16 @@ impl<'a> Python<'a> {
 /// one lookup, not three in each of the tree's two maps (a missed name, the most common
 /// kind, cost six): executorch's Python imports resolved in 4.2 ms instead of 6.5.
 fn module_files<'a>(tree: &'a Tree<'a>) -> HashMap<&'a str, ModuleFiles<'a>> {
-    let mut modules: HashMap<&'a str, ModuleFiles<'a>> = HashMap::default();
     let real = tree.records.keys().map(|path| (*path, *path));
     let aliases = tree.aliases.iter().map(|(alias, real)| (alias.as_str(), *real));
-    for (spelling, real) in real.chain(aliases) {
+    let spellings = real.chain(aliases);
+    // Sized first, rather than grown while filled (its growth showed in profiles).
+    let count = spellings
+        .clone()
+        .filter(|(path, _)| path.ends_with(".py") || path.ends_with(".pyi"))
+        .count();
+    let mut modules: HashMap<&'a str, ModuleFiles<'a>> = HashMap::with_capacity_and_hasher(count, Default::default());
+    for (spelling, real) in spellings {
         if let Some(stem) = spelling.strip_suffix(".py") {
             modules.entry(stem).or_default().py = Some(real);
             if stem == "__init__" || stem.ends_with("/__init__") {
