@@ -2,7 +2,6 @@
 //! surfaces with their globs and computed blast radius, and the inferred layers — so that
 //! a team edits a measured description instead of writing one from nothing.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::analyzers::CONFIG_PATH;
@@ -27,7 +26,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
         excluded: Default::default(),
     };
     let audit = crate::audit(&snapshot, &options, String::new(), &|| {});
-    let files: Vec<(PathBuf, String)> = vec![(target.clone(), starter(&audit))];
+    let files = vec![(target.clone(), vec![starter(&audit).into_bytes()])];
     crate::render::write_all_atomic(&root, &files)?;
     println!(
         "plumb: wrote {} ({} surfaces); edit it, then run plumb audit",

@@ -72,9 +72,9 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     formats.sort();
     formats.dedup();
     // The renderers only read the audit: each format on its own thread.
-    let files: Vec<(PathBuf, String)> = formats
+    let files: Vec<(PathBuf, Vec<Vec<u8>>)> = formats
         .par_iter()
-        .map(|format| (out_dir.join(format.file_name()), render::render(*format, &audit)))
+        .map(|format| (out_dir.join(format.file_name()), render::render_parts(*format, &audit)))
         .collect();
     let summary = (!args.quiet).then(|| summary(&audit, &files));
     // The audit is not read again. Freeing it (Linux: 400,000 allocations of edges and
@@ -108,7 +108,7 @@ fn sbom_command(args: &SbomArgs) -> anyhow::Result<ExitCode> {
     let bom = render::cyclonedx::render(&audit);
     match (&args.output, out_dir) {
         (Some(file), Some(dir)) => {
-            render::write_all_atomic(dir, &[(file.clone(), bom)])?;
+            render::write_all_atomic(dir, &[(file.clone(), vec![bom.into_bytes()])])?;
             Ok(ExitCode::SUCCESS)
         }
         _ => print_stdout(&bom),
@@ -233,7 +233,7 @@ fn generated_at() -> String {
     gix::date::Time::new(seconds, 0).format_or_unix(gix::date::time::format::ISO8601_STRICT)
 }
 
-fn summary(audit: &Audit, files: &[(PathBuf, String)]) -> String {
+fn summary(audit: &Audit, files: &[(PathBuf, Vec<Vec<u8>>)]) -> String {
     let what = match (&audit.snapshot.requested_revision, &audit.snapshot.commit) {
         (Some(rev), Some(commit)) => format!("revision {rev} ({})", &commit[..commit.len().min(12)]),
         (None, Some(commit)) => format!("work tree at {}", &commit[..commit.len().min(12)]),

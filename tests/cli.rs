@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{audit_json, git_in, notes, plumb, TestRepo};
+use common::{audit_json, git_in, notes, plumb, report, TestRepo};
 
 fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -418,6 +418,28 @@ fn output_is_byte_identical_across_runs() {
                 .stdout
         };
         assert_eq!(run(), run(), "{format} differs between runs");
+    }
+}
+
+/// The pack's files hold what `--stdout` prints: the JSON file is written in parts (the
+/// architecture and its edges are laid out apart), the printed text in one piece.
+#[test]
+fn the_written_pack_is_what_stdout_prints() {
+    let repo = TestRepo::new();
+    repo.write("pkg/__init__.py", "from . import a\n")
+        .write("pkg/a.py", "import pkg\nimport os\n")
+        .commit("a graph");
+    let out = repo.parent().join("pack");
+    let status = plumb()
+        .args(["audit", "--quiet", "--out"])
+        .arg(&out)
+        .arg(repo.path())
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    for (format, file) in [("json", "audit.json"), ("md", "audit.md")] {
+        let written = std::fs::read_to_string(out.join(file)).expect("the pack is written");
+        assert_eq!(written, report(repo.path(), format, &[]), "{file}");
     }
 }
 

@@ -9,6 +9,8 @@
 
 mod node;
 
+use std::cell::RefCell;
+
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -20,21 +22,31 @@ use node::{Node, Place};
 const MAX_WIDTH: usize = 200;
 
 pub fn render(audit: &Audit) -> String {
+    String::from_utf8(render_parts(audit).concat()).expect("serde_json writes UTF-8 and the layout adds ASCII")
+}
+
+/// [`render`], as the pieces of the text in order: the text before the architecture, the
+/// architecture's before its edges, the edges, and so on. Written one after the other,
+/// they are never copied into one buffer (executorch: 3 MB, of which the edges and the
+/// modules are 2; copying them cost more in fresh pages than in bytes moved).
+pub fn render_parts(audit: &Audit) -> Vec<Vec<u8>> {
     // The architecture is most of a large tree's file (Linux: 9.6 MB of edges and 8.4 MB
     // of modules in 18.5 MB): its edges, the rest of it and the rest of the audit are
-    // built and laid out on three tasks, then spliced.
+    // built and laid out on three tasks.
     let architecture = |architecture: &Architecture, place| {
-        lay_out_apart(architecture, place, "edges", &architecture.edges[..], write_edges)
+        lay_out_apart(architecture, place, "edges", &architecture.edges[..], |edges, place| {
+            vec![write_edges(edges, place)]
+        })
     };
-    let mut text = lay_out_apart(
+    let mut parts = lay_out_apart(
         audit,
         Place::root(true),
         "architecture",
         &audit.architecture,
         architecture,
     );
-    text.push(b'\n');
-    String::from_utf8(text).expect("serde_json writes UTF-8 and the layout adds ASCII")
+    parts.push(b"\n".to_vec());
+    parts
 }
 
 const SERIALISES: &str = "the model serialises: plain data, string keys";
@@ -43,20 +55,20 @@ const SERIALISES: &str = "the model serialises: plain data, string keys";
 #[cfg(test)]
 fn lay_out<T: Serialize + ?Sized>(value: &T, place: Place) -> Vec<u8> {
     let (tree, scalars) = node::build_at(value, place).expect(SERIALISES);
-    let mut text = Vec::with_capacity(scalars.len() * 2);
-    Layout::new(&scalars, b"").write(&mut text, &tree, place.depth());
-    text
+    Layout::new(&scalars, Vec::new())
+        .write_parts(&tree, place.depth())
+        .concat()
 }
 
-/// `value`, an object, laid out at `place`; the value of its entry `key`, `apart`, is laid
-/// out by `lay_out_apart` in parallel and spliced in.
+/// `value`, an object, laid out at `place`, in parts; the value of its entry `key`,
+/// `apart`, is laid out by `lay_out_apart` in parallel, and its parts are put in place.
 fn lay_out_apart<T, A>(
     value: &T,
     place: Place,
     key: &'static str,
     apart: &A,
-    lay_out_apart: impl FnOnce(&A, Place) -> Vec<u8> + Send,
-) -> Vec<u8>
+    lay_out_apart: impl FnOnce(&A, Place) -> Vec<Vec<u8>> + Send,
+) -> Vec<Vec<u8>>
 where
     T: Serialize + Sync + ?Sized,
     A: Sync + ?Sized,
@@ -65,9 +77,7 @@ where
         || lay_out_apart(apart, place.entry(key)),
         || node::build_at(value, place.without(key)).expect(SERIALISES),
     );
-    let mut text = Vec::with_capacity(scalars.len() * 2 + apart.len());
-    Layout::new(&scalars, &apart).write(&mut text, &tree, place.depth());
-    text
+    Layout::new(&scalars, apart).write_parts(&tree, place.depth())
 }
 
 /// The edges at `place`, written as the layout writes them, without building their tree:
@@ -98,23 +108,43 @@ struct Layout<'s> {
     /// that the tests hold the tree's builder to, which folds them all (a value laid out
     /// apart does not know its line's start here).
     fold: bool,
-    /// The text of the [`Node::Apart`] value.
-    apart: &'s [u8],
+    /// The parts of the [`Node::Apart`] value, until they are put in place.
+    apart: RefCell<Vec<Vec<u8>>>,
+    /// The parts written before the one being written: what came before the apart value,
+    /// then its parts.
+    done: RefCell<Vec<Vec<u8>>>,
 }
 
 impl<'s> Layout<'s> {
-    fn new(scalars: &'s [u8], apart: &'s [u8]) -> Self {
+    fn new(scalars: &'s [u8], apart: Vec<Vec<u8>>) -> Self {
         Layout {
             scalars,
             fold: false,
-            apart,
+            apart: RefCell::new(apart),
+            done: RefCell::default(),
         }
+    }
+
+    /// The text of `node`, in parts.
+    fn write_parts(self, node: &Node, indent: usize) -> Vec<Vec<u8>> {
+        // Scalars' text and the layout's punctuation and indentation: twice the scalars'
+        // length is room enough for most trees.
+        let mut out = Vec::with_capacity(self.scalars.len() * 2);
+        self.write(&mut out, node, indent);
+        let mut parts = self.done.into_inner();
+        parts.push(out);
+        parts
     }
 
     fn write(&self, out: &mut Vec<u8>, node: &Node, indent: usize) {
         match node {
             Node::Scalar(start, end) | Node::Folded(start, end) => out.extend_from_slice(&self.scalars[*start..*end]),
-            Node::Apart => out.extend_from_slice(self.apart),
+            Node::Apart => {
+                let rest = Vec::with_capacity(out.capacity() - out.len());
+                let mut done = self.done.borrow_mut();
+                done.push(std::mem::replace(out, rest));
+                done.append(&mut self.apart.borrow_mut());
+            }
             Node::Object(entries) if entries.is_empty() => out.extend_from_slice(b"{}"),
             Node::Array(items) if items.is_empty() => out.extend_from_slice(b"[]"),
             Node::Object(entries) => {
@@ -250,13 +280,12 @@ mod tests {
     }
 
     fn write_tree((tree, scalars): (Node, Vec<u8>), fold: bool) -> String {
-        let mut out = Vec::new();
-        Layout {
+        let parts = Layout {
             fold,
-            ..Layout::new(&scalars, b"")
+            ..Layout::new(&scalars, Vec::new())
         }
-        .write(&mut out, &tree, 0);
-        String::from_utf8(out).expect("UTF-8")
+        .write_parts(&tree, 0);
+        String::from_utf8(parts.concat()).expect("UTF-8")
     }
 
     /// Folding while building must choose exactly what the layout would: containers
@@ -307,6 +336,10 @@ mod tests {
         }
     }
 
+    fn in_one_part(value: &Value, place: Place) -> Vec<Vec<u8>> {
+        vec![lay_out(value, place)]
+    }
+
     /// An entry laid out apart and spliced in, and an entry of that entry, read as if laid
     /// out in place, folded or not.
     #[test]
@@ -316,14 +349,18 @@ mod tests {
             let text = "x".repeat(len);
             for big in [json!([text]), json!({"edges": [[1, 2, text]], "none": []})] {
                 let value = json!({"a": 1, "big": big, "z": [true]});
-                let apart = lay_out_apart(&value, root, "big", &value["big"], lay_out);
-                assert_eq!(String::from_utf8(apart).expect("UTF-8"), layout(&value), "length {len}");
+                let apart = lay_out_apart(&value, root, "big", &value["big"], in_one_part);
+                assert_eq!(
+                    String::from_utf8(apart.concat()).expect("UTF-8"),
+                    layout(&value),
+                    "length {len}"
+                );
             }
             let value = json!({"a": 1, "big": {"edges": [[1, 2, text]], "none": []}, "z": [true]});
-            let big = |big: &Value, place| lay_out_apart(big, place, "edges", &big["edges"], lay_out);
+            let big = |big: &Value, place| lay_out_apart(big, place, "edges", &big["edges"], in_one_part);
             let apart = lay_out_apart(&value, root, "big", &value["big"], big);
             assert_eq!(
-                String::from_utf8(apart).expect("UTF-8"),
+                String::from_utf8(apart.concat()).expect("UTF-8"),
                 layout(&value),
                 "nested, length {len}"
             );
@@ -420,12 +457,11 @@ mod tests {
         };
         let value = serde_json::to_value(&model).expect("serialises");
         let (tree, scalars) = node::build(&model).expect("serialises");
-        let mut direct = Vec::new();
-        Layout {
+        let direct = Layout {
             fold: true,
-            ..Layout::new(&scalars, b"")
+            ..Layout::new(&scalars, Vec::new())
         }
-        .write(&mut direct, &tree, 0);
-        assert_eq!(String::from_utf8(direct).expect("UTF-8"), layout(&value));
+        .write_parts(&tree, 0);
+        assert_eq!(String::from_utf8(direct.concat()).expect("UTF-8"), layout(&value));
     }
 }
