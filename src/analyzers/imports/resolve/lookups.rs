@@ -114,30 +114,53 @@ impl<'a> Tree<'a> {
             return;
         }
         // In path order (as `paths` is), so which spelling of a path wins never depends on
-        // hashing, and the paths below a link's target are one run of the list.
-        let mut frontier: Vec<(Cow<'a, str>, &'a str)> = self.paths.iter().map(|p| (Cow::Borrowed(*p), *p)).collect();
-        for _ in 0..MAX_LINK_DEPTH {
-            let mut next = Vec::new();
-            for (link, target) in &self.links {
-                for (rest, real) in below(&frontier, target) {
-                    let alias = join(link, rest);
-                    if self.records.contains_key(alias.as_str()) || self.aliases.contains_key(&alias) {
-                        continue;
-                    }
-                    let mut dir = parent(&alias);
-                    while dir.len() >= link.len() && self.alias_dirs.insert(dir.to_string()) {
-                        dir = parent(dir);
-                    }
-                    self.aliases.insert(alias.clone(), real);
-                    next.push((Cow::Owned(alias), real));
-                }
-            }
-            if next.is_empty() {
+        // hashing, and the paths below a link's target are one run of the list. The first
+        // round reads the path list itself (executorch: 30,000 paths, 24 links).
+        let paths = std::mem::take(&mut self.paths);
+        let mut frontier = self.spell_through_links(&paths, |path| (path, path));
+        self.paths = paths;
+        for _ in 1..MAX_LINK_DEPTH {
+            if frontier.is_empty() {
                 break;
             }
-            next.sort_unstable();
-            frontier = next;
+            frontier.sort_unstable();
+            frontier = self.spell_through_links(&frontier, |(alias, real)| (alias.as_str(), *real));
         }
+    }
+
+    /// The spellings of the sorted `frontier` (each a spelling and its real path) seen
+    /// through each link that are new, recorded in `aliases`.
+    fn spell_through_links<T>(
+        &mut self,
+        frontier: &[T],
+        spelled: impl Fn(&T) -> (&str, &'a str),
+    ) -> Vec<(String, &'a str)> {
+        let mut next = Vec::new();
+        for (link, target) in &self.links {
+            let prefix = if target.is_empty() {
+                String::new()
+            } else {
+                format!("{target}/")
+            };
+            let start = frontier.partition_point(|item| spelled(item).0 < prefix.as_str());
+            let below = frontier[start..].iter().map_while(|item| {
+                let (spelling, real) = spelled(item);
+                Some((spelling.strip_prefix(prefix.as_str())?, real))
+            });
+            for (rest, real) in below {
+                let alias = join(link, rest);
+                if self.records.contains_key(alias.as_str()) || self.aliases.contains_key(&alias) {
+                    continue;
+                }
+                let mut dir = parent(&alias);
+                while dir.len() >= link.len() && self.alias_dirs.insert(dir.to_string()) {
+                    dir = parent(dir);
+                }
+                self.aliases.insert(alias.clone(), real);
+                next.push((alias, real));
+            }
+        }
+        next
     }
 
     pub fn record(&self, path: &str) -> Option<&'a FileRecord> {
@@ -171,20 +194,6 @@ impl<'a> Tree<'a> {
         });
         std::iter::once(Cow::Borrowed(path)).chain(aliases)
     }
-}
-
-/// The spellings of a sorted `frontier` below directory `target` (all of them for the
-/// root), each as its part below `target`, with its real path.
-fn below<'f, 'a>(frontier: &'f [(Cow<'a, str>, &'a str)], target: &str) -> impl Iterator<Item = (&'f str, &'a str)> {
-    let prefix = if target.is_empty() {
-        String::new()
-    } else {
-        format!("{target}/")
-    };
-    let start = frontier.partition_point(|(spelling, _)| spelling.as_ref() < prefix.as_str());
-    frontier[start..]
-        .iter()
-        .map_while(move |(spelling, real)| Some((spelling.strip_prefix(prefix.as_str())?, *real)))
 }
 
 /// Symlinks the scan found to point inside the repository.
