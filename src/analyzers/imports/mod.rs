@@ -108,8 +108,17 @@ pub struct PythonImport {
 }
 
 impl PythonImport {
-    pub fn new<N: AsRef<str>>(level: usize, module: &str, names: impl IntoIterator<Item = N>) -> PythonImport {
-        let mut words = String::from(module);
+    pub fn new<N, I>(level: usize, module: &str, names: I) -> PythonImport
+    where
+        N: AsRef<str>,
+        I: IntoIterator<Item = N>,
+        I::IntoIter: Clone,
+    {
+        let names = names.into_iter();
+        // Sized exactly, so that the string is neither grown nor shrunk into its box.
+        let len = module.len() + names.clone().map(|name| 1 + name.as_ref().len()).sum::<usize>();
+        let mut words = String::with_capacity(len);
+        words.push_str(module);
         for name in names {
             words.push(' ');
             words.push_str(name.as_ref());

@@ -14,6 +14,7 @@
 use std::borrow::Cow;
 
 use memchr::{memchr, memchr2, memchr3};
+use smallvec::SmallVec;
 
 use crate::model::ImportKind;
 
@@ -429,9 +430,12 @@ enum Token<'a> {
     Star,
 }
 
-fn tokens(text: &[u8]) -> Vec<Token<'_>> {
-    // Room for most statements without growing.
-    let mut out = Vec::with_capacity(16);
+/// A statement's tokens: most statements have fewer than 16, which then need no
+/// allocation (executorch has 26,000 import statements).
+type Tokens<'a> = SmallVec<[Token<'a>; 16]>;
+
+fn tokens(text: &[u8]) -> Tokens<'_> {
+    let mut out = Tokens::new();
     let mut pos = 0;
     while pos < text.len() {
         match text[pos] {
@@ -509,7 +513,7 @@ fn parse_from(rest: &[Token<'_>]) -> Option<Target> {
 }
 
 /// The names after `import` in a `from` statement (`*` for a star import).
-fn imported_names<'t>(rest: &'t [Token<'_>]) -> impl Iterator<Item = Cow<'t, str>> {
+fn imported_names<'t>(rest: &'t [Token<'_>]) -> impl Iterator<Item = Cow<'t, str>> + Clone {
     rest.split(|t| *t == Token::Comma)
         .filter_map(|group| match group.first() {
             Some(Token::Word(name)) => Some(text(name)),
