@@ -75,7 +75,7 @@ pub fn write_all_atomic(dir: &Path, files: &[(PathBuf, Vec<Vec<u8>>)]) -> Result
     let result = result.and_then(|()| {
         temps
             .iter()
-            .try_for_each(|(temp, path)| std::fs::rename(temp, path).map_err(|e| fail(path, e)))
+            .try_for_each(|(temp, path)| put_in_place(temp, path).map_err(|e| fail(path, e)))
     });
     if result.is_err() {
         for (temp, _) in &temps {
@@ -83,6 +83,26 @@ pub fn write_all_atomic(dir: &Path, files: &[(PathBuf, Vec<Vec<u8>>)]) -> Result
         }
     }
     result
+}
+
+/// Moves the written `temp` to `path`. A file already at `path` (the pack of an earlier
+/// run) is swapped with `temp` in one step, then removed: renaming over it would make
+/// ext4 write `temp`'s data to disk before the rename returns (its `auto_da_alloc` guard
+/// against a power cut, which the pack does not need: see above). On executorch that
+/// was 3.3 ms for the 3 MB `audit.json`; the swap and the removal take 1.
+fn put_in_place(temp: &Path, path: &Path) -> std::io::Result<()> {
+    // Only a regular file is swapped: a directory or a symlink at `path` is left for the
+    // rename to refuse or replace as it always did.
+    #[cfg(target_os = "linux")]
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        // A file system without the swap (it is Linux 3.15's) gets the plain rename.
+        if renameat_with(CWD, temp, CWD, path, RenameFlags::EXCHANGE).is_ok() {
+            // `temp` now holds the previous file.
+            return std::fs::remove_file(temp);
+        }
+    }
+    std::fs::rename(temp, path)
 }
 
 /// Writes `text` to a temporary `file_name` and runs `tests/<script>`, a validator against
@@ -104,4 +124,44 @@ pub(crate) fn assert_valid(script: &str, file_name: &str, text: &str) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read the folder")
+            .map(|entry| entry.expect("an entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_pack_written_over_an_earlier_one_replaces_it_and_leaves_nothing_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files =
+            |text: &str| ["audit.json", "audit.md"].map(|name| (dir.path().join(name), vec![text.as_bytes().to_vec()]));
+        write_all_atomic(dir.path(), &files("first")).expect("the first pack is written");
+        write_all_atomic(dir.path(), &files("second")).expect("the second pack is written");
+        for name in ["audit.json", "audit.md"] {
+            let text = std::fs::read_to_string(dir.path().join(name)).expect("read");
+            assert_eq!(text, "second", "{name}");
+        }
+        assert_eq!(names_in(dir.path()), ["audit.json", "audit.md"]);
+    }
+
+    #[test]
+    fn a_folder_where_a_report_goes_is_left_in_place() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("audit.json")).expect("mkdir");
+        std::fs::write(dir.path().join("audit.json").join("kept"), "kept").expect("write");
+        let files = [(dir.path().join("audit.json"), vec![b"pack".to_vec()])];
+        assert!(write_all_atomic(dir.path(), &files).is_err());
+        let kept = std::fs::read_to_string(dir.path().join("audit.json").join("kept"));
+        assert_eq!(kept.expect("the folder is still there"), "kept");
+        assert_eq!(names_in(dir.path()), ["audit.json"]);
+    }
 }
