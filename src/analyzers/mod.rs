@@ -126,14 +126,18 @@ impl Analysis {
 
     /// Puts every list in path order, so results never depend on thread scheduling.
     pub fn sort(&mut self) {
-        self.files.sort_by(|a, b| a.info.path.cmp(&b.info.path));
+        // The two longest, side by side: the whole pool waits for this.
+        let (files, raw_imports) = (&mut self.files, &mut self.raw_imports);
+        rayon::join(
+            || files.sort_by(|a, b| a.info.path.cmp(&b.info.path)),
+            || raw_imports.sort_by(|a, b| a.path.cmp(&b.path)),
+        );
         self.submodules.sort();
         self.gitmodules.sort();
         self.test_files.sort();
         self.toolchains.sort();
         self.dependencies.sort();
         self.supply.sort();
-        self.raw_imports.sort_by(|a, b| a.path.cmp(&b.path));
         self.go_modules.sort();
         self.findings.sort();
         self.notes.sort();
