@@ -11,8 +11,8 @@ mod symlink;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
 use tokei::{Config, LanguageType};
 
 pub use file::{File, FileInfo, FileRecord};
@@ -53,34 +53,46 @@ impl Pass {
     }
 }
 
+/// How many entries a scan thread takes at a time.
+const CHUNK: usize = 16;
+
 /// Reads `entries` of `snapshot` in parallel, calling `tick` once per entry (for a
 /// progress bar).
+///
+/// Each thread of the pool keeps one [`Worker`] (its reader's caches and buffers) and
+/// takes the next [`CHUNK`] entries whenever it is free, so the threads finish together.
+/// A parallel iterator splits the list into a few long runs up front, and a run cannot be
+/// shared once begun: on executorch one thread read the last 12 ms of files alone.
 pub fn scan(snapshot: &Snapshot, entries: &[Entry], options: &ScanOptions, tick: &(dyn Fn() + Sync)) -> Pass {
     let config = Config::default();
-    let (analysis, links) = entries
-        .par_iter()
-        .fold(
-            || Worker {
-                reader: snapshot.reader(),
-                out: Analysis::default(),
-                links: Vec::new(),
-                directives: Vec::new(),
-            },
-            |mut worker, entry| {
+    let next = AtomicUsize::new(0);
+    let workers = rayon::broadcast(|_| {
+        let mut worker = Worker {
+            reader: snapshot.reader(),
+            out: Analysis::default(),
+            links: Vec::new(),
+            directives: Vec::new(),
+        };
+        loop {
+            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if start >= entries.len() {
+                break;
+            }
+            for entry in &entries[start..(start + CHUNK).min(entries.len())] {
                 scan_entry(entry, &mut worker, options, &config);
                 tick();
-                worker
-            },
-        )
-        .map(|worker| (worker.out, worker.links))
-        .reduce(
-            || (Analysis::default(), Vec::new()),
-            |(a, mut la), (b, lb)| {
-                la.extend(lb);
-                (a.merge(b), la)
-            },
-        );
-    Pass { analysis, links }
+            }
+        }
+        (worker.out, worker.links)
+    });
+    let mut pass = Pass {
+        analysis: Analysis::default(),
+        links: Vec::new(),
+    };
+    for (analysis, links) in workers {
+        pass = pass.merge(Pass { analysis, links });
+    }
+    pass
 }
 
 /// What one scan thread keeps from file to file.
