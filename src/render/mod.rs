@@ -89,7 +89,7 @@ pub fn write_all_atomic(dir: &Path, files: &[(PathBuf, Vec<Vec<u8>>)]) -> Result
 /// run) is swapped with `temp` in one step, then removed: renaming over it would make
 /// ext4 write `temp`'s data to disk before the rename returns (its `auto_da_alloc` guard
 /// against a power cut, which the pack does not need: see above). On executorch that
-/// was 3.3 ms for the 3 MB `audit.json`; the swap and the removal take 1.
+/// was 3.3 ms for the 3 MB `audit.json`; the swap and the removal take 1 ms.
 fn put_in_place(temp: &Path, path: &Path) -> std::io::Result<()> {
     // Only a regular file is swapped: a directory or a symlink at `path` is left for the
     // rename to refuse or replace as it always did.
