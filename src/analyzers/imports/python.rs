@@ -133,15 +133,18 @@ impl Scanner<'_> {
     /// Records the import statement `text` (which starts at byte `start`), if it is one.
     fn import(&mut self, start: usize, text: &[u8], kind: ImportKind) {
         let plain = clean(text, &mut self.cleaned);
-        parse_statement(&self.cleaned, &mut self.targets);
+        // Decoded once for all its words (invalid bytes replaced, as they would be word by
+        // word: an ASCII delimiter always ends an invalid sequence).
+        let cleaned = String::from_utf8_lossy(&self.cleaned);
+        parse_statement(&cleaned, &mut self.targets);
         if self.targets.is_empty() {
             return;
         }
         let line = self.lines.line_at(self.bytes, start);
-        let text = match std::str::from_utf8(&self.cleaned) {
+        let text = match cleaned {
             // Collapsed already; other whitespace (a vertical tab, Unicode's) is collapsed
             // by `statement_text`.
-            Ok(cleaned) if plain => capped_text(cleaned),
+            Cow::Borrowed(cleaned) if plain => capped_text(cleaned),
             _ => statement_text(&self.cleaned),
         };
         self.out.extend(self.targets.drain(..).map(|target| RawImport {
@@ -425,7 +428,7 @@ const CLEAN: [bool; 256] = {
 
 #[derive(Debug, PartialEq)]
 enum Token<'a> {
-    Word(&'a [u8]),
+    Word(&'a str),
     Comma,
     Star,
 }
@@ -434,19 +437,21 @@ enum Token<'a> {
 /// allocation (executorch has 26,000 import statements).
 type Tokens<'a> = SmallVec<[Token<'a>; 16]>;
 
-fn tokens(text: &[u8]) -> Tokens<'_> {
+fn tokens(text: &str) -> Tokens<'_> {
     let mut out = Tokens::new();
     let mut pos = 0;
-    while pos < text.len() {
-        match text[pos] {
+    let bytes = text.as_bytes();
+    while pos < bytes.len() {
+        match bytes[pos] {
             b',' => out.push(Token::Comma),
             b'*' => out.push(Token::Star),
             b if b.is_ascii_whitespace() => {}
             _ => {
-                let len = text[pos..]
+                // Words end at ASCII bytes: their bounds are character bounds.
+                let len = bytes[pos..]
                     .iter()
                     .position(|&b| b.is_ascii_whitespace() || b == b',' || b == b'*')
-                    .unwrap_or(text.len() - pos);
+                    .unwrap_or(bytes.len() - pos);
                 out.push(Token::Word(&text[pos..pos + len]));
                 pos += len;
                 continue;
@@ -458,19 +463,19 @@ fn tokens(text: &[u8]) -> Tokens<'_> {
 }
 
 /// What an `import` or `from` statement names, into `out` (left empty when it is not one).
-fn parse_statement(cleaned: &[u8], out: &mut Vec<Target>) {
+fn parse_statement(cleaned: &str, out: &mut Vec<Target>) {
     let mut tokens = tokens(cleaned);
     if let Some(Token::Word(first)) = tokens.first() {
-        if first.starts_with(b"from.") {
+        if first.starts_with("from.") {
             // `from.q import r` is valid Python.
             let module = &first[4..];
-            tokens[0] = Token::Word(b"from");
+            tokens[0] = Token::Word("from");
             tokens.insert(1, Token::Word(module));
         }
     }
     match tokens.split_first() {
-        Some((Token::Word(b"import"), rest)) => out.extend(parse_import(rest)),
-        Some((Token::Word(b"from"), rest)) => out.extend(parse_from(rest)),
+        Some((Token::Word("import"), rest)) => out.extend(parse_import(rest)),
+        Some((Token::Word("from"), rest)) => out.extend(parse_from(rest)),
         _ => {}
     }
 }
@@ -480,7 +485,7 @@ fn parse_import<'t>(rest: &'t [Token<'_>]) -> impl Iterator<Item = Target> + 't 
     rest.split(|t| *t == Token::Comma)
         .filter_map(|group| match group.first() {
             Some(Token::Word(module)) if is_dotted(module) => {
-                Some(Target::Python(PythonImport::new(0, &text(module), None::<&str>)))
+                Some(Target::Python(PythonImport::new(0, module, None::<&str>)))
             }
             _ => None,
         })
@@ -490,12 +495,12 @@ fn parse_import<'t>(rest: &'t [Token<'_>]) -> impl Iterator<Item = Target> + 't 
 fn parse_from(rest: &[Token<'_>]) -> Option<Target> {
     let mut words = rest.iter();
     let mut level = 0;
-    let mut module: &[u8] = b"";
+    let mut module = "";
     loop {
         match words.next()? {
-            Token::Word(b"import") => break,
+            Token::Word("import") => break,
             Token::Word(word) if module.is_empty() => {
-                let dots = word.iter().take_while(|&&b| b == b'.').count();
+                let dots = word.bytes().take_while(|&b| b == b'.').count();
                 level += dots;
                 module = &word[dots..];
                 if !module.is_empty() && !is_dotted(module) {
@@ -509,28 +514,23 @@ fn parse_from(rest: &[Token<'_>]) -> Option<Target> {
         return None;
     }
     let names = imported_names(words.as_slice());
-    Some(Target::Python(PythonImport::new(level, &text(module), names)))
+    Some(Target::Python(PythonImport::new(level, module, names)))
 }
 
 /// The names after `import` in a `from` statement (`*` for a star import).
-fn imported_names<'t>(rest: &'t [Token<'_>]) -> impl Iterator<Item = Cow<'t, str>> + Clone {
+fn imported_names<'t>(rest: &'t [Token<'t>]) -> impl Iterator<Item = &'t str> + Clone {
     rest.split(|t| *t == Token::Comma)
         .filter_map(|group| match group.first() {
-            Some(Token::Word(name)) => Some(text(name)),
-            Some(Token::Star) => Some(Cow::Borrowed("*")),
+            Some(Token::Word(name)) => Some(*name),
+            Some(Token::Star) => Some("*"),
             _ => None,
         })
 }
 
-/// A name as text, invalid UTF-8 replaced.
-fn text(name: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(name)
-}
-
 /// `a.b.c` made of identifiers (a keyword-free check is not needed: the resolver only
 /// looks the name up).
-fn is_dotted(word: &[u8]) -> bool {
-    word.split(|&b| b == b'.').all(|part| {
+fn is_dotted(word: &str) -> bool {
+    word.as_bytes().split(|&b| b == b'.').all(|part| {
         !part.is_empty()
             && part
                 .iter()
@@ -622,6 +622,29 @@ mod tests {
         let unicode = "from a import (\u{e9},\u{a0}b,\x0bc)\n";
         assert_eq!(texts(unicode.as_bytes()), ["from a import \u{e9}, b, c"]);
         assert_eq!(texts(b"import \xff\n"), ["import \u{fffd}"]);
+    }
+
+    /// Invalid UTF-8 in a module or a name is replaced, and the words around it are kept
+    /// apart: the statement is decoded once, not word by word.
+    #[test]
+    fn invalid_utf8_in_names_is_replaced_word_by_word() {
+        let targets = |source: &[u8]| -> Vec<String> {
+            scan(source)
+                .into_iter()
+                .map(|import| match import.target {
+                    Target::Python(target) => format!("{}:{:?}", target.module(), target.names().collect::<Vec<_>>()),
+                    other => panic!("not a Python target: {other:?}"),
+                })
+                .collect()
+        };
+        assert_eq!(
+            targets(b"import a\xffb, c\xe9\nfrom p\xc3 import x\xff\xfe,y\n"),
+            [
+                "a\u{fffd}b:[]",
+                "c\u{fffd}:[]",
+                "p\u{fffd}:[\"x\u{fffd}\u{fffd}\", \"y\"]"
+            ]
+        );
     }
 
     #[test]
