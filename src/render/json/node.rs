@@ -25,7 +25,7 @@ pub enum Node {
     /// A container of scalars as its one-line JSON text (`[1, 2, "eager"]`), in the same
     /// buffer; it fits on its line.
     Folded(usize, usize),
-    /// The value of the entry left out by [`Place::without`], laid out apart.
+    /// The value of an entry left out by [`Place::without`], laid out apart.
     Apart,
     Array(Vec<Node>),
     /// Entries sorted by key, keys unique.
@@ -71,8 +71,8 @@ pub struct Place {
     depth: usize,
     column: usize,
     fold: bool,
-    /// The entry of the object at this place that is left out, as [`Node::Apart`].
-    apart: Option<&'static str>,
+    /// The entries of the object at this place that are left out, as [`Node::Apart`].
+    apart: &'static [&'static str],
 }
 
 impl Place {
@@ -82,7 +82,7 @@ impl Place {
             depth: 0,
             column: 0,
             fold,
-            apart: None,
+            apart: &[],
         }
     }
 
@@ -91,12 +91,9 @@ impl Place {
         self.depth
     }
 
-    /// This place, for an object whose entry `key` is laid out apart.
-    pub fn without(self, key: &'static str) -> Place {
-        Place {
-            apart: Some(key),
-            ..self
-        }
+    /// This place, for an object whose entries `keys` are laid out apart.
+    pub fn without(self, keys: &'static [&'static str]) -> Place {
+        Place { apart: keys, ..self }
     }
 
     /// An item of the array at `self`, on its own line.
@@ -105,7 +102,7 @@ impl Place {
         Place {
             depth,
             column: 2 * depth,
-            apart: None,
+            apart: &[],
             ..self
         }
     }
@@ -430,7 +427,7 @@ pub struct Map<'s> {
 
 impl Map<'_> {
     fn insert<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, value: &T) -> Result<(), Error> {
-        if self.place.apart.is_some_and(|apart| apart == key) {
+        if self.place.apart.contains(&key.as_ref()) {
             self.entries.push((key, Node::Apart));
             return Ok(());
         }
