@@ -35,8 +35,8 @@ pub enum Outcome<'a> {
     Module(&'a str),
     /// The paths of several imported modules (`from p import a, b` of submodules).
     Modules(Vec<&'a str>),
-    /// Outside the repository, by top-level name: borrowed from the import where it is
-    /// written there (executorch has 20,000 external imports).
+    /// Outside the repository, by top-level name: borrowed from the import when the
+    /// import spells it as is (executorch has 20,000 external imports).
     External(Cow<'a, str>),
     /// Looks internal but names nothing of the tree.
     Unresolved,

@@ -20,6 +20,14 @@ use super::super::super::Analysis;
 use super::super::{parent, Family, FileImports, Names, PythonImport, Target};
 use super::Outcome;
 
+/// `a` + `/` + `b`, either may be empty.
+pub fn join(a: &str, b: &str) -> String {
+    // Not `format!`: its machinery was a tenth of building the lookups of executorch.
+    let mut path = String::with_capacity(a.len() + 1 + b.len());
+    join_into(&mut path, a, b);
+    path
+}
+
 /// [`join`] into `out`, which is cleared first.
 fn join_into(out: &mut String, a: &str, b: &str) {
     out.clear();
@@ -28,22 +36,6 @@ fn join_into(out: &mut String, a: &str, b: &str) {
         out.push('/');
     }
     out.push_str(b);
-}
-
-/// `a` + `/` + `b`, either may be empty.
-pub fn join(a: &str, b: &str) -> String {
-    match (a.is_empty(), b.is_empty()) {
-        (true, _) => b.to_string(),
-        (_, true) => a.to_string(),
-        // Not `format!`: its machinery was a tenth of building the lookups of executorch.
-        _ => {
-            let mut path = String::with_capacity(a.len() + 1 + b.len());
-            path.push_str(a);
-            path.push('/');
-            path.push_str(b);
-            path
-        }
-    }
 }
 
 /// `a/./b/../c` → `a/c`; `None` when the path climbs out of the repository (it is never
