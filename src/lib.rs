@@ -77,11 +77,13 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         .map(|format| (out_dir.join(format.file_name()), render::render_parts(*format, &audit)))
         .collect();
     let summary = (!args.quiet).then(|| summary(&audit, &files));
-    // Neither the audit nor what the scan gathered is read again. Freeing them (Linux:
-    // 400,000 allocations of edges and modules; executorch: 40,000 raw imports) takes
-    // milliseconds: a pool thread does it while the files are written, when the pool has
-    // nothing else to do, and the process may well end first.
-    rayon::spawn(move || drop((audit, scanned)));
+    // Neither the audit nor what the scan gathered is read again, and the process ends
+    // once the files are written: its memory goes back to the system with it. Freeing
+    // them first (Linux: 400,000 allocations of edges and modules; executorch: 40,000 raw
+    // imports), even on a spare pool thread while the files were written, kept the
+    // process 2.5 ms longer on executorch: mimalloc hands freed pages back with
+    // `madvise`, and the exit waited for it.
+    std::mem::forget((audit, scanned));
     render::write_all_atomic(&out_dir, &files)?;
     if let Some(summary) = summary {
         println!("{summary}");
