@@ -137,7 +137,8 @@ pub fn audit(snapshot: &Snapshot, options: &ScanOptions, generated_at: String, t
 }
 
 /// [`audit`], and what the scan gathered (every file record, every raw import), which is
-/// not read again: the caller frees it when it suits (`plumb audit`: while it writes).
+/// not read again: the caller frees it when it suits (`plumb audit` leaves it to the
+/// process's exit).
 fn audit_and_scan(
     snapshot: &Snapshot,
     options: &ScanOptions,

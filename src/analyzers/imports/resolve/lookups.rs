@@ -355,7 +355,8 @@ impl<'a> Python<'a> {
         }
         // One buffer for every name's path.
         let mut path = String::new();
-        let mut targets: Vec<&'a str> = names
+        // On the stack: most `from` statements name one module.
+        let mut targets: SmallVec<[&'a str; 4]> = names
             .filter_map(|name| match name {
                 "*" => this,
                 _ => {
@@ -369,7 +370,7 @@ impl<'a> Python<'a> {
         if let [one] = targets[..] {
             Some(Outcome::Module(one))
         } else if !targets.is_empty() {
-            Some(Outcome::Modules(targets))
+            Some(Outcome::Modules(targets.into_vec()))
         } else if self.tree.is_dir(&dir) {
             Some(Outcome::Unresolved)
         } else {
