@@ -30,12 +30,18 @@ pub fn join(a: &str, b: &str) -> String {
 
 /// [`join`] into `out`, which is cleared first.
 fn join_into(out: &mut String, a: &str, b: &str) {
+    dir_into(out, a, b);
+    out.push_str(b);
+}
+
+/// Clears `out` and writes `dir` into it, with the slash that a non-empty `rest` needs
+/// after a non-empty `dir`.
+fn dir_into(out: &mut String, dir: &str, rest: &str) {
     out.clear();
-    out.push_str(a);
-    if !a.is_empty() && !b.is_empty() {
+    out.push_str(dir);
+    if !dir.is_empty() && !rest.is_empty() {
         out.push('/');
     }
-    out.push_str(b);
 }
 
 /// `a/./b/../c` → `a/c`; `None` when the path climbs out of the repository (it is never
@@ -427,11 +433,7 @@ fn dotted_path(dir: &str, name: &str) -> String {
 
 /// [`dotted_path`] into `out`, which is cleared first: it runs for every imported name.
 fn dotted_into(out: &mut String, dir: &str, name: &str) {
-    out.clear();
-    out.push_str(dir);
-    if !dir.is_empty() && !name.is_empty() {
-        out.push('/');
-    }
+    dir_into(out, dir, name);
     // Found by bytes, not by `str::split`'s searcher (with the names split by bytes too,
     // [`Names`]): executorch's Python imports resolved in 3.4 ms instead of 4.2.
     let mut rest = name;
