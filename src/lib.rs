@@ -204,6 +204,8 @@ fn audit_and_scan(
         conclude(&mut audit);
     }
     graph::measure(&mut audit);
+    // The one place every message, snippet and text-drawn fact passes before rendering.
+    analyzers::secrets::mask_audit(&mut audit);
     audit.normalize();
     (audit, analysis)
 }

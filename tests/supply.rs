@@ -81,6 +81,25 @@ fn planted() -> Vec<(&'static str, &'static str, usize, String)> {
                 "CJGU4YTQ1ZjM0LTk2YWYtNDJjNC1hZmE0LWE3NjM0ZTI4ZDE5YgACKlsz"
             ),
         ),
+        (
+            "secret-aws-secret-key",
+            "app/settings.py",
+            10,
+            format!("wJalrXUtnFEMI/K7MDENG/{}", "bPxRfiCYzKEY7Q2W3E"),
+        ),
+        ("secret-url-password", "app/settings.py", 11, "s3cr3tPw9".to_string()),
+        (
+            "secret-stripe-key",
+            "app/settings.py",
+            12,
+            format!("rk_live_{}", "9fQ2Lm4Np6Rs8Tv1Wx3Yz5Ab"),
+        ),
+        (
+            "secret-docker-login-password",
+            "deploy/login.sh",
+            2,
+            "Dk8pw2Lq".to_string(),
+        ),
     ]
 }
 
@@ -93,10 +112,12 @@ fn secrets_repo() -> TestRepo {
             .map(|s| s.3.clone())
             .unwrap_or_default()
     };
-    let settings: String = (1..=9)
+    let settings: String = (1..=12)
         .map(|line| match line {
             1 => "# settings\n".to_string(),
             7 => format!("SLACK = \"https://{}\"\n", value(7)),
+            10 => format!("AWS_SECRET_ACCESS_KEY = \"{}\"\n", value(10)),
+            11 => format!("DB = \"postgres://app:{}@db.internal/app\"\n", value(11)),
             n => format!("KEY_{n} = \"{}\"\n", value(n)),
         })
         .collect();
@@ -105,6 +126,10 @@ fn secrets_repo() -> TestRepo {
         .write("app/settings.py", settings)
         .write("web/.npmrc", format!("//registry.npmjs.org/:_authToken={}\n", secrets[9].3))
         .write("web/.pypirc", format!("[pypi]\npassword = {}\n", secrets[10].3))
+        .write(
+            "deploy/login.sh",
+            format!("#!/bin/sh\ndocker login -u bot -p {} registry.example.org\n", secrets[14].3),
+        )
         // Placeholders from documentation: never reported.
         .write(
             "docs/setup.md",
@@ -155,8 +180,24 @@ fn every_secret_kind_is_reported_at_its_line() {
             .find(|f| f["location"]["path"] == "app/settings.py" && f["location"]["line"] == line)
             .map(|f| f["snippet"].clone())
     };
-    assert_eq!(snippet(2), Some(serde_json::json!("KEY_2 = \"ghp_***")));
-    assert_eq!(snippet(7), Some(serde_json::json!("SLACK = \"https://hook***")));
+    // Every character of the value past its format's public prefix is masked, so the
+    // caret still lines up; the text around it stays.
+    let stars = |n: usize| "*".repeat(n);
+    assert_eq!(
+        snippet(2),
+        Some(serde_json::json!(format!("KEY_2 = \"ghp_{}\"", stars(36))))
+    );
+    assert_eq!(
+        snippet(7),
+        Some(serde_json::json!(format!("SLACK = \"https://hook{}\"", stars(65))))
+    );
+    assert_eq!(
+        snippet(11),
+        Some(serde_json::json!(format!(
+            "DB = \"postgres://app:{}@db.internal/app\"",
+            stars(9)
+        )))
+    );
 }
 
 #[test]
@@ -323,4 +364,111 @@ fn vendored_components_posture_and_binaries() {
     let md = report(repo.path(), "md", &[]);
     assert!(md.contains("| `third_party/fmt` | 3 | 10 | `10.2.1` (`third_party/fmt/CMakeLists.txt:3`) | `MIT` (100%, `third_party/fmt/LICENSE.rst`) |"), "{md}");
     assert!(md.contains("| **Dependency Updates** | 🟡 **PARTIAL** | Dependabot: `pypi`; not covered by Dependabot: `github-actions` |"), "{md}");
+}
+
+/// Secrets on lines that other rules report, quote or list: a workflow's container
+/// password (`hardcoded-credentials`), a token on a `|| true` line (`silent-failure`), in
+/// a template injection, after an unpinned `uses:`, on a line that breaks the YAML
+/// (`workflow-parse-error`), a `docker login -p`, a Dockerfile `FROM`, a dependency from a
+/// URL with a password (specifiers go to the posture table and the SBOM), a manifest that
+/// does not parse, a bad glob in `plumb.toml`, and a commit subject. None may reach any
+/// output, in any format, on stdout or stderr.
+#[test]
+fn secrets_never_leak_through_other_rules() {
+    let token = format!("ghp_{}", "Zq8Xw7Vu6Ts5Rq4Po3Nm2Lk1Jh9Gf8Ed7Cb6");
+    let aws_id = format!("AKIA{}", "Q2W3E4R5T6Y7U2I3");
+    let aws_secret = format!("wJalrXUtnFEMI/K7MDENG/{}", "bPxRfiCYzKEY7Q2W3E");
+    let password = "Zq86jmJf08jHOlhk";
+    let url_password = "Pw9x8c7v6";
+    let docker_password = "Dk8pw2Lq77";
+    let secrets = [
+        token.as_str(),
+        &aws_id,
+        &aws_secret,
+        password,
+        url_password,
+        docker_password,
+    ];
+    let workflow = format!(
+        "on: issues\njobs:\n  build:\n    runs-on: ubuntu-latest\n    container:\n      image: registry.example.org/app:1\n      credentials:\n        username: bot\n        password: {password}\n    steps:\n      - uses: actions/checkout@main # {token}\n      - run: 'curl -H \"Authorization=token {token}\" https://x || true'\n      - run: echo \"${{{{ github.event.issue.title }}}}\" {aws_id},{aws_secret}\n      - run: docker login -u bot -p {docker_password} registry.example.org\n"
+    );
+    let repo = TestRepo::new();
+    repo.write(".github/workflows/ci.yml", workflow)
+        .write(".github/workflows/broken.yml", format!("on: push\njobs: [{token}\n"))
+        .write("Dockerfile", format!("FROM python:3.11 # {token}\nFROM registry.example.org/base # {aws_id}\n"))
+        .write(
+            "requirements.txt",
+            format!("private-pkg @ git+https://deploy:{url_password}@git.example.org/p.git\nrequests==2.31.0\n"),
+        )
+        .write("pyproject.toml", format!("[project\nname = \"{token}\"\n"))
+        .write(
+            "package.json",
+            format!("{{\"name\": \"x\", \"dependencies\": {{\"y\": \"git+https://u:{url_password}@git.example.org/y.git\"}}}}\n"),
+        )
+        .write("plumb.toml", format!("[[surface]]\nname = \"x\"\npaths = [\"[{token}\"]\n"))
+        .write("src/app.py", "import os\n");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", &format!("deploy with {token}")]);
+
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    for format in ["md", "json", "sarif", "cyclonedx", "dot"] {
+        let output = plumb()
+            .arg("audit")
+            .arg(repo.path())
+            .args(["--stdout", format, "--findings"])
+            .output()
+            .expect("plumb runs");
+        assert!(output.status.success(), "--stdout {format}");
+        outputs.push((
+            format!("--stdout {format}"),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        ));
+        outputs.push((
+            format!("stderr of --stdout {format}"),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ));
+    }
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = plumb()
+        .arg("audit")
+        .arg(repo.path())
+        .arg("--out")
+        .arg(out.path())
+        .args(["--format", "md,json,sarif,cyclonedx,dot", "--findings"])
+        .output()
+        .expect("plumb runs");
+    assert!(output.status.success());
+    outputs.push((
+        "--findings".into(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ));
+    outputs.push(("stderr".into(), String::from_utf8_lossy(&output.stderr).into_owned()));
+    for name in ["audit.md", "audit.json", "audit.sarif", "sbom.cdx.json", "graph.dot"] {
+        let text = std::fs::read_to_string(out.path().join(name)).expect("report written");
+        outputs.push((name.to_string(), text));
+    }
+    let sbom = plumb().arg("sbom").arg(repo.path()).output().expect("plumb runs");
+    outputs.push(("plumb sbom".into(), String::from_utf8_lossy(&sbom.stdout).into_owned()));
+
+    // The lines were reported by the rules that show them, so the test can fail.
+    let json = &outputs.iter().find(|(n, _)| n == "audit.json").expect("json").1;
+    for rule in [
+        "hardcoded-credentials",
+        "silent-failure",
+        "template-injection",
+        "unpinned-uses",
+        "workflow-parse-error",
+        "docker-image-unpinned",
+        "manifest-parse-error",
+        "secret-docker-login-password",
+        "secret-aws-secret-key",
+        "secret-url-password",
+    ] {
+        assert!(json.contains(&format!("\"rule\": \"{rule}\"")), "{rule} is reported");
+    }
+    for secret in secrets {
+        for (name, text) in &outputs {
+            assert!(!text.contains(secret), "{name} shows {secret}");
+        }
+    }
 }

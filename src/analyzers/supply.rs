@@ -57,6 +57,7 @@ pub fn finding(rule: &Rule, location: Location, severity: Severity, message: Str
         message,
         remediation: rule.help.to_string(),
         snippet: None,
+        snippet_column: 1,
         span: 0,
         suppressed: false,
     }

@@ -52,8 +52,11 @@ pub struct Finding {
     pub confidence: Confidence,
     pub message: String,
     pub remediation: String,
-    /// The offending source line, as read during the scan (renderers never re-read files).
+    /// The offending source line as read during the scan (renderers never re-read files),
+    /// secrets masked, cut to a window around the column when long (`analyzers::snippet`).
     pub snippet: Option<String>,
+    /// The 1-based column of the line at which `snippet` starts: 1 unless a long line was cut.
+    pub snippet_column: usize,
     /// Length in characters of the span the finding points at, from `location.column`.
     pub span: usize,
     /// Stable across unrelated edits: rule, path and the snippet's text, not its line.

@@ -27,6 +27,7 @@ pub fn sample() -> Audit {
         message: String::new(),
         remediation: String::new(),
         snippet: None,
+        snippet_column: 1,
         span: 0,
         fingerprint: String::new(),
         suppressed: false,

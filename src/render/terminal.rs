@@ -39,7 +39,9 @@ fn finding_block(out: &mut String, audit: &Audit, finding: &Finding) {
     let _ = writeln!(out, "{level}[{}]: {}", finding.rule, finding.message);
     let _ = writeln!(out, "{pad}--> {}:{}:{}", location.path, location.line, location.column);
     if let Some(snippet) = &finding.snippet {
-        let underline = caret(snippet, location.column, finding.span);
+        // A cut snippet starts at `snippet_column` of its line.
+        let column = location.column.saturating_sub(finding.snippet_column.saturating_sub(1));
+        let underline = caret(snippet, column, finding.span);
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{} | {}", location.line, snippet);
         let _ = writeln!(out, "{pad} | {underline}");

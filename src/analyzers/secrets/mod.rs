@@ -2,21 +2,26 @@
 //! aho-corasick search for every rule's anchor, then the rule's validator at each hit
 //! (see [`rules`] for the rule set and what counts as a placeholder).
 //!
-//! The secret itself is never kept: a finding holds its place, its rule, a redacted
-//! snippet (the line up to the credential, long token-like runs masked, then the first
-//! four characters and `***`, or a PEM block's armour line) and a fingerprint of a hash of
-//! the value, so it can be tracked across runs without being stored. Nothing here formats
-//! the value into a message, a note or a panic.
+//! The secret itself is never kept: a finding holds its place, its rule, a masked
+//! snippet ([`crate::analyzers::snippet`]: the value's characters other than its format's
+//! public prefix are `*`) and a fingerprint of a hash of the value, so it can be tracked
+//! across runs without being stored. Nothing here formats the value into a message, a note
+//! or a panic. [`mask`] is what every other rule's snippet and message pass through, and
+//! [`mask_audit`] masks the facts drawn from files' text once the audit is assembled.
 
+mod mask;
 mod rules;
 
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::model::{Location, Role, Rule};
+pub use mask::mask;
+
+use crate::model::{Audit, Location, Role, Rule};
 use crate::scan::{File, FileInfo};
 
+use super::snippet::excerpt;
 use super::supply::finding;
 use super::workflows::{fingerprint, Reporter};
 use super::{Analysis, Analyzer, Conclusion};
@@ -65,18 +70,20 @@ impl Analyzer for SecretsAnalyzer {
         for hit in hits {
             let (line, column) = lines.locate(file.bytes, hit.start);
             let value = &file.bytes[hit.start..hit.end];
-            let shown = redacted(hit.detector, value);
-            let before = masked(&String::from_utf8_lossy(&file.bytes[lines.line_start..hit.start]));
+            let line_end = memchr::memchr(b'\n', &file.bytes[hit.start..]).map_or(file.bytes.len(), |i| hit.start + i);
+            let line_text = String::from_utf8_lossy(&file.bytes[lines.line_start..line_end]);
+            let shown = excerpt(&line_text, hit.start - lines.line_start, column);
             let location = Location {
                 path: file.info.path.clone(),
                 line,
                 column,
             };
-            let message = format!("{} `{shown}` in the tree", hit.detector.noun);
+            let message = format!("{} `{}` in the tree", hit.detector.noun, redacted(hit.detector, value));
             let mut found = finding(hit.detector.rule, location, hit.detector.severity, message);
             // Every detector's alphabet is ASCII: bytes are characters.
             found.span = value.len();
-            found.snippet = Some(format!("{before}{shown}"));
+            found.snippet = Some(shown.text);
+            found.snippet_column = shown.column;
             found.fingerprint = fingerprint(&[
                 hit.detector.rule.id,
                 &file.info.path,
@@ -105,76 +112,139 @@ struct Hit {
 fn find(bytes: &[u8]) -> Vec<Hit> {
     let (automaton, owners) = &*ANCHORS;
     let mut hits: Vec<Hit> = Vec::new();
+    let mut beside_ids = Vec::new();
     for candidate in automaton.find_iter(bytes) {
         let (detector, anchor) = owners[candidate.pattern().as_usize()];
         let start = candidate.start();
         if hits.last().is_some_and(|h| start < h.end) {
             continue;
         }
-        if let Some(end) = (detector.validate)(bytes, start, anchor) {
-            hits.push(Hit { detector, start, end });
+        if let Some(value) = (detector.validate)(bytes, start, anchor) {
+            if detector.rule.id == rules::AWS_ACCESS_KEY.id {
+                beside_ids.extend(aws_secrets_beside(bytes, value.clone()));
+            }
+            hits.push(Hit {
+                detector,
+                start: value.start,
+                end: value.end,
+            });
         }
+    }
+    if !beside_ids.is_empty() {
+        hits.extend(beside_ids);
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut end = 0;
+        hits.retain(|h| {
+            let keep = h.start >= end;
+            end = end.max(h.end);
+            keep
+        });
     }
     hits
 }
 
-/// What a report may show of a credential: a PEM block's armour line (the key is below
-/// it), else the first four characters, which are the format's public prefix.
+/// How far either side of an AWS access key id its secret key is looked for, on its line.
+const AWS_SECRET_REACH: usize = 256;
+
+/// AWS secret access keys on the line of an access key id, near it: the pair is how they
+/// are written down (`id,secret` in a credentials CSV, `id:secret`), and the secret has no
+/// prefix of its own.
+fn aws_secrets_beside(bytes: &[u8], id: std::ops::Range<usize>) -> Vec<Hit> {
+    let detector = DETECTORS
+        .iter()
+        .find(|d| d.rule.id == rules::AWS_SECRET_KEY.id)
+        .expect("the AWS secret key detector is listed");
+    let from = memchr::memrchr(b'\n', &bytes[id.start.saturating_sub(AWS_SECRET_REACH)..id.start])
+        .map_or(id.start.saturating_sub(AWS_SECRET_REACH), |i| {
+            id.start.saturating_sub(AWS_SECRET_REACH) + i + 1
+        });
+    let to_limit = (id.end + AWS_SECRET_REACH).min(bytes.len());
+    let to = memchr::memchr(b'\n', &bytes[id.end..to_limit]).map_or(to_limit, |i| id.end + i);
+    (from..to)
+        .filter(|at| !id.contains(at))
+        .filter_map(|at| rules::aws_secret_at(bytes, at))
+        .map(|value| Hit {
+            detector,
+            start: value.start,
+            end: value.end,
+        })
+        .collect()
+}
+
+/// What a message may show of a credential: a PEM block's armour line (the key is below
+/// it), else the format's public prefix and `***`.
 fn redacted(detector: &Detector, value: &[u8]) -> String {
     let text = String::from_utf8_lossy(value);
-    if detector.rule.id == rules::PRIVATE_KEY.id {
+    if detector.shows_value {
         return text.into_owned();
     }
-    let prefix: String = text.chars().take(4).collect();
+    let prefix: String = text.chars().take(detector.public_prefix).collect();
     format!("{prefix}***")
 }
 
-/// The line's text before a credential, as a snippet may show it: any run of 16 or more
-/// token characters (another credential, such as an AWS secret key beside its id, has no
-/// format to detect it by) is masked with as many `*`, so columns stay aligned. What
-/// follows the credential on its line is never shown.
-fn masked(before: &str) -> String {
-    let token = |c: char| c.is_ascii_alphanumeric() || "+/_-".contains(c);
-    let mut out = String::with_capacity(before.len());
-    let mut run = String::new();
-    for c in before.chars().chain(std::iter::once('\n')) {
-        if token(c) {
-            run.push(c);
-            continue;
+/// Masks every fact of `audit` drawn from a file's or a commit's text that a renderer
+/// prints: finding messages and snippets, scan notes, dependency specifiers and sources,
+/// commit subjects. Snippets were masked when they were cut ([`excerpt`]); masking them
+/// again finds nothing new but costs little, and keeps this the one place a reader can
+/// check.
+pub fn mask_audit(audit: &mut Audit) {
+    let apply = |text: &mut String| {
+        if let std::borrow::Cow::Owned(masked) = mask(text) {
+            *text = masked;
         }
-        match run.chars().count() {
-            n if n >= 16 => out.push_str(&"*".repeat(n)),
-            _ => out.push_str(&run),
+    };
+    for finding in &mut audit.findings {
+        apply(&mut finding.message);
+        if let Some(snippet) = finding.snippet.as_mut() {
+            apply(snippet);
         }
-        run.clear();
-        out.push(c);
     }
-    out.pop();
-    out
+    for detail in audit.scan_notes.iter_mut().filter_map(|n| n.detail.as_mut()) {
+        apply(detail);
+    }
+    let supply = &mut audit.supply_chain;
+    for dependency in supply.manifests.iter_mut().flat_map(|m| m.dependencies.iter_mut()) {
+        apply(&mut dependency.specifier);
+    }
+    for package in supply.lockfiles.iter_mut().flat_map(|l| l.packages.iter_mut()) {
+        if let Some(source) = package.source.as_mut() {
+            apply(source);
+        }
+    }
+    if let Some(repository) = audit.repository.as_mut() {
+        for commit in [repository.head.as_mut(), repository.audited_commit.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            apply(&mut commit.subject);
+        }
+    }
 }
 
 /// Turns byte offsets into 1-based lines and columns (in characters), moving forward only,
-/// since hits come in order.
+/// since hits come in order; a column is counted from the previous hit on the same line,
+/// so many hits on one long line cost one pass over it.
 #[derive(Default)]
 struct LineIndex {
     offset: usize,
     line: usize,
     line_start: usize,
+    /// Characters from `line_start` to `offset`.
+    column: usize,
 }
 
 impl LineIndex {
     fn locate(&mut self, bytes: &[u8], at: usize) -> (usize, usize) {
-        for newline in memchr::memchr_iter(b'\n', &bytes[self.offset..at]) {
-            self.line += 1;
+        if let Some(newline) = memchr::memrchr(b'\n', &bytes[self.offset..at]) {
+            self.line += memchr::memchr_iter(b'\n', &bytes[self.offset..at]).count();
             self.line_start = self.offset + newline + 1;
+            self.offset = self.line_start;
+            self.column = 0;
         }
-        self.offset = at;
         // Characters, not bytes: UTF-8 continuation bytes do not start one.
-        let column = bytes[self.line_start..at]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count();
-        (self.line + 1, column + 1)
+        self.column += bytes[self.offset..at].iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        self.offset = at;
+        (self.line + 1, self.column + 1)
     }
 }
 
@@ -193,10 +263,35 @@ mod tests {
         let shown = redacted(hits[0].detector, token.as_bytes());
         assert_eq!(shown, "ghp_***");
         assert_eq!(lines.line_start, 2);
-        let secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzKEY";
+    }
+
+    #[test]
+    fn aws_secret_keys_beside_their_id_or_by_name() {
+        let id = format!("AKIA{}", "Q2W3E4R5T6Y7U2I3");
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzKEY7Q2W3E";
+        let rule_of = |text: &str| -> Vec<&str> { find(text.as_bytes()).iter().map(|h| h.detector.rule.id).collect() };
         assert_eq!(
-            masked(&format!("k={secret_key}, id=")),
-            format!("k={}, id=", "*".repeat(34))
+            rule_of(&format!("{id},{secret}\n")),
+            ["secret-aws-access-key", "secret-aws-secret-key"]
         );
+        assert_eq!(
+            rule_of(&format!("aws_secret_access_key = {secret}\n")),
+            ["secret-aws-secret-key"]
+        );
+        assert!(
+            rule_of(&format!("{id}\n{secret}\n")) == ["secret-aws-access-key"],
+            "another line is not beside"
+        );
+    }
+
+    #[test]
+    fn many_hits_on_one_line_are_located_in_one_pass() {
+        let text = format!("é{}", " AKIAQ2W3E4R5T6Y7U2I3".repeat(3));
+        let mut lines = LineIndex::default();
+        let columns: Vec<usize> = find(text.as_bytes())
+            .iter()
+            .map(|h| lines.locate(text.as_bytes(), h.start).1)
+            .collect();
+        assert_eq!(columns, [3, 24, 45]);
     }
 }

@@ -1,20 +1,29 @@
 //! The secret rules: one per credential kind, each a literal anchor (found by one
 //! aho-corasick pass over a file's bytes) and a hand-written validator that says whether
-//! the bytes at the anchor are a real credential of that kind, and how long it is.
+//! the bytes at the anchor are a real credential of that kind, and where it lies.
 //!
-//! Only formats that identify themselves are detected (a fixed prefix plus a fixed
-//! alphabet and length, or a PEM armour line), as in gitleaks' and trufflehog's
-//! high-precision detectors: no entropy guesses, no `password = ...` heuristics.
+//! Formats that identify themselves (a fixed prefix plus a fixed alphabet and length, or a
+//! PEM armour line) are detected as in gitleaks' and trufflehog's high-precision
+//! detectors. Three kinds have no format of their own and are found by what surrounds
+//! them instead, never by entropy alone: an AWS secret access key (40 base64 characters
+//! mixing cases and digits) given to a name such as `aws_secret_access_key` or on the line
+//! of an access key id; the literal password of a URL's user-info
+//! (`scheme://user:password@`); and the literal after `docker login -p`/`--password`.
 //! Placeholders are rejected: a value containing `example`, a run of six equal characters,
-//! or (for PEM blocks) a body that is not base64 of at least 64 characters with at least
-//! 16 distinct characters (`...`, `xxx`, `<key>` are not keys).
+//! a password that is a word such as `password` or `changeme`, a reference (`$VAR`,
+//! `${{ secrets.X }}`, `<token>`), or (for PEM blocks) a body that is not base64 of at
+//! least 64 characters with at least 16 distinct characters.
 //!
 //! Decision on AWS: an access key id (`AKIA`/`ASIA` + 16 base32 characters) is reported
 //! on its own, as gitleaks does, but at medium severity — the id alone does not
-//! authenticate; its secret key usually sits beside it and has no format of its own to
-//! detect it by with high precision.
+//! authenticate; its secret key beside it is reported at high severity.
+//! A URL password is medium: it is most often a local test database's.
+
+use std::ops::Range;
 
 use crate::model::{Rule, Severity};
+
+use super::mask::{docker_login_password, url_password};
 
 /// One credential kind.
 pub struct Detector {
@@ -23,8 +32,14 @@ pub struct Detector {
     /// What the message calls it.
     pub noun: &'static str,
     pub anchors: &'static [&'static str],
-    /// Given the file's bytes and the anchor's offset, the end of the credential.
-    pub validate: fn(&[u8], usize, usize) -> Option<usize>,
+    /// Given the file's bytes, the anchor's offset and length, the credential's byte range
+    /// (from the anchor, or after it when the anchor is the name given to the value).
+    pub validate: fn(&[u8], usize, usize) -> Option<Range<usize>>,
+    /// How many leading bytes of the value a report may show: the format's public prefix
+    /// (`ghp_`), 0 for a value with no prefix of its own.
+    pub public_prefix: usize,
+    /// The value is shown whole: a PEM block's armour line, not the key below it.
+    pub shows_value: bool,
 }
 
 const fn rule(id: &'static str, title: &'static str) -> Rule {
@@ -48,7 +63,19 @@ pub const SLACK_WEBHOOK: Rule = rule(
     "secret-slack-webhook",
     "Slack incoming webhook URL committed to the tree",
 );
-pub const STRIPE_KEY: Rule = rule("secret-stripe-key", "Stripe live secret key committed to the tree");
+pub const STRIPE_KEY: Rule = rule(
+    "secret-stripe-key",
+    "Stripe live secret or restricted key committed to the tree",
+);
+pub const AWS_SECRET_KEY: Rule = rule("secret-aws-secret-key", "AWS secret access key committed to the tree");
+pub const URL_PASSWORD: Rule = rule(
+    "secret-url-password",
+    "URL with a literal password committed to the tree",
+);
+pub const DOCKER_LOGIN_PASSWORD: Rule = rule(
+    "secret-docker-login-password",
+    "`docker login` with a literal password committed to the tree",
+);
 pub const GOOGLE_API_KEY: Rule = rule("secret-google-api-key", "Google API key committed to the tree");
 pub const NPM_TOKEN: Rule = rule("secret-npm-token", "npm access token committed to the tree");
 pub const PYPI_TOKEN: Rule = rule("secret-pypi-token", "PyPI API token committed to the tree");
@@ -56,6 +83,8 @@ pub const PYPI_TOKEN: Rule = rule("secret-pypi-token", "PyPI API token committed
 /// Sorted by id.
 pub const ALL: &[Rule] = &[
     AWS_ACCESS_KEY,
+    AWS_SECRET_KEY,
+    DOCKER_LOGIN_PASSWORD,
     GITHUB_TOKEN,
     GITLAB_TOKEN,
     GOOGLE_API_KEY,
@@ -65,6 +94,7 @@ pub const ALL: &[Rule] = &[
     SLACK_TOKEN,
     SLACK_WEBHOOK,
     STRIPE_KEY,
+    URL_PASSWORD,
 ];
 
 pub const DETECTORS: &[Detector] = &[
@@ -74,6 +104,8 @@ pub const DETECTORS: &[Detector] = &[
         noun: "private key block",
         anchors: &["-----BEGIN "],
         validate: pem_private_key,
+        public_prefix: 0,
+        shows_value: true,
     },
     Detector {
         rule: &AWS_ACCESS_KEY,
@@ -85,6 +117,8 @@ pub const DETECTORS: &[Detector] = &[
                 c.is_ascii_uppercase() || (b'2'..=b'7').contains(&c)
             })
         },
+        public_prefix: 4,
+        shows_value: false,
     },
     Detector {
         rule: &GITHUB_TOKEN,
@@ -92,6 +126,8 @@ pub const DETECTORS: &[Detector] = &[
         noun: "GitHub token",
         anchors: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
         validate: |b, s, a| token(b, s, a, 36..=36, |c| c.is_ascii_alphanumeric()),
+        public_prefix: 4,
+        shows_value: false,
     },
     Detector {
         rule: &GITHUB_TOKEN,
@@ -99,6 +135,8 @@ pub const DETECTORS: &[Detector] = &[
         noun: "GitHub fine-grained token",
         anchors: &["github_pat_"],
         validate: |b, s, a| token(b, s, a, 82..=82, is_word),
+        public_prefix: 4,
+        shows_value: false,
     },
     Detector {
         rule: &GITLAB_TOKEN,
@@ -106,6 +144,8 @@ pub const DETECTORS: &[Detector] = &[
         noun: "GitLab personal access token",
         anchors: &["glpat-"],
         validate: |b, s, a| token(b, s, a, 20..=100, |c| is_word(c) || c == b'-'),
+        public_prefix: 4,
+        shows_value: false,
     },
     Detector {
         rule: &SLACK_TOKEN,
@@ -113,6 +153,8 @@ pub const DETECTORS: &[Detector] = &[
         noun: "Slack token",
         anchors: &["xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-"],
         validate: slack_token,
+        public_prefix: 4,
+        shows_value: false,
     },
     Detector {
         rule: &SLACK_WEBHOOK,
@@ -120,13 +162,17 @@ pub const DETECTORS: &[Detector] = &[
         noun: "Slack webhook URL",
         anchors: &["hooks.slack.com/services/"],
         validate: slack_webhook,
+        public_prefix: 4,
+        shows_value: false,
     },
     Detector {
         rule: &STRIPE_KEY,
         severity: Severity::High,
-        noun: "Stripe live secret key",
-        anchors: &["sk_live_"],
+        noun: "Stripe live key",
+        anchors: &["sk_live_", "rk_live_"],
         validate: |b, s, a| token(b, s, a, 24..=99, |c| c.is_ascii_alphanumeric()),
+        public_prefix: 4,
+        shows_value: false,
     },
     Detector {
         rule: &GOOGLE_API_KEY,
@@ -134,6 +180,8 @@ pub const DETECTORS: &[Detector] = &[
         noun: "Google API key",
         anchors: &["AIza"],
         validate: |b, s, a| token(b, s, a, 35..=35, |c| is_word(c) || c == b'-'),
+        public_prefix: 4,
+        shows_value: false,
     },
     Detector {
         rule: &NPM_TOKEN,
@@ -141,6 +189,8 @@ pub const DETECTORS: &[Detector] = &[
         noun: "npm access token",
         anchors: &["npm_"],
         validate: |b, s, a| token(b, s, a, 36..=36, |c| c.is_ascii_alphanumeric()),
+        public_prefix: 4,
+        shows_value: false,
     },
     Detector {
         rule: &PYPI_TOKEN,
@@ -148,6 +198,43 @@ pub const DETECTORS: &[Detector] = &[
         noun: "PyPI API token",
         anchors: &["pypi-AgEIcHlwaS5vcmc"],
         validate: |b, s, a| token(b, s, a, 50..=400, |c| is_word(c) || c == b'-'),
+        public_prefix: 4,
+        shows_value: false,
+    },
+    Detector {
+        rule: &AWS_SECRET_KEY,
+        severity: Severity::High,
+        noun: "AWS secret access key",
+        anchors: &[
+            "aws_secret_access_key",
+            "AWS_SECRET_ACCESS_KEY",
+            "secret_access_key",
+            "SECRET_ACCESS_KEY",
+            "SecretAccessKey",
+            "aws_secret_key",
+            "AWS_SECRET_KEY",
+        ],
+        validate: aws_secret_named,
+        public_prefix: 0,
+        shows_value: false,
+    },
+    Detector {
+        rule: &URL_PASSWORD,
+        severity: Severity::Medium,
+        noun: "URL password",
+        anchors: &["://"],
+        validate: |b, s, a| url_password(b, s + a).filter(|p| !is_placeholder_password(&b[p.clone()])),
+        public_prefix: 0,
+        shows_value: false,
+    },
+    Detector {
+        rule: &DOCKER_LOGIN_PASSWORD,
+        severity: Severity::High,
+        noun: "`docker login` password",
+        anchors: &["docker login"],
+        validate: |b, s, _| docker_login_password(b, s).filter(|p| !is_placeholder_password(&b[p.clone()])),
+        public_prefix: 0,
+        shows_value: false,
     },
 ];
 
@@ -163,7 +250,7 @@ fn token(
     anchor: usize,
     length: std::ops::RangeInclusive<usize>,
     alphabet: fn(u8) -> bool,
-) -> Option<usize> {
+) -> Option<Range<usize>> {
     if start > 0 && is_word(bytes[start - 1]) {
         return None;
     }
@@ -175,7 +262,48 @@ fn token(
         .count();
     let end = body_start + body;
     let after_ok = bytes.get(end).is_none_or(|c| !is_word(*c));
-    (length.contains(&body) && after_ok && !is_placeholder(&bytes[body_start..end])).then_some(end)
+    (length.contains(&body) && after_ok && !is_placeholder(&bytes[body_start..end])).then_some(start..end)
+}
+
+/// The 40 base64 characters of an AWS secret access key at `start`, bounded on both sides.
+pub fn aws_secret_at(bytes: &[u8], start: usize) -> Option<Range<usize>> {
+    let base64 = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
+    if start > 0 && base64(&bytes[start - 1]) {
+        return None;
+    }
+    let len = bytes[start..].iter().take(41).take_while(|c| base64(c)).count();
+    let value = &bytes[start..start + len];
+    let mixed = value.iter().any(u8::is_ascii_uppercase) && value.iter().any(u8::is_ascii_lowercase);
+    (len == 40 && mixed && value.iter().any(u8::is_ascii_digit) && !is_placeholder(value)).then_some(start..start + len)
+}
+
+/// The value given to a name such as `aws_secret_access_key`: past quotes, spaces and a
+/// `:`, `=` or `=>`, at most 12 bytes on.
+fn aws_secret_named(bytes: &[u8], start: usize, anchor: usize) -> Option<Range<usize>> {
+    let after = start + anchor;
+    let gap = bytes[after..]
+        .iter()
+        .take(12)
+        .take_while(|c| b"\"' \t:=>".contains(c))
+        .count();
+    let separated = bytes[after..after + gap].iter().any(|c| b":=".contains(c));
+    separated.then(|| aws_secret_at(bytes, after + gap)).flatten()
+}
+
+/// Words written where a password goes in documentation.
+fn is_placeholder_password(value: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"password",
+        b"passwd",
+        b"pass",
+        b"pwd",
+        b"secret",
+        b"changeme",
+        b"token",
+        b"user",
+        b"username",
+    ];
+    is_placeholder(value) || WORDS.iter().any(|w| value.eq_ignore_ascii_case(w))
 }
 
 /// `example` in any case, or six equal characters in a row.
@@ -187,19 +315,19 @@ pub fn is_placeholder(body: &[u8]) -> bool {
 
 /// `xox?-` then dash-separated groups: at least three, one of at least nine digits (the
 /// team or user id), the last at least eight characters.
-fn slack_token(bytes: &[u8], start: usize, anchor: usize) -> Option<usize> {
-    let end = token(bytes, start, anchor, 20..=255, |c| {
+fn slack_token(bytes: &[u8], start: usize, anchor: usize) -> Option<Range<usize>> {
+    let found = token(bytes, start, anchor, 20..=255, |c| {
         c.is_ascii_alphanumeric() || c == b'-'
     })?;
-    let body = &bytes[start + anchor..end];
+    let body = &bytes[start + anchor..found.end];
     let groups: Vec<&[u8]> = body.split(|c| *c == b'-').collect();
     let has_id = groups.iter().any(|g| g.len() >= 9 && g.iter().all(u8::is_ascii_digit));
     let last_long = groups.last().is_some_and(|g| g.len() >= 8);
-    (groups.len() >= 3 && has_id && last_long).then_some(end)
+    (groups.len() >= 3 && has_id && last_long).then_some(found)
 }
 
 /// `hooks.slack.com/services/T…/B…/` and a 24-character secret.
-fn slack_webhook(bytes: &[u8], start: usize, anchor: usize) -> Option<usize> {
+fn slack_webhook(bytes: &[u8], start: usize, anchor: usize) -> Option<Range<usize>> {
     let mut at = start + anchor;
     for prefix in [b'T', b'B'] {
         let id = bytes[at..]
@@ -211,7 +339,7 @@ fn slack_webhook(bytes: &[u8], start: usize, anchor: usize) -> Option<usize> {
         }
         at += id + 1;
     }
-    token(bytes, at, 0, 24..=24, |c| c.is_ascii_alphanumeric())
+    token(bytes, at, 0, 24..=24, |c| c.is_ascii_alphanumeric()).map(|secret| start..secret.end)
 }
 
 /// How far past the armour line a PEM block's end may be.
@@ -221,7 +349,7 @@ const PEM_MAX_BODY: usize = 64 * 1024;
 /// base64 body, then `-----END`. The body may be split into lines, quoted string pieces or
 /// `\n` escapes (a key inside source code); header lines (`Proc-Type: ...`) are skipped.
 /// Returns the end of the armour line: the finding points at it, never at the body.
-fn pem_private_key(bytes: &[u8], start: usize, anchor: usize) -> Option<usize> {
+fn pem_private_key(bytes: &[u8], start: usize, anchor: usize) -> Option<Range<usize>> {
     let label_start = start + anchor;
     let label_len = bytes[label_start..]
         .iter()
@@ -236,7 +364,7 @@ fn pem_private_key(bytes: &[u8], start: usize, anchor: usize) -> Option<usize> {
     }
     let window = &bytes[armour_end..bytes.len().min(armour_end + PEM_MAX_BODY)];
     let body_len = memchr::memmem::find(window, b"-----END")?;
-    base64_body(&window[..body_len]).then_some(armour_end)
+    base64_body(&window[..body_len]).then_some(start..armour_end)
 }
 
 fn base64_body(body: &[u8]) -> bool {

@@ -2,6 +2,7 @@
 //! helper that turns a judged node into a [`Finding`] with its snippet, fingerprint and
 //! inline suppression.
 
+use crate::analyzers::snippet::{self, CharOffsets, Excerpt};
 use crate::model::{Confidence, Finding, Location, Rule, Severity};
 
 pub const UNPINNED_USES: Rule = Rule {
@@ -100,6 +101,9 @@ pub struct Reporter<'a> {
     pub path: &'a str,
     lines: Vec<&'a str>,
     pub findings: Vec<Finding>,
+    /// Where the characters of the last line reported on start: findings come many to a
+    /// line, and counting from the line's start for each would be quadratic.
+    offsets: Option<(usize, CharOffsets)>,
 }
 
 /// What a finding says, apart from where.
@@ -116,19 +120,21 @@ impl<'a> Reporter<'a> {
             path,
             lines: text.lines().collect(),
             findings: Vec::new(),
+            offsets: None,
         }
     }
 
     /// Reports `rule` at 1-based `line`/`column`, pointing at `span` characters.
     pub fn report(&mut self, rule: &Rule, (line, column): (usize, usize), span: usize, judgement: Judgement) {
-        let snippet = self.lines.get(line.wrapping_sub(1)).map(|l| l.trim_end().to_string());
+        let excerpt = self.excerpt(line, column);
         let suppressed = self.suppressed(rule.id, line);
         let fingerprint = fingerprint(&[
             rule.id,
             self.path,
-            snippet.as_deref().unwrap_or("").trim(),
+            excerpt.as_ref().map_or("", |e| e.text.trim()),
             &judgement.message,
         ]);
+        let (snippet, snippet_column) = excerpt.map_or((None, 1), |e| (Some(e.text), e.column));
         self.findings.push(Finding {
             location: Location {
                 path: self.path.to_string(),
@@ -141,10 +147,24 @@ impl<'a> Reporter<'a> {
             message: judgement.message,
             remediation: judgement.remediation.to_string(),
             snippet,
+            snippet_column,
             span,
             fingerprint,
             suppressed,
         });
+    }
+
+    /// The snippet of 1-based `line` around 1-based `column`, if the line exists.
+    fn excerpt(&mut self, line: usize, column: usize) -> Option<Excerpt> {
+        let text = *self.lines.get(line.wrapping_sub(1))?;
+        if text.len() <= snippet::WIDTH {
+            return Some(snippet::excerpt(text, 0, column));
+        }
+        let offsets = match &self.offsets {
+            Some((cached, offsets)) if *cached == line => offsets,
+            _ => &self.offsets.insert((line, CharOffsets::new(text))).1,
+        };
+        Some(snippet::excerpt(text, offsets.byte_of(text, column), column))
     }
 
     /// The first line in `first..=last` (1-based) containing `needle`, with the 1-based

@@ -218,7 +218,7 @@ fn secrets(md: &mut Markdown, audit: &Audit) {
         .filter(|f| rules.contains(&f.rule.as_str()))
         .collect();
     md.line(format!(
-        "Every text file checked in the scan's one pass for {} credential formats that identify themselves ({}); placeholders (`EXAMPLE`, `xxx`, `...` bodies) are not counted.",
+        "Every text file checked in the scan's one pass for {} kinds of credential: formats that identify themselves, AWS secret keys beside their id or by name, and literal passwords in URLs and `docker login` ({}); placeholders (`EXAMPLE`, `xxx`, `...` bodies, `password`) are not counted. No output shows a credential: every snippet and message is masked.",
         count(rules.len()),
         rules.iter().map(|r| code(r)).collect::<Vec<_>>().join(", ")
     ));
