@@ -84,6 +84,22 @@ mod tests {
     }
 
     #[test]
+    fn carets_sit_under_the_text_of_a_cut_line() {
+        let mut audit = crate::model::sample();
+        let finding = audit.findings.iter_mut().find(|f| f.snippet.is_some()).expect("a finding with a snippet");
+        finding.location.column = 1001;
+        finding.snippet_column = 941;
+        finding.span = 6;
+        finding.snippet = Some(format!("{}TARGET{}", "a".repeat(60), "b".repeat(94)));
+        let finding = finding.clone();
+        let mut out = String::new();
+        finding_block(&mut out, &audit, &finding);
+        let caret_line = out.lines().find(|l| l.contains('^')).expect("a caret line");
+        let snippet_line = out.lines().find(|l| l.contains("TARGET")).expect("the snippet");
+        assert_eq!(caret_line.find('^'), snippet_line.find("TARGET"), "{out}");
+    }
+
+    #[test]
     fn listing_of_the_sample() {
         let audit = crate::model::sample();
         insta::assert_snapshot!(findings(&audit));
