@@ -150,6 +150,8 @@ pub enum Role {
     Vendored,
     Binary,
     Generated,
+    /// Source-language files that hold data, not code (see `scan::role`, rule 3b).
+    Data,
     Ci,
     Test,
     Build,
@@ -161,10 +163,11 @@ pub enum Role {
 
 impl Role {
     /// Every role, in the precedence order of the classification rule.
-    pub const ALL: [Role; 10] = [
+    pub const ALL: [Role; 11] = [
         Role::Vendored,
         Role::Binary,
         Role::Generated,
+        Role::Data,
         Role::Ci,
         Role::Test,
         Role::Build,
@@ -179,6 +182,7 @@ impl Role {
             Role::Vendored => "vendored",
             Role::Binary => "binary",
             Role::Generated => "generated",
+            Role::Data => "data",
             Role::Ci => "ci",
             Role::Test => "test",
             Role::Build => "build",

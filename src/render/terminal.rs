@@ -86,7 +86,11 @@ mod tests {
     #[test]
     fn carets_sit_under_the_text_of_a_cut_line() {
         let mut audit = crate::model::sample();
-        let finding = audit.findings.iter_mut().find(|f| f.snippet.is_some()).expect("a finding with a snippet");
+        let finding = audit
+            .findings
+            .iter_mut()
+            .find(|f| f.snippet.is_some())
+            .expect("a finding with a snippet");
         finding.location.column = 1001;
         finding.snippet_column = 941;
         finding.span = 6;
