@@ -442,12 +442,14 @@ fn god_module_rows(audit: &Value) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, m)| {
+            let other = m["fan_in"].as_u64().unwrap_or_default() - m["fan_in_production"].as_u64().unwrap_or_default();
             format!(
-                "| {} | `{}` | {} | {} | {} | {} |",
+                "| {} | `{}` | {} | {} | {} | {} | {} |",
                 i + 1,
                 text(&m["path"]),
                 m["code_lines"],
-                m["fan_in"],
+                m["fan_in_production"],
+                other,
                 m["fan_out"],
                 m["score"]
             )

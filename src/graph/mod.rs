@@ -15,6 +15,7 @@ mod surfaces;
 
 use crate::model::{
     Architecture, ArchitectureMeasures, Audit, EdgeEvidence, Encapsulation, ImportEdge, PackageMeasures, RankedModule,
+    Role,
 };
 
 /// How many modules the hub and god-module rankings keep.
@@ -35,35 +36,49 @@ pub fn measure(audit: &mut Audit) {
         .unwrap_or(&[]);
     // Five independent measures, in two halves of about equal time (Linux: cycles and
     // fan-in/out against the rest).
-    let ((cycles, (fan_in, fan_out)), ((packages, encapsulation), (layering, surface_links))) = rayon::join(
-        || rayon::join(|| cycles::measure(architecture, &edges), || fans(architecture, &edges)),
-        || {
-            rayon::join(
-                || {
-                    (
-                        packages(architecture, &index, &edges),
-                        encapsulation(architecture, &index, &edges),
-                    )
-                },
-                || {
-                    rayon::join(
-                        || layering::measure(architecture, &index, &edges, declared_layers),
-                        || surfaces::links(audit, &edges),
-                    )
-                },
-            )
-        },
-    );
+    let ((cycles, (fan_in, fan_in_production, fan_out)), ((packages, encapsulation), (layering, surface_links))) =
+        rayon::join(
+            || rayon::join(|| cycles::measure(architecture, &edges), || fans(architecture, &edges)),
+            || {
+                rayon::join(
+                    || {
+                        (
+                            packages(architecture, &index, &edges),
+                            encapsulation(architecture, &index, &edges),
+                        )
+                    },
+                    || {
+                        rayon::join(
+                            || layering::measure(architecture, &index, &edges, declared_layers),
+                            || surfaces::links(audit, &edges),
+                        )
+                    },
+                )
+            },
+        );
+    let fans = Fans {
+        all: &fan_in,
+        production: &fan_in_production,
+        out: &fan_out,
+    };
+    let production: Vec<bool> = architecture.modules.iter().map(is_production).collect();
     let measures = ArchitectureMeasures {
         packages,
-        hubs: ranked(architecture, &fan_in, &fan_out, |_, _, out| out as u64),
-        god_modules: ranked(architecture, &fan_in, &fan_out, |code, fan_in, _| {
-            god_score(code, fan_in)
+        hubs: ranked(architecture, &fans, |i| fan_out[i] as u64),
+        god_modules: ranked(architecture, &fans, |i| {
+            let module = &architecture.modules[i];
+            let counted = production[i] && !matches!(module.role, Role::Data | Role::Generated);
+            if counted {
+                god_score(module.code_lines, fan_in_production[i])
+            } else {
+                0
+            }
         }),
         cycles,
         layering,
         encapsulation,
         fan_in,
+        fan_in_production,
         fan_out,
     };
     audit.architecture.measures = measures;
@@ -128,10 +143,11 @@ pub(crate) fn evidence(architecture: &Architecture, edge: &ImportEdge) -> EdgeEv
     }
 }
 
-/// Distinct importers and distinct imports of every module; an import of itself does not
-/// count, nor does a second statement importing the same module.
-fn fans(architecture: &Architecture, edges: &[ImportEdge]) -> (Vec<usize>, Vec<usize>) {
+/// Distinct importers (all, and production ones) and distinct imports of every module; an
+/// import of itself does not count, nor does a second statement importing the same module.
+fn fans(architecture: &Architecture, edges: &[ImportEdge]) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
     let n = architecture.modules.len();
+    let production: Vec<bool> = architecture.modules.iter().map(is_production).collect();
     let mut pairs: Vec<(usize, usize)> = edges
         .iter()
         .filter(|e| e.from != e.to)
@@ -139,12 +155,48 @@ fn fans(architecture: &Architecture, edges: &[ImportEdge]) -> (Vec<usize>, Vec<u
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
-    let (mut fan_in, mut fan_out) = (vec![0; n], vec![0; n]);
+    let (mut fan_in, mut fan_in_production, mut fan_out) = (vec![0; n], vec![0; n], vec![0; n]);
     for (from, to) in pairs {
         fan_out[from] += 1;
         fan_in[to] += 1;
+        fan_in_production[to] += usize::from(production[from]);
     }
-    (fan_in, fan_out)
+    (fan_in, fan_in_production, fan_out)
+}
+
+/// Folders whose code shows or measures the product rather than being it.
+const NON_PRODUCTION_DIRS: &[&str] = &[
+    "bench",
+    "benchmark",
+    "benchmarks",
+    "demo",
+    "demos",
+    "doc",
+    "docs",
+    "example",
+    "examples",
+    "sample",
+    "samples",
+    "tutorial",
+    "tutorials",
+];
+
+/// Production code: not a test or docs file, and not below a [`NON_PRODUCTION_DIRS`] folder.
+/// A `__init__.py` that hundreds of tests and examples import is not central to the
+/// product for that; what production code imports it says.
+pub(crate) fn is_production(module: &crate::model::Module) -> bool {
+    let folders = module.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let outside = !folders
+        .split('/')
+        .any(|d| NON_PRODUCTION_DIRS.iter().any(|n| n.eq_ignore_ascii_case(d)));
+    outside && !matches!(module.role, Role::Test | Role::Docs)
+}
+
+/// The three fans of every module, for the rankings.
+struct Fans<'a> {
+    all: &'a [usize],
+    production: &'a [usize],
+    out: &'a [usize],
 }
 
 /// Packages by index, so that per-edge work compares integers, not names.
@@ -200,18 +252,12 @@ fn packages(architecture: &Architecture, index: &PackageIndex<'_>, edges: &[Impo
     packages
 }
 
-/// The [`TOP`] modules by `key` (code lines, fan-in, fan-out), highest first, ties by path,
-/// leaving out a key of zero. Only the kept ones are built: the graph can have 100k modules.
-fn ranked(
-    architecture: &Architecture,
-    fan_in: &[usize],
-    fan_out: &[usize],
-    key: impl Fn(u64, usize, usize) -> u64,
-) -> Vec<RankedModule> {
+/// The [`TOP`] modules by `key` of their index, highest first, ties by path, leaving out
+/// a key of zero. Only the kept ones are built: the graph can have 100k modules.
+fn ranked(architecture: &Architecture, fans: &Fans<'_>, key: impl Fn(usize) -> u64) -> Vec<RankedModule> {
     let modules = &architecture.modules;
-    let key_of = |i: usize| key(modules[i].code_lines, fan_in[i], fan_out[i]);
     let mut order: Vec<(std::cmp::Reverse<u64>, usize)> = (0..modules.len())
-        .map(|i| (std::cmp::Reverse(key_of(i)), i))
+        .map(|i| (std::cmp::Reverse(key(i)), i))
         .filter(|(k, _)| k.0 > 0)
         .collect();
     // Modules are sorted by path, so the index breaks ties by path.
@@ -226,14 +272,15 @@ fn ranked(
             path: modules[i].path.clone(),
             package: modules[i].package.clone(),
             code_lines: modules[i].code_lines,
-            fan_in: fan_in[i],
-            fan_out: fan_out[i],
-            score: god_score(modules[i].code_lines, fan_in[i]),
+            fan_in: fans.all[i],
+            fan_in_production: fans.production[i],
+            fan_out: fans.out[i],
+            score: god_score(modules[i].code_lines, fans.production[i]),
         })
         .collect()
 }
 
-/// A god module is big and depended on: code lines × fan-in.
+/// A god module is big and depended on by the product: code lines × production fan-in.
 fn god_score(code_lines: u64, fan_in: usize) -> u64 {
     code_lines.saturating_mul(fan_in as u64)
 }

@@ -18,6 +18,11 @@ pub(crate) fn architecture(modules: &[(&str, &str, u64)], edges: &[(usize, usize
                 language: "Python".to_string(),
                 package: package.to_string(),
                 code_lines,
+                role: if crate::scan::role::is_test_path(path) {
+                    crate::model::Role::Test
+                } else {
+                    crate::model::Role::Source
+                },
             })
             .collect(),
         edges: edges
@@ -384,4 +389,42 @@ fn an_edge_past_the_module_list_is_left_out() {
     assert_eq!(measures.fan_out, [1, 1]);
     assert_eq!(measures.cycles.components.len(), 1);
     assert_eq!(measures.layering.matrix.iter().map(|d| d.edges).sum::<usize>(), 2);
+}
+
+#[test]
+fn god_modules_rank_by_production_fan_in() {
+    // `pkg/__init__.py` is small and imported by six tests and examples; `pkg/core.py` is
+    // imported by two production modules. A data header, however big, is not ranked.
+    let mut modules = vec![
+        ("examples/demo.py", "examples", 10),
+        ("pkg/__init__.py", "pkg", 200),
+        ("pkg/a.py", "pkg", 10),
+        ("pkg/b.py", "pkg", 10),
+        ("pkg/core.py", "pkg", 150),
+        ("pkg/weights.py", "pkg", 90_000),
+    ];
+    let tests: Vec<String> = (0..5).map(|i| format!("tests/test_{i}.py")).collect();
+    modules.extend(tests.iter().map(|t| (t.as_str(), "tests", 5)));
+    let mut edges = vec![
+        (0, 1, 1, ImportKind::Eager),
+        (2, 4, 1, ImportKind::Eager),
+        (3, 4, 1, ImportKind::Eager),
+    ];
+    edges.extend((0..5).map(|i| (6 + i, 1, 1, ImportKind::Eager)));
+    edges.push((4, 5, 2, ImportKind::Eager));
+    let mut architecture = architecture(&modules, &edges);
+    architecture.modules[5].role = crate::model::Role::Data;
+    let audit = measured(architecture);
+    let measures = &audit.architecture.measures;
+    let ranked: Vec<(&str, usize, usize)> = measures
+        .god_modules
+        .iter()
+        .map(|m| (m.path.as_str(), m.fan_in_production, m.fan_in))
+        .collect();
+    assert_eq!(ranked, [("pkg/core.py", 2, 2)]);
+    assert_eq!(measures.fan_in[1], 6);
+    assert_eq!(
+        measures.fan_in_production[1], 0,
+        "tests and examples are not production importers"
+    );
 }

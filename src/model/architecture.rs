@@ -32,6 +32,8 @@ pub struct Module {
     /// The package / top-level directory it is aggregated under.
     pub package: String,
     pub code_lines: u64,
+    /// The file's role (`source`, `test`, ...); a Go package directory is `source`.
+    pub role: super::Role,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -91,13 +93,17 @@ pub struct ExternalImport {
 pub struct ArchitectureMeasures {
     /// Distinct modules importing each module, indexed like [`Architecture::modules`].
     pub fan_in: Vec<usize>,
+    /// Of `fan_in`, the production importers: modules that are neither tests nor docs nor
+    /// below an examples, samples, demos, tutorials, benchmarks or docs directory.
+    pub fan_in_production: Vec<usize>,
     /// Distinct modules each module imports, indexed like [`Architecture::modules`].
     pub fan_out: Vec<usize>,
     /// Per package, sorted by name.
     pub packages: Vec<PackageMeasures>,
     /// The modules that import the most other modules, most first.
     pub hubs: Vec<RankedModule>,
-    /// The modules ranked by code lines × fan-in, highest first (score above zero only).
+    /// Production modules (not tests, examples or docs; not data or generated files) ranked
+    /// by code lines × production fan-in, highest first (score above zero only).
     pub god_modules: Vec<RankedModule>,
     pub cycles: Cycles,
     pub layering: Layering,
@@ -126,9 +132,12 @@ pub struct RankedModule {
     pub path: String,
     pub package: String,
     pub code_lines: u64,
+    /// Distinct importers, all of them.
     pub fan_in: usize,
+    /// Of `fan_in`, the production importers (see [`ArchitectureMeasures::fan_in_production`]).
+    pub fan_in_production: usize,
     pub fan_out: usize,
-    /// `code_lines × fan_in`, the god-module score.
+    /// `code_lines × fan_in_production`, the god-module score.
     pub score: u64,
 }
 

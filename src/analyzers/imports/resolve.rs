@@ -422,6 +422,7 @@ fn file_module(context: &Context<'_>, record: &FileRecord) -> Module {
         language,
         package,
         code_lines: record.lines.code,
+        role: record.info.role,
     }
 }
 
@@ -444,6 +445,7 @@ fn go_package_module(context: &Context<'_>, dir: &str) -> Module {
         language: "Go".to_string(),
         package: top_directory(dir),
         code_lines: context.tree.go_packages.get(dir).copied().unwrap_or(0),
+        role: crate::model::Role::Source,
     }
 }
 

@@ -108,7 +108,7 @@ fn write_edges(edges: &[ImportEdge], place: Place) -> Vec<u8> {
 }
 
 /// The modules at `place`, written as the layout writes them, without building their
-/// tree: a module is five scalars, folded onto its line unless its path and name make it
+/// tree: a module is six scalars, folded onto its line unless its path and name make it
 /// too long. Building the tree of the architecture without its edges (its 6,000 modules,
 /// mostly) and laying it out was the longest of executorch's rendering tasks: 3.3 to 6.3
 /// ms in five runs, against 0.5 to 0.7 ms for its 20,000 edges; the modules written
@@ -137,12 +137,13 @@ fn write_modules(modules: &[Module], place: Place) -> Vec<u8> {
 }
 
 /// A module's keys, written as [`write_key`] writes them, in the order the tree sorts them.
-const MODULE_KEYS: [&[u8]; 5] = [
+const MODULE_KEYS: [&[u8]; 6] = [
     b"\"code_lines\": ",
     b"\"language\": ",
     b"\"name\": ",
     b"\"package\": ",
     b"\"path\": ",
+    b"\"role\": ",
 ];
 
 /// The key and value of a module's field number `field` (in [`MODULE_KEYS`]' order).
@@ -153,7 +154,8 @@ fn write_module_field(out: &mut Vec<u8>, module: &Module, field: usize) {
         1 => write_string(out, &module.language),
         2 => write_string(out, &module.name),
         3 => write_string(out, &module.package),
-        _ => write_string(out, &module.path),
+        4 => write_string(out, &module.path),
+        _ => write_string(out, module.role.name()),
     }
 }
 
@@ -459,6 +461,7 @@ mod tests {
             language: "Python".to_string(),
             package: "pkg".to_string(),
             code_lines: 1234,
+            role: crate::model::Role::Source,
         };
         let mut modules = vec![
             module("a/b.py", "a.b"),

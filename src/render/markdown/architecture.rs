@@ -442,16 +442,25 @@ fn hotspots(md: &mut Markdown, audit: &Audit) {
     let measures = &audit.architecture.measures;
     md.heading("God Modules / Hotspots");
     if !measures.god_modules.is_empty() {
-        md.line("Ranked by code lines × fan-in (modules importing it): big files many others depend on.");
+        md.line("Ranked by code lines × production fan-in: big files much of the product depends on. Production fan-in counts the importing modules that are not tests, docs, or below an examples, samples, demos, tutorials, benchmarks or docs folder; the other importers are shown beside it. Tests, examples, data and generated files are not ranked.");
         md.blank();
         md.table(
-            &["#", "Module", "Code lines", "Fan-in", "Fan-out", "Score"],
+            &[
+                "#",
+                "Module",
+                "Code lines",
+                "Fan-in (production)",
+                "Fan-in (tests, examples, docs)",
+                "Fan-out",
+                "Score",
+            ],
             measures.god_modules.iter().enumerate().map(|(i, m)| {
                 vec![
                     (i + 1).to_string(),
                     code(&m.path),
                     int(m.code_lines),
-                    count(m.fan_in),
+                    count(m.fan_in_production),
+                    count(m.fan_in - m.fan_in_production),
                     count(m.fan_out),
                     int(m.score),
                 ]

@@ -111,6 +111,8 @@ fn is_numeric_header(header: &str) -> bool {
             | "Callers"
             | "Modules"
             | "Fan-in"
+            | "Fan-in (production)"
+            | "Fan-in (tests, examples, docs)"
             | "Fan-out"
             | "Internal edges"
             | "Edges in"
