@@ -2,6 +2,7 @@
 
 pub mod cyclonedx;
 mod dot;
+pub mod escape;
 mod json;
 mod markdown;
 mod sarif;
