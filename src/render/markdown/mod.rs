@@ -9,7 +9,9 @@ mod security;
 use std::collections::BTreeMap;
 
 use super::escape;
-use crate::model::{Audit, Finding, LineCounts, PathSample, Role, ScanNote, Severity, SkipReason, SnapshotKind};
+use crate::model::{
+    Audit, Finding, LineCounts, NameSource, PathSample, Role, ScanNote, Severity, SkipReason, SnapshotKind,
+};
 
 /// What a section says when no analyzer of this version measures it.
 const NOT_AUDITED: &str = "_Not audited by this version._";
@@ -206,6 +208,11 @@ fn header(md: &mut Markdown, audit: &Audit) {
     md.blank();
     md.line("**Mode:** BASELINE  ");
     md.line(format!("**Repository:** {}  ", code(&name)));
+    let named = match audit.snapshot.name_source {
+        NameSource::Remote => "its remote's URL",
+        NameSource::Folder => "the audited folder (no remote with a host)",
+    };
+    md.line(format!("**Name:** {}, from {named}  ", code(&audit.snapshot.root_name)));
     md.line(format!("**Audit Date:** {}  ", date_of(&audit.generated_at)));
     md.line(format!("**Snapshot:** {}  ", snapshot_line(audit)));
     if let Some(repository) = repository {
