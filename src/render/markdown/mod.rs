@@ -925,3 +925,23 @@ fn appendix_method(md: &mut Markdown, audit: &Audit) {
     md.line("- Symlinks are never followed: their targets are resolved against the snapshot's own path list.");
     md.blank();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(code("src/a.py"), "`src/a.py`");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(code("a``b`"), "``` a``b` ```");
+        assert_eq!(code("x\x1b[2J\ny"), "`x\\x1b[2J\\ny`");
+    }
+
+    #[test]
+    fn a_cell_stays_in_its_row_and_column() {
+        let mut md = Markdown(String::new());
+        md.table(&["Path"], [vec![code("a|b\nc")]]);
+        assert_eq!(md.0, "| Path |\n|---|\n| `a\\|b\\nc` |\n\n");
+    }
+}
