@@ -268,6 +268,21 @@ mod tests {
     }
 
     #[test]
+    fn only_reports_temporary_names_are_taken_for_leftovers() {
+        assert_eq!(temp_file_pid(".audit.json.1234.tmp"), Some(1234));
+        assert_eq!(temp_file_pid(".sbom.cdx.json.7.tmp"), Some(7));
+        for other in [
+            ".notes.12.tmp",
+            "audit.json.12.tmp",
+            ".audit.json.tmp",
+            ".audit.json.+1.tmp",
+            ".audit.md.12",
+        ] {
+            assert_eq!(temp_file_pid(other), None, "{other}");
+        }
+    }
+
+    #[test]
     fn a_folder_where_a_report_goes_is_left_in_place() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(dir.path().join("audit.json")).expect("mkdir");
