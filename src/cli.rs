@@ -4,9 +4,33 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// The end of `--help`: what a script calling plumb needs to know. (A macro, for
+/// `concat!`.)
+macro_rules! exit_codes {
+    () => {
+        "\
+Exit codes:
+  0    done (also when the reader of stdout stops early, as `| head` does)
+  2    a mistake in the command line or its inputs, told in one line on stderr
+  101  a bug in plumb: please report it with its message"
+    };
+}
+
+const EXIT_CODES: &str = exit_codes!();
+
+/// `--help` of `audit` and `sbom`, which stamp what they write with the time.
+const EXIT_CODES_AND_ENVIRONMENT: &str = concat!(
+    exit_codes!(),
+    "
+
+Environment:
+  SOURCE_DATE_EPOCH  the audit's time stamp, in seconds since 1970 (reproducible builds);
+                     a value that is not a whole number from 0 to 253402300799 exits with 2"
+);
+
 /// Static baseline refactoring audit of a git repository: measured, never guessed.
 #[derive(Debug, Parser)]
-#[command(name = "plumb", version, about)]
+#[command(name = "plumb", version, about, after_help = EXIT_CODES_AND_ENVIRONMENT)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -15,14 +39,17 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit a repository, a revision or a plain directory and write the audit pack.
+    #[command(after_help = EXIT_CODES_AND_ENVIRONMENT)]
     Audit(AuditArgs),
     /// Print the software bill of materials as CycloneDX 1.6 JSON.
     ///
     /// Components: declared and locked dependencies, the GitHub Actions workflows use,
     /// submodules and vendored code, each with its purl, version and where it is declared.
+    #[command(after_help = EXIT_CODES_AND_ENVIRONMENT)]
     Sbom(SbomArgs),
     /// Write a commented starter plumb.toml at the repository root from what the scan
     /// finds: surfaces with their globs and blast radius, and the inferred layers.
+    #[command(after_help = EXIT_CODES)]
     Init(InitArgs),
 }
 
@@ -48,7 +75,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
 
-    /// Where to write the pack [default: docs/audit under the repository root].
+    /// Where to write the pack [default: docs/audit under the repository root]. A run
+    /// that finds another writing the same folder waits for it to finish.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 

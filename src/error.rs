@@ -24,6 +24,8 @@ pub enum UserError {
     ConfigExists(PathBuf),
     #[error("plumb init writes plumb.toml into a work tree or a plain directory, and this repository is bare")]
     InitNeedsWorkTree,
+    #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 from 0 to {1}, and is {0:?}")]
+    SourceDateEpoch(String, u64),
     #[error("cannot write {0}: {1}")]
     Write(PathBuf, String),
 }

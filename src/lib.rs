@@ -41,6 +41,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
+    let generated_at = generated_at()?;
     let snapshot = Snapshot::open(&args.path, args.rev.as_deref())?;
     let out_dir = match (&args.stdout, &args.out, &snapshot.worktree) {
         (Some(_), _, _) => None,
@@ -48,24 +49,25 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         (None, None, Some(root)) => Some(root.join("docs").join("audit")),
         (None, None, None) => return Err(UserError::BareNeedsOut.into()),
     };
+    if let Some(out_dir) = &out_dir {
+        render::remove_stale_temps(out_dir);
+    }
     let options = ScanOptions {
         max_file_bytes: args.max_file_size,
         excluded: own_outputs(&snapshot, out_dir.as_deref()),
     };
     let progress = Progress::start(snapshot.entries.len() as u64, args.quiet);
-    let (audit, scanned) = audit_and_scan(&snapshot, &options, generated_at(), &|| progress.tick());
+    let (audit, scanned) = audit_and_scan(&snapshot, &options, generated_at, &|| progress.tick());
     progress.finish();
 
-    if args.findings {
-        let listing = render::terminal::findings(&audit);
-        if args.stdout.is_some() {
-            eprint!("{listing}");
-        } else {
-            print!("{listing}");
-        }
-    }
+    let listing = args.findings.then(|| render::terminal::findings(&audit));
     if let Some(format) = args.stdout {
-        return print_stdout(&render::render(format, &audit));
+        // The report owns stdout: the listing goes to stderr, before it.
+        if let Some(listing) = &listing {
+            print_or_stop(Stream::Stderr, listing)?;
+        }
+        print_or_stop(Stream::Stdout, &render::render(format, &audit))?;
+        return Ok(ExitCode::SUCCESS);
     }
     let out_dir = out_dir.expect("an output folder is chosen unless --stdout");
     let mut formats = args.format.clone();
@@ -85,9 +87,14 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     // ms of it after the last write: mimalloc hands freed pages back with `madvise`, and
     // the exit waited for it.
     std::mem::forget((audit, scanned));
-    render::write_all_atomic(&out_dir, &files)?;
-    if let Some(summary) = summary {
-        println!("{summary}");
+    // The pack first: a reader that stops the listing early (`| head`) still gets it.
+    render::write_pack(&out_dir, &files, args.quiet)?;
+    let printed = match listing {
+        Some(listing) => print_or_stop(Stream::Stdout, &listing)?,
+        None => Printed::All,
+    };
+    if let (Printed::All, Some(summary)) = (printed, summary) {
+        print_or_stop(Stream::Stdout, &format!("{summary}\n"))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -96,6 +103,7 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
 /// the audited tree is left out of the scan like the pack's own files (by its folder's
 /// report names, `sbom.cdx.json` among them).
 fn sbom_command(args: &SbomArgs) -> anyhow::Result<ExitCode> {
+    let generated_at = generated_at()?;
     let snapshot = Snapshot::open(&args.path, args.rev.as_deref())?;
     let out_dir = args.output.as_deref().map(|file| {
         file.parent()
@@ -107,26 +115,49 @@ fn sbom_command(args: &SbomArgs) -> anyhow::Result<ExitCode> {
         excluded: own_outputs(&snapshot, out_dir),
     };
     let progress = Progress::start(snapshot.entries.len() as u64, false);
-    let audit = audit(&snapshot, &options, generated_at(), &|| progress.tick());
+    let audit = audit(&snapshot, &options, generated_at, &|| progress.tick());
     progress.finish();
     let bom = render::cyclonedx::render(&audit);
     match (&args.output, out_dir) {
-        (Some(file), Some(dir)) => {
-            render::write_all_atomic(dir, &[(file.clone(), vec![bom.into_bytes()])])?;
-            Ok(ExitCode::SUCCESS)
+        (Some(file), Some(dir)) => render::write_all_atomic(dir, &[(file.clone(), vec![bom.into_bytes()])])?,
+        _ => {
+            print_or_stop(Stream::Stdout, &bom)?;
         }
-        _ => print_stdout(&bom),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Whether all of a text reached its reader.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Printed {
+    All,
+    /// The reader closed the pipe (`| head`): nothing more is printed, and the run still
+    /// ends with 0, as ripgrep and git do. (Rust ignores SIGPIPE, so the write fails
+    /// instead of killing the process, and `print!` would panic with exit 101.)
+    ReaderGone,
+}
+
+fn print_or_stop(stream: Stream, text: &str) -> anyhow::Result<Printed> {
+    let written = match stream {
+        Stream::Stdout => write_flushed(&mut std::io::stdout().lock(), text),
+        Stream::Stderr => write_flushed(&mut std::io::stderr().lock(), text),
+    };
+    match written {
+        Ok(()) => Ok(Printed::All),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Printed::ReaderGone),
+        Err(e) => Err(e.into()),
     }
 }
 
-fn print_stdout(text: &str) -> anyhow::Result<ExitCode> {
-    let mut stdout = std::io::stdout().lock();
-    let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
-    match written {
-        // A reader that stops early (`| head`) is not an error of the audit.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(ExitCode::SUCCESS),
-    }
+fn write_flushed(out: &mut impl Write, text: &str) -> std::io::Result<()> {
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 /// Audits a snapshot: the scan, then every analyzer's `finish`, then sorting.
@@ -173,6 +204,7 @@ fn audit_and_scan(
         snapshot: SnapshotFacts {
             kind: snapshot.kind,
             root_name: snapshot.root_name.clone(),
+            name_source: snapshot.name_source,
             requested_revision: snapshot.requested_revision.clone(),
             commit: snapshot.commit.clone(),
             max_file_bytes: options.max_file_bytes,
@@ -238,29 +270,95 @@ fn own_outputs(snapshot: &Snapshot, out_dir: Option<&Path>) -> std::collections:
         .collect()
 }
 
+/// The last second a four-digit year can show, 9999-12-31T23:59:59Z: RFC 3339 and the
+/// CycloneDX schema's `date-time` have no room for a later one.
+const LATEST_SOURCE_DATE_EPOCH: u64 = 253_402_300_799;
+
 /// The audit's time stamp: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
-fn generated_at() -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        });
-    gix::date::Time::new(seconds, 0).format_or_unix(gix::date::time::format::ISO8601_STRICT)
+/// A malformed value is the user's error, as the reproducible-builds specification asks
+/// (<https://reproducible-builds.org/specs/source-date-epoch/>): ASCII digits only (what
+/// `date +%s` prints; no sign, exponent, fraction or space), no later than
+/// [`LATEST_SOURCE_DATE_EPOCH`].
+fn generated_at() -> Result<String, UserError> {
+    let seconds = match std::env::var_os("SOURCE_DATE_EPOCH") {
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        Some(value) => source_date_epoch(&value.to_string_lossy())?,
+    };
+    Ok(rfc3339_utc(seconds.min(LATEST_SOURCE_DATE_EPOCH)))
 }
 
+/// `seconds` since 1970 as `YYYY-MM-DDThh:mm:ss+00:00`, for any year up to 9999. (gix's
+/// formatter gives up on the last day of 9999 and falls back to the bare number, which
+/// is no date at all.)
+fn rfc3339_utc(seconds: u64) -> String {
+    let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
+    // Howard Hinnant's `civil_from_days`, for days on or after 1970-01-01 (era 4 on).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60
+    )
+}
+
+fn source_date_epoch(value: &str) -> Result<u64, UserError> {
+    let malformed = || UserError::SourceDateEpoch(value.to_string(), LATEST_SOURCE_DATE_EPOCH);
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(malformed());
+    }
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|&seconds| seconds <= LATEST_SOURCE_DATE_EPOCH)
+        .ok_or_else(malformed)
+}
+
+/// The closing lines: what was audited, under which name, and the files written.
 fn summary(audit: &Audit, files: &[(PathBuf, Vec<Vec<u8>>)]) -> String {
-    let what = match (&audit.snapshot.requested_revision, &audit.snapshot.commit) {
-        (Some(rev), Some(commit)) => format!("revision {rev} ({})", &commit[..commit.len().min(12)]),
-        (None, Some(commit)) => format!("work tree at {}", &commit[..commit.len().min(12)]),
-        _ => format!("{} ({:?})", audit.snapshot.root_name, audit.snapshot.kind),
+    use crate::model::{NameSource, SnapshotKind};
+    use render::escape::terminal;
+    let snapshot = &audit.snapshot;
+    let name = terminal(&snapshot.root_name);
+    let short = |commit: &str| commit[..commit.len().min(12)].to_string();
+    let what = match (snapshot.kind, &snapshot.requested_revision, &snapshot.commit) {
+        (SnapshotKind::PlainDirectory, _, _) => format!("the plain directory {name} (not a git repository)"),
+        (SnapshotKind::WorkTree, _, Some(commit)) => format!("the work tree of {name} at {}", short(commit)),
+        (SnapshotKind::WorkTree, _, None) => format!("the work tree of {name}, which has no commits"),
+        (SnapshotKind::Revision, Some(rev), Some(commit)) => {
+            format!("revision {} ({}) of {name}", terminal(rev), short(commit))
+        }
+        (SnapshotKind::Revision, None, Some(commit)) => {
+            format!("HEAD ({}) of the bare repository {name}", short(commit))
+        }
+        (SnapshotKind::Revision, _, None) => format!("the bare repository {name}, which has no commits"),
+    };
+    let named = match (snapshot.name_source, snapshot.kind) {
+        (_, SnapshotKind::PlainDirectory) => "",
+        (NameSource::Remote, _) => " (named after its remote's URL)",
+        (NameSource::Folder, _) => " (named after its folder: no remote with a host)",
     };
     let inventory = &audit.inventory;
-    let written: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    let written: Vec<String> = files
+        .iter()
+        .map(|(p, _)| terminal(&p.display().to_string()).into_owned())
+        .collect();
     format!(
-        "plumb: audited {what}: {} files ({} untracked), {} lines of code in {} languages, {} scan notes\nplumb: wrote {}",
+        "plumb: audited {what}{named}: {} files ({} untracked), {} lines of code in {} languages, {} scan notes\nplumb: wrote {}",
         inventory.tracked_files,
         inventory.untracked.files,
         inventory.lines.code,
@@ -301,5 +399,38 @@ impl Progress {
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_stamps_cover_every_four_digit_year() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00+00:00");
+        assert_eq!(rfc3339_utc(1_767_322_800), "2026-01-02T03:00:00+00:00");
+        assert_eq!(rfc3339_utc(4_107_542_399), "2100-02-28T23:59:59+00:00");
+        assert_eq!(rfc3339_utc(LATEST_SOURCE_DATE_EPOCH), "9999-12-31T23:59:59+00:00");
+    }
+
+    #[test]
+    fn source_date_epoch_is_digits_in_range() {
+        assert_eq!(source_date_epoch("0").ok(), Some(0));
+        assert_eq!(source_date_epoch("253402300799").ok(), Some(LATEST_SOURCE_DATE_EPOCH));
+        for malformed in [
+            "",
+            "x",
+            "1e9",
+            "-1",
+            "+1",
+            "1 ",
+            "1.0",
+            "253402300800",
+            "18446744073709551616",
+        ] {
+            assert!(source_date_epoch(malformed).is_err(), "{malformed:?}");
+        }
     }
 }

@@ -15,7 +15,9 @@ fn main() -> ExitCode {
     match plumb::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("plumb: {error:#}");
+            // One line whatever the message quotes (a revision, a path, a value).
+            let message = format!("{error:#}");
+            eprintln!("plumb: {}", plumb::render::escape::terminal(&message));
             ExitCode::from(2)
         }
     }

@@ -333,7 +333,7 @@ fn pack_is_written_atomically_and_the_repository_is_untouched() {
     assert!(output.status.success(), "{}", stderr_of(&output));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("audited work tree at") && stdout.contains("1 files"),
+        stdout.contains("audited the work tree of fixture at") && stdout.contains("1 files"),
         "{stdout}"
     );
     let pack = repo.path().join("docs/audit");
@@ -465,4 +465,169 @@ fn a_file_name_that_is_not_utf8_is_read_not_lost() {
         assert_eq!(audit["inventory"]["lines"]["code"], 2, "{extra:?}: {:?}", notes(&audit));
         assert!(notes(&audit).is_empty(), "{extra:?}: {:?}", notes(&audit));
     }
+}
+
+#[test]
+fn a_malformed_source_date_epoch_is_one_line_and_exit_2() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "a = 1\n").commit("one");
+    let malformed = [
+        "garbage",
+        "",
+        "1e9",
+        "-1",
+        "+5",
+        " 5",
+        "1.5",
+        "9223372036854775808",
+        "253402300800",
+    ];
+    for value in malformed {
+        for command in ["audit", "sbom"] {
+            let output = plumb()
+                .env("SOURCE_DATE_EPOCH", value)
+                .args(
+                    [command, "--stdout", "json"]
+                        .iter()
+                        .take(if command == "sbom" { 1 } else { 3 }),
+                )
+                .arg(repo.path())
+                .output()
+                .expect("runs");
+            let stderr = stderr_of(&output);
+            assert_eq!(output.status.code(), Some(2), "{command} {value:?}: {stderr}");
+            assert!(
+                stderr.starts_with("plumb: SOURCE_DATE_EPOCH must be a whole number") && stderr.lines().count() == 1,
+                "{value:?}: {stderr}"
+            );
+            assert!(output.stdout.is_empty());
+        }
+    }
+    for (value, date) in [
+        ("0", "1970-01-01T00:00:00+00:00"),
+        ("253402300799", "9999-12-31T23:59:59+00:00"),
+    ] {
+        let output = plumb()
+            .env("SOURCE_DATE_EPOCH", value)
+            .args(["sbom", "--output"])
+            .arg(repo.parent().join("bom.json"))
+            .arg(repo.path())
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{value}: {}", stderr_of(&output));
+        let bom = std::fs::read_to_string(repo.parent().join("bom.json")).expect("the BOM is written");
+        assert!(bom.contains(&format!("\"timestamp\": \"{date}\"")), "{value}");
+        common::validate("validate_cyclonedx.py", &repo.parent().join("bom.json"));
+    }
+}
+
+#[test]
+fn the_summary_names_what_was_audited() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "a = 1\n").commit("one");
+    git_in(repo.parent(), &["clone", "-q", "--bare", "fixture", "bare.git"]);
+    let summary = |path: &std::path::Path| {
+        let output = plumb()
+            .args(["audit", "--out"])
+            .arg(repo.parent().join("pack"))
+            .arg(path)
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let bare = summary(&repo.parent().join("bare.git"));
+    assert!(
+        bare.starts_with("plumb: audited HEAD (")
+            && bare.contains(") of the bare repository bare.git (named after its folder"),
+        "{bare}"
+    );
+    let plain = TestRepo::plain();
+    plain.write("a.py", "a = 1\n");
+    let plain = summary(plain.path());
+    assert!(
+        plain.starts_with("plumb: audited the plain directory fixture (not a git repository): 1 files"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn a_revision_beyond_a_shallow_clone_says_the_clone_is_shallow() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "a = 1\n").commit("one");
+    repo.write("a.py", "a = 2\n").commit("two");
+    let source = format!("file://{}", repo.path().display());
+    git_in(repo.parent(), &["clone", "-q", "--depth", "1", &source, "shallow"]);
+    let output = plumb()
+        .args(["audit", "--stdout", "json", "--rev", "HEAD~1"])
+        .arg(repo.parent().join("shallow"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.starts_with("plumb: unknown revision: HEAD~1 (this is a shallow clone") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_revision_with_control_characters_is_echoed_escaped() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "a = 1\n").commit("one");
+    let output = plumb()
+        .args(["audit", "--stdout", "json", "--rev", "main\n\x1b[2Jx"])
+        .arg(repo.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr_of(&output), "plumb: unknown revision: main\\n\\x1b[2Jx\n");
+}
+
+#[test]
+fn help_names_the_exit_codes_and_source_date_epoch() {
+    let help = |command: &str| {
+        let output = plumb().args([command, "--help"]).output().expect("runs");
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    insta::assert_snapshot!(help("audit"));
+    for command in ["sbom", "init"] {
+        let text = help(command);
+        assert!(text.contains("Exit codes:\n  0 "), "{command}");
+        assert!(text.contains("\n  2    a mistake in the command line"), "{command}");
+        assert_eq!(text.contains("SOURCE_DATE_EPOCH"), command == "sbom", "{command}");
+    }
+}
+
+#[test]
+fn clones_in_differently_named_folders_give_the_same_pack_name() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "a = 1\n").commit("one");
+    let mut titles = Vec::new();
+    for folder in ["one", "two"] {
+        git_in(repo.parent(), &["clone", "-q", "fixture", folder]);
+        let clone = repo.parent().join(folder);
+        git_in(
+            &clone,
+            &["remote", "set-url", "origin", "git@github.com:octo/widget.git"],
+        );
+        let audit = audit_json(&clone, &[]);
+        assert_eq!(audit["snapshot"]["root_name"], "octo/widget");
+        assert_eq!(audit["snapshot"]["name_source"], "remote");
+        let md = report(&clone, "md", &[]);
+        let title = md.lines().next().expect("a title").to_string();
+        assert!(md.contains("**Name:** `octo/widget`, from its remote's URL"), "{md}");
+        let bom: serde_json::Value = serde_json::from_str(&report(&clone, "cyclonedx", &[])).expect("JSON");
+        titles.push((
+            title,
+            bom["serialNumber"].clone(),
+            bom["metadata"]["component"]["name"].clone(),
+        ));
+    }
+    assert_eq!(titles[0], titles[1]);
+    assert_eq!(titles[0].0, "# octo/widget Baseline Refactoring Audit");
+    let audit = audit_json(repo.path(), &[]);
+    assert_eq!(audit["snapshot"]["root_name"], "fixture");
+    assert_eq!(audit["snapshot"]["name_source"], "folder");
 }

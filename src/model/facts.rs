@@ -10,8 +10,12 @@ use super::Location;
 #[derive(Debug, Clone, Serialize)]
 pub struct SnapshotFacts {
     pub kind: SnapshotKind,
-    /// Name of the audited folder (the work tree's or the repository's), never an absolute path.
+    /// The repository's name for reports: the `owner/name` of its remote's URL when it
+    /// has one (`origin`, or its only remote), so that every clone gets the same pack;
+    /// else the name of the audited folder. Never an absolute path.
     pub root_name: String,
+    /// Where `root_name` comes from.
+    pub name_source: NameSource,
     /// The revision as the user gave it (`--rev`), if any.
     pub requested_revision: Option<String>,
     /// The commit whose files were audited; `None` for a work tree with no commit yet or a
@@ -19,6 +23,15 @@ pub struct SnapshotFacts {
     pub commit: Option<String>,
     /// Maximum size of a file whose content is analysed; larger files are only counted.
     pub max_file_bytes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NameSource {
+    /// The path of the fetch URL of `origin`, or of the only remote.
+    Remote,
+    /// The audited folder's name: no remote, or none with a host and a path.
+    Folder,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

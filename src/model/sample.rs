@@ -42,6 +42,7 @@ pub fn sample() -> Audit {
         snapshot: SnapshotFacts {
             kind: SnapshotKind::WorkTree,
             root_name: "sample".to_string(),
+            name_source: NameSource::Folder,
             requested_revision: None,
             commit: Some("0123456789abcdef0123456789abcdef01234567".to_string()),
             max_file_bytes: 10 * 1024 * 1024,

@@ -160,7 +160,7 @@ fn serial_number(body: &Bom) -> String {
     )
 }
 
-/// The repository itself: its folder name, the audited commit as its version, its remote
+/// The repository itself: its name (`root_name`), the audited commit as its version, its remote
 /// (`origin` first) as its `vcs` reference, and its license when one was detected.
 fn root_component(audit: &Audit) -> Component {
     let mut root = Component::new(ComponentType::Application, &audit.snapshot.root_name);

@@ -2,6 +2,7 @@
 
 pub mod cyclonedx;
 mod dot;
+pub mod escape;
 mod json;
 mod markdown;
 mod sarif;
@@ -46,6 +47,119 @@ fn percent_encode(text: &str, keep: &[u8]) -> String {
         }
     }
     encoded
+}
+
+/// Writes a pack into `dir`: [`write_all_atomic`], holding an exclusive `flock` on the
+/// folder itself, so that two runs writing the same folder at once leave one run's pack,
+/// not the JSON of one and the Markdown of the other. A run that finds the folder locked
+/// waits for the other to finish (and says so unless `quiet`). The folder is locked, not
+/// a lock file in it: nothing is left behind to be taken for part of the pack or to be
+/// scanned by the next audit, and the lock goes with the process however it ends.
+pub fn write_pack(dir: &Path, files: &[(PathBuf, Vec<Vec<u8>>)], quiet: bool) -> Result<(), UserError> {
+    std::fs::create_dir_all(dir).map_err(|e| UserError::Write(dir.to_path_buf(), e.to_string()))?;
+    let _lock = lock_folder(dir, quiet)?;
+    write_all_atomic(dir, files)
+}
+
+/// Takes the exclusive `flock` of `dir`, waiting while another run holds it; released
+/// when the returned descriptor is closed. A file system that cannot lock a folder (some
+/// network file systems) gets the pack written without the lock, as before it existed.
+#[cfg(unix)]
+fn lock_folder(dir: &Path, quiet: bool) -> Result<Option<std::fs::File>, UserError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    let fail = |e: std::io::Error| UserError::Write(dir.to_path_buf(), e.to_string());
+    let folder = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_CLOEXEC)
+        .open(dir)
+        .map_err(fail)?;
+    let flock = |operation| {
+        // SAFETY: `flock` on a descriptor this function owns, open for the whole call.
+        match unsafe { libc::flock(folder.as_raw_fd(), operation) } {
+            0 => Ok(()),
+            _ => Err(std::io::Error::last_os_error()),
+        }
+    };
+    match flock(libc::LOCK_EX | libc::LOCK_NB) {
+        Ok(()) => return Ok(Some(folder)),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        Err(_) => return Ok(None),
+    }
+    if !quiet {
+        eprintln!(
+            "plumb: waiting for another plumb run to finish writing {}",
+            escape::terminal(&dir.display().to_string())
+        );
+    }
+    loop {
+        match flock(libc::LOCK_EX) {
+            Ok(()) => return Ok(Some(folder)),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(fail(e)),
+        }
+    }
+}
+
+/// No `flock` here: concurrent runs are not kept apart.
+#[cfg(not(unix))]
+fn lock_folder(_dir: &Path, _quiet: bool) -> Result<(), UserError> {
+    Ok(())
+}
+
+/// Removes the temporary files of reports ([`write_all_atomic`] names them
+/// `.<report>.<pid>.tmp`) whose process is gone: a run killed between writing and
+/// renaming leaves them. A live process's are kept (`plumb sbom -o` writes without the
+/// lock), and so is any other file. Called before the scan, which would otherwise count
+/// them as untracked files of the audited tree.
+pub fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_file_pid) else {
+            continue;
+        };
+        if !process_is_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The process id in a report's temporary file name, `.audit.json.1234.tmp`.
+fn temp_file_pid(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (report, pid) = inner.rsplit_once('.')?;
+    let is_report = <Format as clap::ValueEnum>::value_variants()
+        .iter()
+        .any(|format| format.file_name() == report);
+    let pid = pid
+        .parse::<u32>()
+        .ok()
+        .filter(|_| pid.bytes().all(|b| b.is_ascii_digit()))?;
+    is_report.then_some(pid)
+}
+
+/// Whether `pid` names a running process other than this one (this run's own temporary
+/// files do not exist yet when it cleans up, so one with its id is a dead run's). A
+/// process of another user counts as running (`kill` says EPERM, not ESRCH).
+fn process_is_alive(pid: u32) -> bool {
+    // 0 is no process (`kill` would take it for this process group).
+    if pid == 0 || pid == std::process::id() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+        let found = unsafe { libc::kill(pid, 0) } == 0;
+        found || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
 }
 
 /// Writes every file to a temporary name in `dir` first and renames them into place only
@@ -151,6 +265,21 @@ mod tests {
             assert_eq!(text, "second", "{name}");
         }
         assert_eq!(names_in(dir.path()), ["audit.json", "audit.md"]);
+    }
+
+    #[test]
+    fn only_reports_temporary_names_are_taken_for_leftovers() {
+        assert_eq!(temp_file_pid(".audit.json.1234.tmp"), Some(1234));
+        assert_eq!(temp_file_pid(".sbom.cdx.json.7.tmp"), Some(7));
+        for other in [
+            ".notes.12.tmp",
+            "audit.json.12.tmp",
+            ".audit.json.tmp",
+            ".audit.json.+1.tmp",
+            ".audit.md.12",
+        ] {
+            assert_eq!(temp_file_pid(other), None, "{other}");
+        }
     }
 
     #[test]

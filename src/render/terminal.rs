@@ -1,8 +1,10 @@
 //! `--findings`: open findings in the terminal, rustc-style, each with its source line and
-//! a caret under the offending text, then a one-line tally.
+//! a caret under the offending text, then a one-line tally. Everything that comes from the
+//! repository (paths, lines, messages) goes through [`escape::terminal`].
 
 use std::fmt::Write;
 
+use super::escape;
 use crate::model::{Audit, Finding, Severity};
 
 pub fn findings(audit: &Audit) -> String {
@@ -36,14 +38,15 @@ fn finding_block(out: &mut String, audit: &Audit, finding: &Finding) {
     };
     let gutter = location.line.to_string().len();
     let pad = " ".repeat(gutter);
-    let _ = writeln!(out, "{level}[{}]: {}", finding.rule, finding.message);
-    let _ = writeln!(out, "{pad}--> {}:{}:{}", location.path, location.line, location.column);
+    let _ = writeln!(out, "{level}[{}]: {}", finding.rule, escape::terminal(&finding.message));
+    let path = escape::terminal(&location.path);
+    let _ = writeln!(out, "{pad}--> {path}:{}:{}", location.line, location.column);
     if let Some(snippet) = &finding.snippet {
         // A cut snippet starts at `snippet_column` of its line.
         let column = location.column.saturating_sub(finding.snippet_column.saturating_sub(1));
         let underline = caret(snippet, column, finding.span);
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{} | {}", location.line, snippet);
+        let _ = writeln!(out, "{} | {}", location.line, escape::terminal(snippet));
         let _ = writeln!(out, "{pad} | {underline}");
     }
     if let Some(rule) = audit.rules.iter().find(|r| r.id == finding.rule) {
@@ -53,17 +56,22 @@ fn finding_block(out: &mut String, audit: &Audit, finding: &Finding) {
 }
 
 /// Spaces up to the 1-based `column`, then `^` under `span` characters, or under the rest
-/// of the line's text when the span is unknown (0).
+/// of the line's text when the span is unknown (0). Measured on the line as it is shown,
+/// escapes included, so that the caret stays under its text.
 fn caret(line: &str, column: usize, span: usize) -> String {
     let start = column.saturating_sub(1);
+    let before: String = line.chars().take(start).collect();
     let rest: String = line.chars().skip(start).collect();
     let width = match span {
-        0 => rest.trim_end().chars().count().max(1),
-        n => n,
+        0 => escape::terminal(rest.trim_end()).chars().count().max(1),
+        n => {
+            // A span past the line's end keeps its length, as before escaping.
+            let spanned: String = rest.chars().take(n).collect();
+            escape::terminal(&spanned).chars().count() + n.saturating_sub(spanned.chars().count())
+        }
     };
-    let indent: String = line
+    let indent: String = escape::terminal(&before)
         .chars()
-        .take(start)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     format!("{indent}{}", "^".repeat(width))
@@ -81,6 +89,7 @@ mod tests {
         );
         assert_eq!(caret("  job:", 3, 3), "  ^^^");
         assert_eq!(caret("\tx", 2, 1), "\t^");
+        assert_eq!(caret("\x1b[2J RUN curl", 9, 4), format!("{}^^^^", " ".repeat(11)));
     }
 
     #[test]

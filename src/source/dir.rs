@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::error::UserError;
-use crate::model::SnapshotKind;
+use crate::model::{NameSource, SnapshotKind};
 
 use super::read::Content;
 use super::{folder_name, Entry, EntryKind, Snapshot};
@@ -51,6 +51,7 @@ pub(super) fn open(root: &Path) -> Result<Snapshot, UserError> {
     Ok(Snapshot {
         kind: SnapshotKind::PlainDirectory,
         root_name: folder_name(root),
+        name_source: NameSource::Folder,
         worktree: Some(root.to_path_buf()),
         requested_revision: None,
         commit: None,

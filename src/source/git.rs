@@ -6,7 +6,7 @@ use gix::remote::Direction;
 
 use crate::error::UserError;
 use crate::model::{
-    redact_url, CommitFacts, PathSample, Remote, RepositoryFacts, SnapshotKind, Upstream, WorktreeStatus,
+    redact_url, CommitFacts, NameSource, PathSample, Remote, RepositoryFacts, SnapshotKind, Upstream, WorktreeStatus,
 };
 
 use super::read::Content;
@@ -17,7 +17,13 @@ pub(super) fn open(repo: gix::Repository, rev: Option<&str>) -> Result<Snapshot,
     let head_id = repo.head_id().ok().map(|id| id.detach());
     let mut facts = repository_facts(&repo, head_id);
     facts.bare = bare;
-    let root_name = folder_name(repo.workdir().unwrap_or_else(|| repo.git_dir()));
+    let (root_name, name_source) = match name_from_remote(&repo) {
+        Some(name) => (name, NameSource::Remote),
+        None => (
+            folder_name(repo.workdir().unwrap_or_else(|| repo.git_dir())),
+            NameSource::Folder,
+        ),
+    };
     let sync = repo.clone().into_sync();
 
     match (rev, repo.workdir()) {
@@ -27,6 +33,7 @@ pub(super) fn open(repo: gix::Repository, rev: Option<&str>) -> Result<Snapshot,
             Ok(Snapshot {
                 kind: SnapshotKind::WorkTree,
                 root_name,
+                name_source,
                 worktree: Some(workdir.clone()),
                 requested_revision: None,
                 commit: head_id.map(|id| id.to_string()),
@@ -56,6 +63,7 @@ pub(super) fn open(repo: gix::Repository, rev: Option<&str>) -> Result<Snapshot,
             Ok(Snapshot {
                 kind: SnapshotKind::Revision,
                 root_name,
+                name_source,
                 worktree: repo.workdir().map(|p| p.to_path_buf()),
                 requested_revision: rev.map(str::to_string),
                 commit: commit.map(|id| id.to_string()),
@@ -69,7 +77,16 @@ pub(super) fn open(repo: gix::Repository, rev: Option<&str>) -> Result<Snapshot,
 }
 
 fn resolve_commit(repo: &gix::Repository, rev: &str) -> Result<gix::ObjectId, UserError> {
-    let unknown = || UserError::UnknownRevision(rev.to_string());
+    // In a shallow clone, `HEAD~1` and older commits are simply not there: say so, or the
+    // user looks for a typo.
+    let unknown = || {
+        match repo.is_shallow().unwrap_or(false) {
+        true => UserError::UnknownRevision(format!(
+            "{rev} (this is a shallow clone: history beyond its depth was not fetched; `git fetch --unshallow` fetches it)"
+        )),
+        false => UserError::UnknownRevision(rev.to_string()),
+    }
+    };
     let object = repo
         .rev_parse_single(rev)
         .map_err(|_| unknown())?
@@ -290,6 +307,32 @@ pub(crate) fn commit_facts(repo: &gix::Repository, id: gix::ObjectId) -> Option<
     })
 }
 
+/// The repository's name from its remote, `origin` or else the only one: the path of the
+/// fetch URL without `.git` (`git@github.com:owner/name.git` and
+/// `https://github.com/owner/name` both give `owner/name`). Two clones in folders of
+/// different names then give the same pack.
+fn name_from_remote(repo: &gix::Repository) -> Option<String> {
+    let names = repo.remote_names();
+    let chosen = match names.iter().find(|name| name.as_bstr() == "origin") {
+        Some(origin) => origin,
+        None if names.len() == 1 => names.iter().next()?,
+        None => return None,
+    };
+    let remote = repo.find_remote(chosen.as_bstr()).ok()?;
+    name_from_url(remote.url(Direction::Fetch)?)
+}
+
+/// `owner/name` from a remote URL with a host. A URL without one (a local path,
+/// `file://`) names a folder of this machine, not a repository: `None`. Only the path is
+/// read, so credentials in the URL never reach the name.
+fn name_from_url(url: &gix::Url) -> Option<String> {
+    url.host()?;
+    let path = url.path.to_str_lossy();
+    let path = path.trim_matches('/');
+    let name = path.strip_suffix(".git").unwrap_or(path).trim_end_matches('/');
+    (!name.is_empty()).then(|| name.to_string())
+}
+
 fn remotes(repo: &gix::Repository) -> Vec<Remote> {
     let mut remotes: Vec<Remote> = repo
         .remote_names()
@@ -310,4 +353,34 @@ fn remotes(repo: &gix::Repository) -> Vec<Remote> {
         .collect();
     remotes.sort();
     remotes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(url: &str) -> Option<String> {
+        name_from_url(&gix::Url::from_bytes(url.into()).expect("a valid URL"))
+    }
+
+    #[test]
+    fn a_remote_url_names_the_repository_by_its_path() {
+        let expected = Some("owner/name".to_string());
+        assert_eq!(name("git@github.com:owner/name.git"), expected);
+        assert_eq!(name("https://github.com/owner/name.git"), expected);
+        assert_eq!(name("https://github.com/owner/name/"), expected);
+        assert_eq!(name("https://ghp_token@github.com/owner/name"), expected);
+        assert_eq!(name("ssh://git@host:2222/owner/name.git"), expected);
+        assert_eq!(
+            name("https://gitlab.com/group/sub/name.git").as_deref(),
+            Some("group/sub/name")
+        );
+    }
+
+    #[test]
+    fn a_local_remote_gives_no_name() {
+        assert_eq!(name("/home/someone/src/name"), None);
+        assert_eq!(name("file:///home/someone/src/name.git"), None);
+        assert_eq!(name("https://github.com/"), None);
+    }
 }

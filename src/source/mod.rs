@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub use read::{Blob, Partial, Reader, Want};
 
 use crate::error::UserError;
-use crate::model::{RepositoryFacts, SnapshotKind, WorktreeStatus};
+use crate::model::{NameSource, RepositoryFacts, SnapshotKind, WorktreeStatus};
 
 /// One entry of the snapshot's file list.
 #[derive(Debug, Clone)]
@@ -75,8 +75,9 @@ impl Entry {
 /// A repository or directory at one point in time.
 pub struct Snapshot {
     pub kind: SnapshotKind,
-    /// Name of the audited folder, for reports.
+    /// The repository's name for reports (see [`crate::model::SnapshotFacts::root_name`]).
     pub root_name: String,
+    pub name_source: NameSource,
     /// The repository's work tree, or the plain directory; `None` for a bare repository.
     /// (Under `--rev` the files still come from the object database, not from here.)
     pub worktree: Option<PathBuf>,

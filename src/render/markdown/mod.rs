@@ -8,7 +8,10 @@ mod security;
 
 use std::collections::BTreeMap;
 
-use crate::model::{Audit, Finding, LineCounts, PathSample, Role, ScanNote, Severity, SkipReason, SnapshotKind};
+use super::escape;
+use crate::model::{
+    Audit, Finding, LineCounts, NameSource, PathSample, Role, ScanNote, Severity, SkipReason, SnapshotKind,
+};
 
 /// What a section says when no analyzer of this version measures it.
 const NOT_AUDITED: &str = "_Not audited by this version._";
@@ -46,8 +49,11 @@ pub fn render(audit: &Audit) -> String {
 struct Markdown(String);
 
 impl Markdown {
+    /// One line of the document. Control characters in it are shown escaped
+    /// ([`escape::markdown`]): whatever of the repository a line quotes (a path, a commit
+    /// subject, a message) stays on its line, and no section has to remember to escape.
     fn line(&mut self, text: impl AsRef<str>) {
-        self.0.push_str(text.as_ref());
+        self.0.push_str(&escape::markdown(text.as_ref()));
         self.0.push('\n');
     }
 
@@ -82,7 +88,7 @@ impl Markdown {
             .collect();
         self.line(format!("|{}|", rule.join("|")));
         for row in rows {
-            let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+            let cells: Vec<String> = row.iter().map(|c| table_cell(c)).collect();
             self.line(format!("| {} |", cells.join(" | ")));
         }
         self.blank();
@@ -166,13 +172,24 @@ fn ratio(part: u64, whole: u64) -> String {
     format!("{:.2}", part as f64 / whole as f64)
 }
 
-/// An inline code span, safe for any path.
+/// A table cell's text: control characters escaped (a newline would end the row) and
+/// pipes too (one would start a new cell, even inside a code span, in GitHub's tables).
+fn table_cell(text: &str) -> String {
+    escape::markdown(text).replace('|', "\\|")
+}
+
+/// An inline code span, safe for any text: control characters escaped, and fenced with
+/// one backtick more than the longest run of backticks inside it (CommonMark closes a
+/// span at a run of the same length), padded with a space where the text starts or ends
+/// with a backtick or a space.
 fn code(text: &str) -> String {
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
+    let text = escape::markdown(text);
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest_run == 0 {
+        return format!("`{text}`");
     }
+    let fence = "`".repeat(longest_run + 1);
+    format!("{fence} {text} {fence}")
 }
 
 fn short(sha: &str) -> &str {
@@ -193,6 +210,11 @@ fn header(md: &mut Markdown, audit: &Audit) {
     md.blank();
     md.line("**Mode:** BASELINE  ");
     md.line(format!("**Repository:** {}  ", code(&name)));
+    let named = match audit.snapshot.name_source {
+        NameSource::Remote => "its remote's URL",
+        NameSource::Folder => "the audited folder (no remote with a host)",
+    };
+    md.line(format!("**Name:** {}, from {named}  ", code(&audit.snapshot.root_name)));
     md.line(format!("**Audit Date:** {}  ", date_of(&audit.generated_at)));
     md.line(format!("**Snapshot:** {}  ", snapshot_line(audit)));
     if let Some(repository) = repository {
@@ -567,7 +589,11 @@ fn json_appendix(md: &mut Markdown, audit: &Audit) {
     md.blank();
     md.line("```json");
     let summary = super::json::summary(audit);
-    md.line(serde_json::to_string_pretty(&summary).expect("a Value always serialises"));
+    let pretty = serde_json::to_string_pretty(&summary).expect("a Value always serialises");
+    // Line by line: `line` would show a newline inside its text as `\n`.
+    for json_line in pretty.lines() {
+        md.line(json_line);
+    }
     md.line("```");
     md.blank();
 }
@@ -900,4 +926,24 @@ fn appendix_method(md: &mut Markdown, audit: &Audit) {
     md.line("- God-module candidates are files of roles source, test, build and ci; vendored and generated code is left out.");
     md.line("- Symlinks are never followed: their targets are resolved against the snapshot's own path list.");
     md.blank();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(code("src/a.py"), "`src/a.py`");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(code("a``b`"), "``` a``b` ```");
+        assert_eq!(code("x\x1b[2J\ny"), "`x\\x1b[2J\\ny`");
+    }
+
+    #[test]
+    fn a_cell_stays_in_its_row_and_column() {
+        let mut md = Markdown(String::new());
+        md.table(&["Path"], [vec![code("a|b\nc")]]);
+        assert_eq!(md.0, "| Path |\n|---|\n| `a\\|b\\nc` |\n\n");
+    }
 }
