@@ -21,7 +21,7 @@ pub use mask::mask;
 use crate::model::{Audit, Location, Role, Rule};
 use crate::scan::{File, FileInfo};
 
-use super::snippet::excerpt;
+use super::snippet;
 use super::supply::finding;
 use super::workflows::{fingerprint, Reporter};
 use super::{Analysis, Analyzer, Conclusion};
@@ -70,9 +70,7 @@ impl Analyzer for SecretsAnalyzer {
         for hit in hits {
             let (line, column) = lines.locate(file.bytes, hit.start);
             let value = &file.bytes[hit.start..hit.end];
-            let line_end = memchr::memchr(b'\n', &file.bytes[hit.start..]).map_or(file.bytes.len(), |i| hit.start + i);
-            let line_text = String::from_utf8_lossy(&file.bytes[lines.line_start..line_end]);
-            let shown = excerpt(&line_text, hit.start - lines.line_start, column);
+            let shown = around(file.bytes, &mut lines, hit.start, column);
             let location = Location {
                 path: file.info.path.clone(),
                 line,
@@ -99,6 +97,23 @@ impl Analyzer for SecretsAnalyzer {
     fn finish(&self, _analysis: &Analysis) -> Conclusion {
         Box::new(|_| {})
     }
+}
+
+/// How many bytes either side of a hit its snippet is cut from: enough for the snippet's
+/// window and the masking margin around it in any encoding, so that a hit on a long line
+/// costs the same as one on a short line.
+const AROUND: usize = 4 * (snippet::WIDTH + snippet::BEFORE) + 2048;
+
+/// The snippet of the hit at byte `at` (1-based `column`), cut from its line's bytes
+/// within [`AROUND`] of it; each side decoded apart, so that the hit's offset holds even
+/// where the bytes are not UTF-8.
+fn around(bytes: &[u8], lines: &mut LineIndex, at: usize, column: usize) -> snippet::Excerpt {
+    let line_end = lines.line_end(bytes);
+    let start = lines.line_start.max(at.saturating_sub(AROUND));
+    let end = line_end.min(at + AROUND);
+    let before = String::from_utf8_lossy(&bytes[start..at]);
+    let text = format!("{before}{}", String::from_utf8_lossy(&bytes[at..end]));
+    snippet::excerpt(&text, before.len(), column)
 }
 
 /// A validated credential: its detector and byte range.
@@ -184,7 +199,7 @@ fn redacted(detector: &Detector, value: &[u8]) -> String {
 
 /// Masks every fact of `audit` drawn from a file's or a commit's text that a renderer
 /// prints: finding messages and snippets, scan notes, dependency specifiers and sources,
-/// commit subjects. Snippets were masked when they were cut ([`excerpt`]); masking them
+/// commit subjects. Snippets were masked when they were cut ([`snippet::excerpt`]); masking them
 /// again finds nothing new but costs little, and keeps this the one place a reader can
 /// check.
 pub fn mask_audit(audit: &mut Audit) {
@@ -231,6 +246,8 @@ struct LineIndex {
     line_start: usize,
     /// Characters from `line_start` to `offset`.
     column: usize,
+    /// The end of the current line, once looked for.
+    line_end: Option<usize>,
 }
 
 impl LineIndex {
@@ -240,11 +257,20 @@ impl LineIndex {
             self.line_start = self.offset + newline + 1;
             self.offset = self.line_start;
             self.column = 0;
+            self.line_end = None;
         }
         // Characters, not bytes: UTF-8 continuation bytes do not start one.
         self.column += bytes[self.offset..at].iter().filter(|b| (**b & 0xC0) != 0x80).count();
         self.offset = at;
         (self.line + 1, self.column + 1)
+    }
+
+    /// Where the current line ends (its newline, or the end of `bytes`).
+    fn line_end(&mut self, bytes: &[u8]) -> usize {
+        let from = self.offset;
+        *self
+            .line_end
+            .get_or_insert_with(|| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i))
     }
 }
 

@@ -104,6 +104,9 @@ pub struct Reporter<'a> {
     /// Where the characters of the last line reported on start: findings come many to a
     /// line, and counting from the line's start for each would be quadratic.
     offsets: Option<(usize, CharOffsets)>,
+    /// The rule ids of every `plumb: ignore[...]` comment, by 1-based line, in line order:
+    /// read once, so that a finding's check costs a lookup, not a read of its line.
+    ignores: Vec<(usize, Vec<&'a str>)>,
 }
 
 /// What a finding says, apart from where.
@@ -121,6 +124,7 @@ impl<'a> Reporter<'a> {
             lines: text.lines().collect(),
             findings: Vec::new(),
             offsets: None,
+            ignores: ignores(text),
         }
     }
 
@@ -186,17 +190,33 @@ impl<'a> Reporter<'a> {
 
     /// `# plumb: ignore[rule-a, rule-b]` on the line itself or the line above.
     pub(crate) fn suppressed(&self, rule: &str, line: usize) -> bool {
-        [line, line.wrapping_sub(1)]
-            .iter()
-            .filter_map(|l| self.lines.get(l.wrapping_sub(1)))
-            .any(|text| {
-                text.split("plumb: ignore[").skip(1).any(|rest| {
-                    rest.split(']')
-                        .next()
-                        .is_some_and(|ids| ids.split(',').any(|id| id.trim() == rule))
-                })
-            })
+        [line.wrapping_sub(1), line].iter().any(|l| {
+            self.ignores
+                .binary_search_by_key(l, |(at, _)| *at)
+                .is_ok_and(|i| self.ignores[i].1.contains(&rule))
+        })
     }
+}
+
+/// The rule ids named by `plumb: ignore[...]` comments, by 1-based line: one search over
+/// the text for the marker, then the lines it is on.
+fn ignores(text: &str) -> Vec<(usize, Vec<&str>)> {
+    const MARKER: &str = "plumb: ignore[";
+    let mut out: Vec<(usize, Vec<&str>)> = Vec::new();
+    let (mut line, mut counted_to) = (1, 0);
+    for at in memchr::memmem::find_iter(text.as_bytes(), MARKER) {
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..at]).count();
+        counted_to = at;
+        let rest = &text[at + MARKER.len()..];
+        let ids = rest[..rest.find([']', '\n']).unwrap_or(rest.len())]
+            .split(',')
+            .map(str::trim);
+        match out.last_mut() {
+            Some((last, known)) if *last == line => known.extend(ids),
+            _ => out.push((line, ids.collect())),
+        }
+    }
+    out
 }
 
 /// FNV-1a over the parts: stable across runs, machines and unrelated edits (no line numbers).
