@@ -56,7 +56,7 @@ type Span = (Range<usize>, usize);
 
 /// The secret rules' own hits; a PEM armour line (not a secret) stays as it is.
 fn detected(text: &str) -> Vec<Span> {
-    super::find(text.as_bytes())
+    super::find_hits(text.as_bytes(), false)
         .into_iter()
         .filter(|hit| !hit.detector.shows_value)
         .map(|hit| {
