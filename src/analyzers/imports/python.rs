@@ -5,23 +5,56 @@
 //! in raw strings, so prefixes need no special case), comments, backslash continuations,
 //! bracket depth and indentation, and looks at a statement only where one starts: at the
 //! start of a logical line, or after `;`. Indentation is kept as a stack of the blocks
-//! that change an import's kind: a `def` body makes it lazy, an `if TYPE_CHECKING:` body
-//! typing-only (which wins: such code never runs). Every byte is visited a bounded number
-//! of times, so the scan is linear even on a 20 MB generated file, and bad input (Python 2,
-//! syntax errors, an unterminated string) only ends a statement early: at the end of the
-//! line for a one-quote string, at the end of the file for a triple-quoted one.
+//! that change an import's kind, each with the guard that did (named at its line in the
+//! report): a `def` body makes it lazy; a branch of an `if`/`elif`/`else` chain whose
+//! conditions name `TYPE_CHECKING` is typing-only when it never runs with `TYPE_CHECKING`
+//! false, lazy when a type checker always takes it but a run only if something else holds
+//! (`if TYPE_CHECKING or SLOW_IMPORT:`; see [`Views`]). Typing-only wins: such code never
+//! runs. The keys of an `_import_structure` dict that the file hands to a lazy module in
+//! `sys.modules[__name__]` (transformers, diffusers) are lazy imports of the submodules
+//! they name. Conditions are read only when their statement names `TYPE_CHECKING`, the
+//! dict only in statements starting with its name: nothing is added per byte. Every byte
+//! is visited a bounded number of times, so the scan is linear even on a 20 MB generated
+//! file, and bad input (Python 2, syntax errors, an unterminated string) only ends a
+//! statement early: at the end of the line for a one-quote string, at the end of the file
+//! for a triple-quoted one. What cannot be read (a condition too deep, keys computed at
+//! run time) is counted as uncertain, never guessed.
 
 use std::borrow::Cow;
+use std::sync::{Arc, LazyLock};
 
+use memchr::memmem::Finder;
 use memchr::{memchr, memchr2, memchr3};
+use rustc_hash::FxHashSet;
 use smallvec::SmallVec;
 
-use crate::model::ImportKind;
+use crate::model::{Guard, GuardReason, ImportKind};
 
 use super::{capped_text, statement_text, LineCounter, PythonImport, RawImport, Target, IMPORT};
 
-/// The imports of one Python file, in file order.
-pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
+static TYPE_CHECKING: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"TYPE_CHECKING"));
+static LAZY_MODULE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"sys.modules[__name__]"));
+
+/// The name of the dict that lazy `__init__` files (transformers, diffusers) hand to the
+/// lazy module they install: submodule → the names it defines.
+const IMPORT_STRUCTURE: &[u8] = b"_import_structure";
+
+/// The longest condition naming `TYPE_CHECKING` that is read, and its deepest nesting of
+/// `not`, `and`, `or` and brackets: beyond them it is counted as uncertain (a hostile file
+/// must not cost more than a bounded pass per condition).
+const MAX_CONDITION: usize = 4096;
+const MAX_DEPTH: usize = 32;
+
+/// Why a lazy import's target was not read, as counted in `uncertain`.
+const STRUCTURE_AT_RUN_TIME: &str = "`_import_structure` built at run time";
+const STRUCTURE_KEY: &str = "`_import_structure` key that is not a module name";
+const STRUCTURE_UNUSED: &str = "`_import_structure` with no lazy module in `sys.modules[__name__]`";
+const CONDITION_UNREAD: &str = "`TYPE_CHECKING` condition too long or too deep to read";
+
+/// The imports of one Python file, in file order. `own_name` is the file's module name
+/// within its folder (`None` for an `__init__.py`): an `_import_structure` names the
+/// submodules of the module it belongs to.
+pub fn scan(bytes: &[u8], own_name: Option<&str>) -> Vec<RawImport> {
     // Every import statement holds the keyword `import`, so none starts after the last
     // one: the scan ends there. On executorch that leaves 30 % of the Python bytes to lex.
     let Some(last_keyword) = last_import_keyword(bytes) else {
@@ -30,13 +63,29 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
     let mut scanner = Scanner {
         bytes,
         blocks: Vec::new(),
+        chains: Vec::new(),
+        alias: None,
+        own_name,
+        structure_keys: FxHashSet::default(),
+        structure_imports: Vec::new(),
         lines: LineCounter::new(),
         out: Vec::new(),
         cleaned: Vec::new(),
         targets: Vec::new(),
     };
     scanner.run(last_keyword);
+    scanner.finish_structure();
     scanner.out
+}
+
+/// The file's module name within its folder, for [`scan`]: `None` for a package's
+/// `__init__`.
+pub fn own_name(file_name: &str) -> Option<&str> {
+    let stem = file_name
+        .strip_suffix(".py")
+        .or_else(|| file_name.strip_suffix(".pyi"))
+        .unwrap_or(file_name);
+    (stem != "__init__").then_some(stem)
 }
 
 /// Where the last `import` that stands as a word (in code, a string or a comment alike)
@@ -66,10 +115,50 @@ fn last_import_keyword(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// An open block that changes the kind of the imports in it. Only a block of a stronger
+/// kind than the one around it is opened (a `def` inside `if TYPE_CHECKING:` changes
+/// nothing), so there are at most two, and deep nesting costs nothing.
+struct Block {
+    /// The header's indentation: the block closes at a line indented no deeper.
+    indent: usize,
+    kind: ImportKind,
+    reason: GuardReason,
+    /// Where the guarding statement starts (for an `else`, the `if` of its chain).
+    header: usize,
+    is_else: bool,
+    /// Built at the first import inside: most blocks hold none.
+    guard: Option<Arc<Guard>>,
+}
+
+/// An `if`/`elif` chain whose conditions name `TYPE_CHECKING`, open for its `elif` and
+/// `else` branches.
+struct Chain {
+    indent: usize,
+    /// Where its `if` starts.
+    header: usize,
+    /// The value of "every condition so far is false": what the next branch runs under.
+    rest: Views,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Branch {
+    If,
+    Elif,
+    Else,
+}
+
 struct Scanner<'a> {
     bytes: &'a [u8],
-    /// Open blocks that change the kind of the imports in them: (header indent, kind).
-    blocks: Vec<(usize, ImportKind)>,
+    /// Open blocks, innermost last (see [`Block`]).
+    blocks: Vec<Block>,
+    /// Open chains, innermost last.
+    chains: Vec<Chain>,
+    /// The name `TYPE_CHECKING` was imported under (`from typing import TYPE_CHECKING as TC`).
+    alias: Option<Box<[u8]>>,
+    own_name: Option<&'a str>,
+    /// The `_import_structure` keys seen, and the index of each one's import in `out`.
+    structure_keys: FxHashSet<Box<str>>,
+    structure_imports: Vec<usize>,
     lines: LineCounter,
     out: Vec<RawImport>,
     /// The statement being parsed, cleaned, and what it names: buffers kept between
@@ -90,10 +179,29 @@ impl Scanner<'_> {
                 Some(b'\n' | b'\r') => pos = start + 1,
                 Some(b'#') => pos = line_end(self.bytes, start),
                 Some(_) => {
-                    self.blocks.retain(|&(open, _)| open < indent);
+                    self.close_blocks(indent, start);
                     pos = self.logical_line(indent, start);
                 }
             }
+        }
+    }
+
+    /// Closes the blocks a line at `indent` ends, and the chains, unless it is their
+    /// `elif` or `else`. Both lists are ordered by indentation, so this pops from the end.
+    fn close_blocks(&mut self, indent: usize, start: usize) {
+        while self.blocks.last().is_some_and(|block| block.indent >= indent) {
+            self.blocks.pop();
+        }
+        if self.chains.is_empty() {
+            return;
+        }
+        let continues = matches!(first_word(&self.bytes[start..]), b"elif" | b"else");
+        while self
+            .chains
+            .last()
+            .is_some_and(|chain| chain.indent > indent || chain.indent == indent && !continues)
+        {
+            self.chains.pop();
         }
     }
 
@@ -114,24 +222,147 @@ impl Scanner<'_> {
     fn statement(&mut self, indent: usize, start: usize, end: usize) {
         let text = &self.bytes[start..end];
         match first_word(text) {
-            b"import" | b"from" => self.import(start, text, self.kind()),
-            b"def" => self.blocks.push((indent, ImportKind::Lazy)),
+            b"import" | b"from" => {
+                let (kind, guard) = self.kind();
+                self.import(start, text, kind, guard);
+            }
+            b"def" => self.def(indent, start, end, b"def".len()),
             b"async" if first_word(text[5..].trim_ascii_start()) == b"def" => {
-                self.blocks.push((indent, ImportKind::Lazy))
+                let def = text.len() - text[5..].trim_ascii_start().len() + b"def".len();
+                self.def(indent, start, end, def);
             }
-            b"if" => {
-                if let Some(body) = type_checking_body(text) {
-                    self.blocks.push((indent, ImportKind::TypingOnly));
-                    let body_start = start + body;
-                    self.import(body_start, &self.bytes[body_start..end], ImportKind::TypingOnly);
-                }
-            }
+            b"if" => self.branch(indent, start, end, Branch::If),
+            b"elif" => self.branch(indent, start, end, Branch::Elif),
+            b"else" => self.branch(indent, start, end, Branch::Else),
+            b"try" | b"except" | b"finally" | b"with" | b"for" | b"while" | b"class" => self.one_line_body(start, end),
+            IMPORT_STRUCTURE => self.import_structure(start, end),
             _ => {}
         }
     }
 
+    /// A function body is lazy; a module's own `__getattr__` (at column 0) is named as such.
+    fn def(&mut self, indent: usize, start: usize, end: usize, name_at: usize) {
+        let name = first_word(self.bytes[start + name_at..end].trim_ascii_start());
+        let reason = match (indent, name) {
+            (0, b"__getattr__") => GuardReason::ModuleGetattr,
+            _ => GuardReason::Function,
+        };
+        self.open(indent, ImportKind::Lazy, reason, start, false);
+        self.one_line_body(start, end);
+    }
+
+    /// An `if`, `elif` or `else` header: the branch's kind from its chain's conditions
+    /// (see [`Views`]).
+    fn branch(&mut self, indent: usize, start: usize, end: usize, branch: Branch) {
+        let condition = match branch {
+            Branch::Else => Views::UNKNOWN,
+            Branch::If | Branch::Elif => self.condition(start, end),
+        };
+        let chain = self.chains.last_mut().filter(|chain| chain.indent == indent);
+        let (body, header, is_else) = match (branch, chain) {
+            (Branch::Else, Some(chain)) => (chain.rest, chain.header, true),
+            (Branch::Else, None) => (Views::UNKNOWN, start, false),
+            (Branch::Elif, Some(chain)) => {
+                let body = chain.rest.and(condition);
+                chain.rest = chain.rest.and(condition.not());
+                (body, start, false)
+            }
+            // An `if`, or an `elif` after conditions that do not name `TYPE_CHECKING`.
+            (Branch::If | Branch::Elif, _) => {
+                let before = match branch {
+                    Branch::If => Views::ALWAYS,
+                    _ => Views::UNKNOWN,
+                };
+                if condition != Views::UNKNOWN {
+                    let rest = before.and(condition.not());
+                    self.chains.push(Chain {
+                        indent,
+                        header: start,
+                        rest,
+                    });
+                }
+                (before.and(condition), start, false)
+            }
+        };
+        if let Some(kind) = body.kind() {
+            self.open(indent, kind, GuardReason::TypeChecking, header, is_else);
+        }
+        self.one_line_body(start, end);
+    }
+
+    /// The condition of the `if`/`elif` statement at `start..end`, when it names
+    /// `TYPE_CHECKING` (or its alias); unknown otherwise, without reading it.
+    fn condition(&mut self, start: usize, end: usize) -> Views {
+        let text = &self.bytes[start..end];
+        let named = TYPE_CHECKING.find(text).is_some()
+            || self
+                .alias
+                .as_deref()
+                .is_some_and(|alias| memchr::memmem::find(text, alias).is_some());
+        if !named {
+            return Views::UNKNOWN;
+        }
+        let keyword = first_word(text).len();
+        let colon = header_colon(text).unwrap_or(text.len());
+        let condition = &text[keyword..colon.max(keyword)];
+        let read = (condition.len() <= MAX_CONDITION)
+            .then(|| evaluate(condition, self.alias.as_deref(), 0))
+            .flatten();
+        read.unwrap_or_else(|| {
+            self.uncertain(start, &text[..colon], CONDITION_UNREAD);
+            Views::UNKNOWN
+        })
+    }
+
+    /// Opens a block of `kind`, unless an open one is at least as strong.
+    fn open(&mut self, indent: usize, kind: ImportKind, reason: GuardReason, header: usize, is_else: bool) {
+        // `ImportKind` orders eager < lazy < typing-only: typing-only wins, as such code
+        // never runs.
+        if self.blocks.last().is_some_and(|block| block.kind >= kind) {
+            return;
+        }
+        self.blocks.push(Block {
+            indent,
+            kind,
+            reason,
+            header,
+            is_else,
+            guard: None,
+        });
+    }
+
+    /// The imports of a compound statement's one-line body (`if X: import y`), under the
+    /// block its header opened.
+    fn one_line_body(&mut self, start: usize, end: usize) {
+        let text = &self.bytes[start..end];
+        // Most headers end their line: nothing to read.
+        if text.trim_ascii_end().last() == Some(&b':') {
+            return;
+        }
+        let Some(colon) = header_colon(text) else { return };
+        let body = &text[colon + 1..];
+        let body_start = start + colon + 1 + (body.len() - body.trim_ascii_start().len());
+        if matches!(first_word(&self.bytes[body_start..end]), b"import" | b"from") {
+            let (kind, guard) = self.kind();
+            self.import(body_start, &self.bytes[body_start..end], kind, guard);
+        }
+    }
+
+    /// The kind of an import here and the guard that made it so: the innermost block's
+    /// (the strongest, see [`Block`]).
+    fn kind(&mut self) -> (ImportKind, Option<Arc<Guard>>) {
+        let (bytes, lines) = (self.bytes, &mut self.lines);
+        let Some(block) = self.blocks.last_mut() else {
+            return (ImportKind::Eager, None);
+        };
+        if block.guard.is_none() {
+            block.guard = Some(Arc::new(guard_of(bytes, lines, block)));
+        }
+        (block.kind, block.guard.clone())
+    }
+
     /// Records the import statement `text` (which starts at byte `start`), if it is one.
-    fn import(&mut self, start: usize, text: &[u8], kind: ImportKind) {
+    fn import(&mut self, start: usize, text: &[u8], kind: ImportKind, guard: Option<Arc<Guard>>) {
         let plain = clean(text, &mut self.cleaned);
         // Decoded once for all its words (invalid bytes replaced, as they would be word by
         // word: an ASCII delimiter always ends an invalid sequence).
@@ -139,6 +370,11 @@ impl Scanner<'_> {
         parse_statement(&cleaned, &mut self.targets);
         if self.targets.is_empty() {
             return;
+        }
+        if TYPE_CHECKING.find(cleaned.as_bytes()).is_some() {
+            if let Some(alias) = type_checking_alias(&cleaned) {
+                self.alias = Some(alias.as_bytes().into());
+            }
         }
         let line = self.lines.line_at(self.bytes, start);
         let text = match cleaned {
@@ -152,20 +388,430 @@ impl Scanner<'_> {
             kind,
             target,
             text: text.clone(),
+            guard: guard.clone(),
         }));
     }
 
-    /// Typing-only wins over lazy: code under `if TYPE_CHECKING:` never runs.
-    fn kind(&self) -> ImportKind {
-        let kinds = self.blocks.iter().map(|&(_, kind)| kind);
-        kinds
-            .max_by_key(|kind| match kind {
-                ImportKind::Eager => 0,
-                ImportKind::Lazy => 1,
-                ImportKind::TypingOnly => 2,
-            })
-            .unwrap_or(ImportKind::Eager)
+    /// A lazy import at `start` whose target is not read, counted for `reason`.
+    fn uncertain(&mut self, start: usize, text: &[u8], reason: &'static str) {
+        let line = self.lines.line_at(self.bytes, start);
+        self.out.push(RawImport {
+            line,
+            kind: ImportKind::Lazy,
+            target: Target::Uncertain(reason),
+            text: statement_text(text),
+            guard: None,
+        });
     }
+
+    /// A statement starting with `_import_structure`: its literal keys name submodules
+    /// (`_import_structure = {"a": [...]}`, `_import_structure["b"] = [...]`,
+    /// `.update({...})`); anything else that sets keys is counted as uncertain. Inside a
+    /// function it is some other dict.
+    fn import_structure(&mut self, start: usize, end: usize) {
+        if self
+            .blocks
+            .iter()
+            .any(|block| block.reason != GuardReason::TypeChecking)
+        {
+            return;
+        }
+        let bytes = &self.bytes[..end];
+        let mut at = skip_blanks(bytes, start + IMPORT_STRUCTURE.len());
+        if bytes.get(at) == Some(&b':') {
+            // `_import_structure: dict[str, list[str]] = {...}`
+            match memchr(b'=', &bytes[at..]) {
+                Some(i) => at += i,
+                None => return,
+            }
+        }
+        match bytes.get(at) {
+            Some(b'=') if bytes.get(at + 1) != Some(&b'=') => {
+                let value = skip_blanks(bytes, at + 1);
+                match bytes.get(value) {
+                    Some(b'{') => self.structure_dict(start, value, end),
+                    _ => self.uncertain(start, &bytes[start..end], STRUCTURE_AT_RUN_TIME),
+                }
+            }
+            Some(b'[') => {
+                let key = skip_blanks(bytes, at + 1);
+                match literal(bytes, key) {
+                    Some((name, close)) if bytes.get(skip_blanks(bytes, close)) == Some(&b']') => {
+                        self.structure_key(start, end, name, key)
+                    }
+                    _ => self.uncertain(start, &bytes[start..end], STRUCTURE_AT_RUN_TIME),
+                }
+            }
+            Some(b'.') if first_word(&bytes[at + 1..]) == b"update" => {
+                let open = skip_blanks(bytes, at + 1 + b"update".len());
+                let argument = skip_blanks(bytes, open + 1);
+                match (bytes.get(open), bytes.get(argument)) {
+                    (Some(b'('), Some(b'{')) => self.structure_dict(start, argument, end),
+                    _ => self.uncertain(start, &bytes[start..end], STRUCTURE_AT_RUN_TIME),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The keys of the dict literal whose `{` is at `open`: a string literal followed by
+    /// `:` at the dict's own depth. Any other item (`**other`, a comprehension, a name)
+    /// makes the statement uncertain; the keys read are kept.
+    fn structure_dict(&mut self, start: usize, open: usize, end: usize) {
+        let bytes = &self.bytes[..end];
+        let mut pos = open + 1;
+        let mut depth = 1usize;
+        let mut item_start = true;
+        let mut unread = false;
+        while pos < end && depth > 0 {
+            let b = bytes[pos];
+            match b {
+                b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\' => {
+                    pos += 1;
+                    continue;
+                }
+                b'#' => {
+                    pos = line_end(bytes, pos);
+                    continue;
+                }
+                _ => {}
+            }
+            if depth == 1 && item_start && b != b'}' {
+                item_start = false;
+                match literal(bytes, pos) {
+                    Some((name, close)) if bytes.get(skip_blanks(bytes, close)) == Some(&b':') => {
+                        self.structure_key(start, end, name, pos);
+                        pos = close;
+                        continue;
+                    }
+                    _ => unread = true,
+                }
+            }
+            match b {
+                b'\'' | b'"' => {
+                    pos = string_end(bytes, pos);
+                    continue;
+                }
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                b',' if depth == 1 => item_start = true,
+                _ => {}
+            }
+            pos += 1;
+        }
+        if unread {
+            self.uncertain(start, &bytes[start..end], STRUCTURE_AT_RUN_TIME);
+        }
+    }
+
+    /// One key of `_import_structure` (the string literal's content), at byte `at`: a lazy
+    /// edge to that submodule of this module, once per key.
+    fn structure_key(&mut self, start: usize, end: usize, key: &[u8], at: usize) {
+        let Some(key) = std::str::from_utf8(key).ok().filter(|key| is_dotted(key)) else {
+            self.uncertain(start, &self.bytes[start..end], STRUCTURE_KEY);
+            return;
+        };
+        if !self.structure_keys.insert(key.into()) {
+            return;
+        }
+        let module = match self.own_name {
+            Some(own) => Cow::Owned(format!("{own}.{key}")),
+            None => Cow::Borrowed(key),
+        };
+        let line = self.lines.line_at(self.bytes, at);
+        self.structure_imports.push(self.out.len());
+        self.out.push(RawImport {
+            line,
+            kind: ImportKind::Lazy,
+            target: Target::Python(PythonImport::new(1, &module, None::<&str>)),
+            text: format!("_import_structure[\"{key}\"]").into(),
+            guard: None,
+        });
+    }
+
+    /// The keys' guard: the lazy module installed in `sys.modules[__name__]`, searched in
+    /// the whole file (it follows the file's last import). Without one, the dict is data:
+    /// its keys are dropped and counted once as uncertain.
+    fn finish_structure(&mut self) {
+        let Some(&first) = self.structure_imports.first() else {
+            return;
+        };
+        let Some(at) = LAZY_MODULE.find(self.bytes) else {
+            let line = self.out[first].line;
+            let mut keep = vec![true; self.out.len()];
+            for &index in &self.structure_imports {
+                keep[index] = false;
+            }
+            let mut keep = keep.into_iter();
+            self.out.retain(|_| keep.next().unwrap_or(true));
+            self.out.push(RawImport {
+                line,
+                kind: ImportKind::Lazy,
+                target: Target::Uncertain(STRUCTURE_UNUSED),
+                text: IMPORT_STRUCTURE_TEXT.into(),
+                guard: None,
+            });
+            return;
+        };
+        let (end, _) = statement_end(self.bytes, at);
+        let guard = Arc::new(Guard {
+            reason: GuardReason::LazyModule,
+            text: statement_text(&self.bytes[at..end]).to_string(),
+            line: self.lines.line_at(self.bytes, at),
+        });
+        for &index in &self.structure_imports {
+            self.out[index].guard = Some(Arc::clone(&guard));
+        }
+    }
+}
+
+const IMPORT_STRUCTURE_TEXT: &str = "_import_structure";
+
+/// The guard of an import in `block`: its header statement, and its line.
+fn guard_of(bytes: &[u8], lines: &mut LineCounter, block: &Block) -> Guard {
+    let line = lines.line_at(bytes, block.header);
+    let (end, _) = statement_end(bytes, block.header);
+    let header = &bytes[block.header..end];
+    let text = match block.reason {
+        GuardReason::Function | GuardReason::ModuleGetattr => {
+            // `def name` (or `async def name`): the parameters say nothing of laziness.
+            let def = memchr::memmem::find(header, b"def").unwrap_or(0) + b"def".len();
+            let name = first_word(header[def..].trim_ascii_start());
+            let keyword = &header[..def];
+            format!("{} {}", String::from_utf8_lossy(keyword), String::from_utf8_lossy(name))
+        }
+        GuardReason::TypeChecking | GuardReason::LazyModule => {
+            let condition = statement_text(&header[..header_colon(header).unwrap_or(header.len())]);
+            match block.is_else {
+                true => format!("{condition}: … else"),
+                false => condition.to_string(),
+            }
+        }
+    };
+    Guard {
+        reason: block.reason,
+        text,
+        line,
+    }
+}
+
+/// `TC` in `from typing import TYPE_CHECKING as TC` (the cleaned statement).
+fn type_checking_alias(cleaned: &str) -> Option<&str> {
+    let (_, rest) = cleaned.split_once("TYPE_CHECKING as ")?;
+    let alias = rest.split([',', ' ']).next()?;
+    is_dotted(alias).then_some(alias).filter(|alias| !alias.contains('.'))
+}
+
+/// A plain string literal at `pos` (no prefix, no escape): its content and where it ends.
+fn literal(bytes: &[u8], pos: usize) -> Option<(&[u8], usize)> {
+    let quote = *bytes.get(pos)?;
+    if quote != b'\'' && quote != b'"' {
+        return None;
+    }
+    let end = string_end(bytes, pos);
+    let content = bytes.get(pos + 1..end.checked_sub(1)?)?;
+    (bytes[end - 1] == quote && !content.contains(&b'\\') && !content.contains(&quote)).then_some((content, end))
+}
+
+/// The colon that ends a compound statement's header in `text`: the first one outside
+/// brackets and strings that is not a walrus `:=`.
+fn header_colon(text: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut pos = 0;
+    while pos < text.len() {
+        match text[pos] {
+            b'\'' | b'"' => {
+                pos = string_end(text, pos);
+                continue;
+            }
+            b'#' => {
+                pos = memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i);
+                continue;
+            }
+            b'\\' => pos += 1,
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b':' if depth == 0 && text.get(pos + 1) != Some(&b'=') => return Some(pos),
+            _ => {}
+        }
+        pos += 1;
+    }
+    None
+}
+
+/// A truth value not known until run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Truth {
+    No,
+    Maybe,
+    Yes,
+}
+
+impl Truth {
+    fn not(self) -> Truth {
+        match self {
+            Truth::No => Truth::Yes,
+            Truth::Maybe => Truth::Maybe,
+            Truth::Yes => Truth::No,
+        }
+    }
+}
+
+/// A condition's value when the program runs (`TYPE_CHECKING` false) and when a type
+/// checker reads it (`TYPE_CHECKING` true); every other name is unknown. A branch that
+/// never runs is typing-only; one that a type checker always takes but that runs only if
+/// something else holds (`if TYPE_CHECKING or SLOW_IMPORT:`, the eager-looking branch of a
+/// lazy `__init__`) is lazy; any other branch keeps the kind around it, as any `if` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Views {
+    runtime: Truth,
+    checker: Truth,
+}
+
+impl Views {
+    const UNKNOWN: Views = Views {
+        runtime: Truth::Maybe,
+        checker: Truth::Maybe,
+    };
+    const ALWAYS: Views = Views {
+        runtime: Truth::Yes,
+        checker: Truth::Yes,
+    };
+    const TYPE_CHECKING: Views = Views {
+        runtime: Truth::No,
+        checker: Truth::Yes,
+    };
+
+    fn not(self) -> Views {
+        Views {
+            runtime: self.runtime.not(),
+            checker: self.checker.not(),
+        }
+    }
+
+    fn and(self, other: Views) -> Views {
+        Views {
+            runtime: self.runtime.min(other.runtime),
+            checker: self.checker.min(other.checker),
+        }
+    }
+
+    fn or(self, other: Views) -> Views {
+        self.not().and(other.not()).not()
+    }
+
+    /// The kind of the imports in a branch taken under this condition, if it changes it.
+    fn kind(self) -> Option<ImportKind> {
+        match (self.runtime, self.checker) {
+            (Truth::No, _) => Some(ImportKind::TypingOnly),
+            (Truth::Maybe, Truth::Yes) => Some(ImportKind::Lazy),
+            _ => None,
+        }
+    }
+}
+
+/// The views of `condition`: `or`, then `and`, then `not`, then brackets, each read at
+/// the top level; an operand is `TYPE_CHECKING` (`typing.TYPE_CHECKING`, or the alias)
+/// or unknown. `None` beyond [`MAX_DEPTH`].
+fn evaluate(condition: &[u8], alias: Option<&[u8]>, depth: usize) -> Option<Views> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let condition = condition.trim_ascii();
+    for (operator, combine) in [
+        (&b"or"[..], Views::or as fn(Views, Views) -> Views),
+        (b"and", Views::and),
+    ] {
+        let parts = split_top_level(condition, operator);
+        if parts.len() > 1 {
+            let mut value: Option<Views> = None;
+            for part in parts {
+                let part = evaluate(part, alias, depth + 1)?;
+                value = Some(value.map_or(part, |value| combine(value, part)));
+            }
+            return value;
+        }
+    }
+    if let Some(rest) = condition.strip_prefix(b"not") {
+        if rest.first().is_some_and(|&b| !is_word_byte(b)) {
+            return Some(evaluate(rest, alias, depth + 1)?.not());
+        }
+    }
+    if condition.first() == Some(&b'(') && closing_bracket(condition) == Some(condition.len() - 1) {
+        return evaluate(&condition[1..condition.len() - 1], alias, depth + 1);
+    }
+    let name = condition.rsplit(|&b| b == b'.').next().unwrap_or(condition);
+    let dotted = condition.iter().all(|&b| is_word_byte(b) || b == b'.');
+    let is_type_checking = dotted && (name == b"TYPE_CHECKING" || Some(condition) == alias);
+    Some(match is_type_checking {
+        true => Views::TYPE_CHECKING,
+        false => Views::UNKNOWN,
+    })
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// `condition` split at the word `operator` where it stands outside brackets and strings.
+fn split_top_level<'c>(condition: &'c [u8], operator: &[u8]) -> SmallVec<[&'c [u8]; 4]> {
+    let mut parts = SmallVec::new();
+    let (mut depth, mut pos, mut from) = (0usize, 0, 0);
+    while pos < condition.len() {
+        match condition[pos] {
+            b'\'' | b'"' => {
+                pos = string_end(condition, pos);
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b if depth == 0 && b == operator[0] && condition[pos..].starts_with(operator) => {
+                let before = pos.checked_sub(1).map(|i| condition[i]);
+                let after = condition.get(pos + operator.len()).copied();
+                if !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte) {
+                    parts.push(&condition[from..pos]);
+                    pos += operator.len();
+                    from = pos;
+                    continue;
+                }
+            }
+            b if is_word_byte(b) => {
+                // The rest of the word: `origin` holds no `or`.
+                while condition.get(pos).copied().is_some_and(is_word_byte) {
+                    pos += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        pos += 1;
+    }
+    parts.push(&condition[from..]);
+    parts
+}
+
+/// Where the bracket opening `text` closes.
+fn closing_bracket(text: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut pos = 0;
+    while pos < text.len() {
+        match text[pos] {
+            b'\'' | b'"' => {
+                pos = string_end(text, pos);
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(pos);
+                }
+            }
+            _ => {}
+        }
+        pos += 1;
+    }
+    None
 }
 
 /// The indentation width of the line at `pos` (tabs to the next multiple of 8, a form
@@ -341,19 +987,6 @@ fn first_word(text: &[u8]) -> &[u8] {
         .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
         .unwrap_or(text.len());
     &text[..len]
-}
-
-/// For an `if` header whose condition is `TYPE_CHECKING` (or `x.TYPE_CHECKING`): the
-/// offset in `text` of what follows the colon (a one-line body, or the line end).
-fn type_checking_body(text: &[u8]) -> Option<usize> {
-    let colon = memchr(b':', text)?;
-    let condition = text[2..colon].trim_ascii();
-    let name = condition.rsplit(|&b| b == b'.').next()?;
-    let dotted = condition
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
-    (name == b"TYPE_CHECKING" && dotted)
-        .then_some(colon + 1 + text[colon + 1..].len() - text[colon + 1..].trim_ascii_start().len())
 }
 
 /// The statement without comments, continuations and brackets, into `out`, with its
@@ -592,29 +1225,219 @@ mod tests {
         assert!(!is_clean(b"import a  as b"));
     }
 
-    /// Each import as `line kind level:module[names]`.
+    /// Each import as `line kind level:module[names]` (`line uncertain: reason` for one
+    /// not read).
     fn compact(source: &str) -> Vec<String> {
-        scan(source.as_bytes())
-            .into_iter()
-            .map(|import| {
-                let Target::Python(target) = import.target else {
-                    panic!("not a Python target");
-                };
-                let names: Vec<&str> = target.names().collect();
-                format!(
-                    "{} {:?} {}:{}{names:?}",
-                    import.line,
-                    import.kind,
-                    target.level,
-                    target.module()
-                )
+        scan(source.as_bytes(), None).iter().map(one).collect()
+    }
+
+    fn one(import: &RawImport) -> String {
+        let target = match &import.target {
+            Target::Python(target) => target,
+            Target::Uncertain(reason) => return format!("{} uncertain: {reason}", import.line),
+            other => panic!("not a Python target: {other:?}"),
+        };
+        let names: Vec<&str> = target.names().collect();
+        format!(
+            "{} {:?} {}:{}{names:?}",
+            import.line,
+            import.kind,
+            target.level,
+            target.module()
+        )
+    }
+
+    /// Each import as [`compact`] writes it, then its guard: `reason `text` line`.
+    fn guarded(source: &str, own_name: Option<&str>) -> Vec<String> {
+        scan(source.as_bytes(), own_name)
+            .iter()
+            .map(|import| match &import.guard {
+                Some(guard) => format!("{} <- {:?} `{}` {}", one(import), guard.reason, guard.text, guard.line),
+                None => one(import),
             })
             .collect()
     }
 
     #[test]
+    fn conditions_naming_type_checking_make_their_branches_lazy_or_typing_only() {
+        let source = "\
+from typing import TYPE_CHECKING as TC
+import typing as t
+if TYPE_CHECKING or SLOW_IMPORT:
+    import lazy1
+else:
+    import eager1
+if not TYPE_CHECKING:
+    import eager2
+else:
+    import typed1
+if TYPE_CHECKING and X:
+    import typed2
+elif X:
+    import eager3
+if TC:
+    import typed3
+if t.TYPE_CHECKING: import typed4
+if (not (TYPE_CHECKING)) or X:
+    import eager4
+if not TYPE_CHECKING:
+    pass
+elif X:
+    import typed5
+if X:
+    pass
+elif TYPE_CHECKING:
+    import typed6
+else:
+    import eager5
+if sys.platform == 'win32': import eager6
+if TYPE_CHECKING:
+    def f():
+        import typed7
+";
+        assert_eq!(
+            guarded(source, None),
+            [
+                "1 Eager 0:typing[\"TYPE_CHECKING\"]",
+                "2 Eager 0:typing[]",
+                "4 Lazy 0:lazy1[] <- TypeChecking `if TYPE_CHECKING or SLOW_IMPORT` 3",
+                "6 Eager 0:eager1[]",
+                "8 Eager 0:eager2[]",
+                "10 TypingOnly 0:typed1[] <- TypeChecking `if not TYPE_CHECKING: … else` 7",
+                "12 TypingOnly 0:typed2[] <- TypeChecking `if TYPE_CHECKING and X` 11",
+                "14 Eager 0:eager3[]",
+                "16 TypingOnly 0:typed3[] <- TypeChecking `if TC` 15",
+                "17 TypingOnly 0:typed4[] <- TypeChecking `if t.TYPE_CHECKING` 17",
+                "19 Eager 0:eager4[]",
+                "23 TypingOnly 0:typed5[] <- TypeChecking `elif X` 22",
+                "27 TypingOnly 0:typed6[] <- TypeChecking `elif TYPE_CHECKING` 26",
+                "29 Eager 0:eager5[]",
+                "30 Eager 0:eager6[]",
+                "33 TypingOnly 0:typed7[] <- TypeChecking `if TYPE_CHECKING` 31",
+            ]
+        );
+    }
+
+    #[test]
+    fn function_bodies_are_lazy_and_a_module_getattr_is_named() {
+        let source = "\
+def __getattr__(name):
+    from . import heavy
+    return heavy
+class C:
+    def __getattr__(self, name):
+        import lazy
+async def load(): import other
+";
+        assert_eq!(
+            guarded(source, None),
+            [
+                "2 Lazy 1:[\"heavy\"] <- ModuleGetattr `def __getattr__` 1",
+                "6 Lazy 0:lazy[] <- Function `def __getattr__` 5",
+                "7 Lazy 0:other[] <- Function `async def load` 7",
+            ]
+        );
+    }
+
+    /// The transformers layout: `_import_structure` names the submodules a lazy module
+    /// loads on first use; the eager-looking imports are for the type checker.
+    #[test]
+    fn import_structure_keys_are_lazy_edges_to_submodules() {
+        let source = "\
+from typing import TYPE_CHECKING
+from ...utils import _LazyModule
+_import_structure = {
+    \"configuration_bert\": [\"BertConfig\"],  # {\"not\": a key}
+    'models.auto': [],
+    **extra,
+}
+_import_structure[\"modeling_bert\"] = [\"BertModel\"]
+_import_structure[\"modeling_bert\"].append(\"X\")
+_import_structure[name] = []
+_import_structure.update({\"tokenization\": [], \"a-b\": []})
+if TYPE_CHECKING:
+    from .configuration_bert import BertConfig
+else:
+    import sys
+    sys.modules[__name__] = _LazyModule(__name__, globals()[\"__file__\"], _import_structure)
+";
+        let guard = "<- LazyModule `sys.modules[__name__] = _LazyModule(__name__, globals()[\"__file__\"], _import_structure)` 16";
+        assert_eq!(
+            guarded(source, None),
+            [
+                "1 Eager 0:typing[\"TYPE_CHECKING\"]".to_string(),
+                "2 Eager 3:utils[\"_LazyModule\"]".to_string(),
+                format!("4 Lazy 1:configuration_bert[] {guard}"),
+                format!("5 Lazy 1:models.auto[] {guard}"),
+                "3 uncertain: `_import_structure` built at run time".to_string(),
+                format!("8 Lazy 1:modeling_bert[] {guard}"),
+                "10 uncertain: `_import_structure` built at run time".to_string(),
+                format!("11 Lazy 1:tokenization[] {guard}"),
+                "11 uncertain: `_import_structure` key that is not a module name".to_string(),
+                "13 TypingOnly 1:configuration_bert[\"BertConfig\"] <- TypeChecking `if TYPE_CHECKING` 12".to_string(),
+                "15 Eager 0:sys[]".to_string(),
+            ]
+        );
+        // In `bert.py` rather than `__init__.py`, the keys name submodules of `bert`.
+        assert!(guarded(source, Some("bert"))[2].starts_with("4 Lazy 1:bert.configuration_bert[]"));
+        // Without a lazy module the dict is data: its keys are counted once, not linked.
+        let data = "_import_structure = {\"a\": []}\nimport sys\n";
+        assert_eq!(
+            compact(data),
+            [
+                "2 Eager 0:sys[]",
+                "1 uncertain: `_import_structure` with no lazy module in `sys.modules[__name__]`"
+            ]
+        );
+        let dynamic = "import sys\n_import_structure = define_import_structure(_file)\nimport x\n";
+        assert_eq!(
+            compact(dynamic),
+            [
+                "1 Eager 0:sys[]",
+                "2 uncertain: `_import_structure` built at run time",
+                "3 Eager 0:x[]"
+            ]
+        );
+    }
+
+    /// Hostile conditions cost a bounded pass each and are counted, not read; deep
+    /// nesting keeps at most two blocks open.
+    #[test]
+    fn deep_or_long_conditions_are_counted_not_read() {
+        let deep = format!(
+            "if {}TYPE_CHECKING{}:\n    import x\n",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        );
+        assert_eq!(
+            compact(&deep),
+            [
+                "1 uncertain: `TYPE_CHECKING` condition too long or too deep to read",
+                "2 Eager 0:x[]"
+            ]
+        );
+        let long = format!("if TYPE_CHECKING or {}:\n    import x\n", "a or ".repeat(2_000) + "b");
+        assert_eq!(
+            compact(&long)[0],
+            "1 uncertain: `TYPE_CHECKING` condition too long or too deep to read"
+        );
+        let mut nested = String::new();
+        for depth in 0..5_000 {
+            nested.push_str(&format!("{}if not TYPE_CHECKING:\n", " ".repeat(depth)));
+        }
+        nested.push_str(&format!("{}import y\nelse:\n    import z\n", " ".repeat(5_000)));
+        assert_eq!(compact(&nested), ["5001 Eager 0:y[]", "5003 TypingOnly 0:z[]"]);
+        // Unbalanced brackets: the condition runs on to the file's end, as any statement
+        // does; nothing is guessed and nothing breaks.
+        let unbalanced = "if TYPE_CHECKING or (:\n    import a\nif TYPE_CHECKING)) and [:\n    import b\n";
+        assert_eq!(compact(unbalanced), Vec::<String>::new());
+        // An operand that is not a name is unknown: the branch keeps its kind.
+        assert_eq!(compact("if TYPE_CHECKING)) or x:\n    import c\n"), ["2 Eager 0:c[]"]);
+    }
+
+    #[test]
     fn statement_text_is_collapsed_whatever_the_whitespace() {
-        let texts = |source: &[u8]| -> Vec<String> { scan(source).iter().map(|i| i.text.to_string()).collect() };
+        let texts = |source: &[u8]| -> Vec<String> { scan(source, None).iter().map(|i| i.text.to_string()).collect() };
         assert_eq!(
             texts(b"from  a \\\n  import (x,\t# c\n  y ;)\n"),
             ["from a import x, y"]
@@ -629,7 +1452,7 @@ mod tests {
     #[test]
     fn invalid_utf8_in_names_is_replaced_word_by_word() {
         let targets = |source: &[u8]| -> Vec<String> {
-            scan(source)
+            scan(source, None)
                 .into_iter()
                 .map(|import| match import.target {
                     Target::Python(target) => format!("{}:{:?}", target.module(), target.names().collect::<Vec<_>>()),
@@ -743,7 +1566,7 @@ import e5; import e6
     #[test]
     fn deep_relative_import_is_linear_and_capped_in_text() {
         let source = format!("from {} import x\n", ".".repeat(10_000));
-        let imports = scan(source.as_bytes());
+        let imports = scan(source.as_bytes(), None);
         assert_eq!(imports.len(), 1);
         assert!(matches!(&imports[0].target, Target::Python(target) if target.level == 10_000));
         assert!(imports[0].text.chars().count() <= super::super::MAX_TEXT + 1);
