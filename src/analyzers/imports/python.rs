@@ -434,17 +434,17 @@ impl Scanner<'_> {
                 }
             }
             Some(b'[') => {
-                let key = skip_blanks(bytes, at + 1);
+                let key = skip_space(bytes, at + 1);
                 match literal(bytes, key) {
-                    Some((name, close)) if bytes.get(skip_blanks(bytes, close)) == Some(&b']') => {
+                    Some((name, close)) if bytes.get(skip_space(bytes, close)) == Some(&b']') => {
                         self.structure_key(start, end, name, key)
                     }
                     _ => self.uncertain(start, &bytes[start..end], STRUCTURE_AT_RUN_TIME),
                 }
             }
             Some(b'.') if first_word(&bytes[at + 1..]) == b"update" => {
-                let open = skip_blanks(bytes, at + 1 + b"update".len());
-                let argument = skip_blanks(bytes, open + 1);
+                let open = skip_space(bytes, at + 1 + b"update".len());
+                let argument = skip_space(bytes, open + 1);
                 match (bytes.get(open), bytes.get(argument)) {
                     (Some(b'('), Some(b'{')) => self.structure_dict(start, argument, end),
                     _ => self.uncertain(start, &bytes[start..end], STRUCTURE_AT_RUN_TIME),
@@ -479,7 +479,7 @@ impl Scanner<'_> {
             if depth == 1 && item_start && b != b'}' {
                 item_start = false;
                 match literal(bytes, pos) {
-                    Some((name, close)) if bytes.get(skip_blanks(bytes, close)) == Some(&b':') => {
+                    Some((name, close)) if bytes.get(skip_space(bytes, close)) == Some(&b':') => {
                         self.structure_key(start, end, name, pos);
                         pos = close;
                         continue;
@@ -554,9 +554,16 @@ impl Scanner<'_> {
             return;
         };
         let (end, _) = statement_end(self.bytes, at);
+        // Its arguments run over lines and say nothing more: `sys.modules[__name__] =
+        // _LazyModule(…)`.
+        let statement = &self.bytes[at..end];
+        let text = match memchr(b'(', statement) {
+            Some(open) => format!("{}…)", statement_text(&statement[..=open])),
+            None => statement_text(statement).to_string(),
+        };
         let guard = Arc::new(Guard {
             reason: GuardReason::LazyModule,
-            text: statement_text(&self.bytes[at..end]).to_string(),
+            text,
             line: self.lines.line_at(self.bytes, at),
         });
         for &index in &self.structure_imports {
@@ -828,6 +835,20 @@ fn indentation(bytes: &[u8], mut pos: usize) -> (usize, usize) {
         pos += 1;
     }
     (width, pos)
+}
+
+/// Past the whitespace, line continuations and comments at `pos`: inside brackets,
+/// where lines go on.
+fn skip_space(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(&b) = bytes.get(pos) {
+        match b {
+            b'#' => pos = line_end(bytes, pos),
+            b'\\' => pos += 1,
+            _ if b.is_ascii_whitespace() => pos += 1,
+            _ => break,
+        }
+    }
+    pos
 }
 
 fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
@@ -1354,14 +1375,16 @@ _import_structure = {
 _import_structure[\"modeling_bert\"] = [\"BertModel\"]
 _import_structure[\"modeling_bert\"].append(\"X\")
 _import_structure[name] = []
-_import_structure.update({\"tokenization\": [], \"a-b\": []})
+_import_structure.update(
+    {\"tokenization\": [], \"a-b\": []}
+)
 if TYPE_CHECKING:
     from .configuration_bert import BertConfig
 else:
     import sys
     sys.modules[__name__] = _LazyModule(__name__, globals()[\"__file__\"], _import_structure)
 ";
-        let guard = "<- LazyModule `sys.modules[__name__] = _LazyModule(__name__, globals()[\"__file__\"], _import_structure)` 16";
+        let guard = "<- LazyModule `sys.modules[__name__] = _LazyModule(…)` 18";
         assert_eq!(
             guarded(source, None),
             [
@@ -1372,10 +1395,10 @@ else:
                 "3 uncertain: `_import_structure` built at run time".to_string(),
                 format!("8 Lazy 1:modeling_bert[] {guard}"),
                 "10 uncertain: `_import_structure` built at run time".to_string(),
-                format!("11 Lazy 1:tokenization[] {guard}"),
+                format!("12 Lazy 1:tokenization[] {guard}"),
                 "11 uncertain: `_import_structure` key that is not a module name".to_string(),
-                "13 TypingOnly 1:configuration_bert[\"BertConfig\"] <- TypeChecking `if TYPE_CHECKING` 12".to_string(),
-                "15 Eager 0:sys[]".to_string(),
+                "15 TypingOnly 1:configuration_bert[\"BertConfig\"] <- TypeChecking `if TYPE_CHECKING` 14".to_string(),
+                "17 Eager 0:sys[]".to_string(),
             ]
         );
         // In `bert.py` rather than `__init__.py`, the keys name submodules of `bert`.
