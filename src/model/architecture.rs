@@ -42,9 +42,10 @@ pub struct Module {
 pub enum ImportKind {
     /// Executed when the module loads.
     Eager,
-    /// Inside a function body: executed only when called.
+    /// Executed later or only on a condition: inside a function body, a submodule a lazy
+    /// module loads on first use, under `if TYPE_CHECKING or FLAG:` (see [`GuardReason`]).
     Lazy,
-    /// Under `if TYPE_CHECKING:`: never executed.
+    /// Never executed: under `if TYPE_CHECKING:` or another branch only a type checker takes.
     TypingOnly,
 }
 
