@@ -367,14 +367,12 @@ impl Scanner<'_> {
         // Decoded once for all its words (invalid bytes replaced, as they would be word by
         // word: an ASCII delimiter always ends an invalid sequence).
         let cleaned = String::from_utf8_lossy(&self.cleaned);
-        parse_statement(&cleaned, &mut self.targets);
+        let alias = parse_statement(&cleaned, &mut self.targets);
         if self.targets.is_empty() {
             return;
         }
-        if TYPE_CHECKING.find(cleaned.as_bytes()).is_some() {
-            if let Some(alias) = type_checking_alias(&cleaned) {
-                self.alias = Some(alias.as_bytes().into());
-            }
+        if let Some(alias) = alias {
+            self.alias = Some(alias.as_bytes().into());
         }
         let line = self.lines.line_at(self.bytes, start);
         let text = match cleaned {
@@ -600,13 +598,6 @@ fn guard_of(bytes: &[u8], lines: &mut LineCounter, block: &Block) -> Guard {
         text,
         line,
     }
-}
-
-/// `TC` in `from typing import TYPE_CHECKING as TC` (the cleaned statement).
-fn type_checking_alias(cleaned: &str) -> Option<&str> {
-    let (_, rest) = cleaned.split_once("TYPE_CHECKING as ")?;
-    let alias = rest.split([',', ' ']).next()?;
-    is_dotted(alias).then_some(alias).filter(|alias| !alias.contains('.'))
 }
 
 /// A plain string literal at `pos` (no prefix, no escape): its content and where it ends.
@@ -1117,7 +1108,9 @@ fn tokens(text: &str) -> Tokens<'_> {
 }
 
 /// What an `import` or `from` statement names, into `out` (left empty when it is not one).
-fn parse_statement(cleaned: &str, out: &mut Vec<Target>) {
+/// Returns the name `TYPE_CHECKING` is imported under when the statement renames it
+/// (`from typing import TYPE_CHECKING as TC`), read off the tokens already made.
+fn parse_statement<'c>(cleaned: &'c str, out: &mut Vec<Target>) -> Option<&'c str> {
     let mut tokens = tokens(cleaned);
     if let Some(Token::Word(first)) = tokens.first() {
         if first.starts_with("from.") {
@@ -1129,9 +1122,21 @@ fn parse_statement(cleaned: &str, out: &mut Vec<Target>) {
     }
     match tokens.split_first() {
         Some((Token::Word("import"), rest)) => out.extend(parse_import(rest)),
-        Some((Token::Word("from"), rest)) => out.extend(parse_from(rest)),
+        Some((Token::Word("from"), rest)) => {
+            out.extend(parse_from(rest));
+            return rest.windows(3).find_map(|words| match words {
+                [Token::Word("TYPE_CHECKING"), Token::Word("as"), Token::Word(alias)] if is_name(alias) => Some(*alias),
+                _ => None,
+            });
+        }
         _ => {}
     }
+    None
+}
+
+/// An identifier (non-ASCII bytes count as identifier bytes).
+fn is_name(word: &str) -> bool {
+    !word.is_empty() && !word.contains('.') && is_dotted(word)
 }
 
 /// `import a.b as c, d`: one target per module.
