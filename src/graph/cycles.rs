@@ -10,10 +10,15 @@ use super::scc::{shortest_cycle, tarjan, Components, Digraph, Visit};
 use super::{evidence, KindCounts};
 
 pub fn measure(architecture: &Architecture, edges: &[ImportEdge]) -> Cycles {
-    let all: Vec<&ImportEdge> = edges.iter().collect();
     let eager_edges: Vec<&ImportEdge> = edges.iter().filter(|e| e.kind == ImportKind::Eager).collect();
     let (eager, in_eager_cycle) = components(architecture, &eager_edges, &[]);
-    let (every, _) = components(architecture, &all, &in_eager_cycle);
+    // Every edge eager (C and Rust trees, Linux's 335,000 edges): one graph, measured once.
+    let every = if eager_edges.len() == edges.len() {
+        eager.clone()
+    } else {
+        let all: Vec<&ImportEdge> = edges.iter().collect();
+        components(architecture, &all, &in_eager_cycle).0
+    };
     Cycles {
         modules_in_cycles: every.modules_in_cycles,
         components: every.components,
