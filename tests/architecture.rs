@@ -122,7 +122,12 @@ fn an_eager_cycle_is_one_component_with_its_shortest_cycle_at_file_and_line() {
 
     let md = report(repo.path(), "md", &[]);
     let architecture = section(&md, 3);
-    let expected = "**Cycle 1:** 3 modules under `app/`, 3 edges (0 lazy, 0 typing-only); still a cycle with eager imports alone. Shortest cycle:\n\n\
+    let eager = &measures(&audit)["cycles"]["eager"]["components"];
+    assert!(
+        array(eager).iter().any(|c| c == app),
+        "a cycle of eager imports is a load-time one too: {eager:#?}"
+    );
+    let expected = "**Load-time cycle 1:** 3 modules under `app/`, 3 edges. Shortest cycle:\n\n\
         1. `app/a.py:1` → `app/b.py` (`from app import b`)\n\
         1. `app/b.py:1` → `app/c.py` (`import app.c`)\n\
         1. `app/c.py:2` → `app/a.py` (`from app.a import thing`)\n";
@@ -154,11 +159,12 @@ fn lazy_and_typing_only_imports_mitigate_a_cycle() {
     let md = report(repo.path(), "md", &[]);
     let architecture = section(&md, 3);
     for expected in [
-        "2 modules under `lazy/`, 2 edges (1 lazy, 0 typing-only); no cycle with eager imports alone: mitigated by lazy or typing-only imports.",
-        "1. `lazy/y.py:2` → `lazy/x.py` (`from lazy import x`, lazy)",
-        "2 modules under `typed/`, 2 edges (0 lazy, 1 typing-only); no cycle with eager imports alone: mitigated by lazy or typing-only imports.",
-        "1. `typed/q.py:3` → `typed/p.py` (`from typed.p import P`, typing-only)",
-        "- **Import cycles:** 5 (strongly connected components) holding 11 modules of 13; largest: 3 modules; 2 broken at import time by lazy or typing-only imports.",
+        "2 modules under `lazy/`, 2 edges (1 lazy, 0 typing-only); no cycle with eager imports alone: lazy or typing-only imports break it at load time.",
+        "1. `lazy/y.py:2` → `lazy/x.py` (`from lazy import x`, lazy inside `def f` at line 1)",
+        "2 modules under `typed/`, 2 edges (0 lazy, 1 typing-only); no cycle with eager imports alone: lazy or typing-only imports break it at load time.",
+        "1. `typed/q.py:3` → `typed/p.py` (`from typed.p import P`, typing-only under `if TYPE_CHECKING` at line 2)",
+        "- **Import cycles at load time** (eager imports only; what the assessment above counts): 3 (strongly connected components) holding 7 modules of 13; largest: 3 modules.",
+        "- **Import cycles of all imports** (lazy and typing-only too): 5 holding 11 modules; largest: 3 modules; 2 with no cycle of eager imports inside",
     ] {
         assert!(architecture.contains(expected), "missing {expected:?} in\n{architecture}");
     }
@@ -361,7 +367,8 @@ fn markdown_figures_agree_with_the_json() {
     let md = report(repo.path(), "md", &[]);
     let (surfaces_md, architecture_md) = (section(&md, 2), section(&md, 3));
     assert_surface_rows(&audit, surfaces_md);
-    let mut expected = vec![graph_line(&audit), cycles_line(&audit)];
+    let mut expected = vec![graph_line(&audit)];
+    expected.extend(cycles_lines(&audit));
     expected.extend(package_rows(&audit));
     expected.extend(god_module_rows(&audit));
     for line in expected {
@@ -404,18 +411,28 @@ fn graph_line(audit: &Value) -> String {
     )
 }
 
-fn cycles_line(audit: &Value) -> String {
+/// The headline of the cycles: load-time ones, then those of all imports.
+fn cycles_lines(audit: &Value) -> [String; 2] {
     let cycles = &measures(audit)["cycles"];
-    let components = array(&cycles["components"]);
-    let broken = components.iter().filter(|c| c["eager_cycle"] == false).count();
-    format!(
-        "- **Import cycles:** {} (strongly connected components) holding {} modules of {}; largest: {} modules; {} broken at import time",
-        components.len(),
-        cycles["modules_in_cycles"],
-        array(&audit["architecture"]["modules"]).len(),
-        array(&components[0]["modules"]).len(),
-        broken
-    )
+    let (eager, all) = (array(&cycles["eager"]["components"]), array(&cycles["components"]));
+    let broken = all.iter().filter(|c| c["eager_cycle"] == false).count();
+    let largest = |components: &[Value]| array(&components[0]["modules"]).len();
+    [
+        format!(
+            "- **Import cycles at load time** (eager imports only; what the assessment above counts): {} (strongly connected components) holding {} modules of {}; largest: {} modules.",
+            eager.len(),
+            cycles["eager"]["modules_in_cycles"],
+            array(&audit["architecture"]["modules"]).len(),
+            largest(eager),
+        ),
+        format!(
+            "- **Import cycles of all imports** (lazy and typing-only too): {} holding {} modules; largest: {} modules; {} with no cycle of eager imports inside",
+            all.len(),
+            cycles["modules_in_cycles"],
+            largest(all),
+            broken
+        ),
+    ]
 }
 
 fn package_rows(audit: &Value) -> Vec<String> {
@@ -517,8 +534,131 @@ fn cycles_of_rust_modules_are_counted_apart_from_load_order_cycles() {
     let md = report(repo.path(), "md", &[]);
     let architecture = section(&md, 3);
     for expected in [
-        "| **Coupling** | 🟢 **GOOD** | `rs/src/a.rs` imports 1 module; 0 of 2 modules in import cycles (2 more in cycles of Rust modules) |",
+        "| **Coupling** | 🟢 **GOOD** | `rs/src/a.rs` imports 1 module; 0 of 2 modules in load-time import cycles, 0 counting lazy and typing-only imports (2 more in cycles of Rust modules) |",
         "- **Of these, 1 cycle of Rust modules** (2 modules): inside a crate",
+    ] {
+        assert!(architecture.contains(expected), "missing {expected:?} in\n{architecture}");
+    }
+}
+
+/// The layout of large ML libraries (transformers, diffusers): the package `__init__`
+/// names its submodules in `_import_structure` and installs a lazy module in
+/// `sys.modules[__name__]`; its eager-looking imports sit under `if TYPE_CHECKING or
+/// SLOW_IMPORT:`. Every import together makes one large cycle through the `__init__`;
+/// the cycle that runs at load time is the two modules that import each other eagerly,
+/// and that is what the report leads with. Bad input is counted: a key naming no module
+/// (unresolved), a structure built at run time (uncertain).
+#[test]
+fn a_lazy_init_keeps_its_cycle_out_of_the_load_time_cycles() {
+    let repo = TestRepo::new();
+    repo.write(
+        "lib/__init__.py",
+        "from typing import TYPE_CHECKING\n\
+         from .utils import _LazyModule, SLOW_IMPORT\n\
+         _import_structure = {\n\
+         \x20   \"models\": [],\n\
+         \x20   \"pipeline\": [\"Pipeline\"],\n\
+         \x20   \"missing\": [],\n\
+         }\n\
+         \n\
+         if TYPE_CHECKING or SLOW_IMPORT:\n\
+         \x20   from .models import Model\n\
+         \x20   from .pipeline import Pipeline\n\
+         else:\n\
+         \x20   import sys\n\
+         \n\
+         \x20   sys.modules[__name__] = _LazyModule(__name__, globals()[\"__file__\"], _import_structure)\n",
+    )
+    .write("lib/utils.py", "SLOW_IMPORT = False\n")
+    .write("lib/models/__init__.py", "from .bert import Model\n")
+    .write("lib/models/bert.py", "import lib\nfrom lib.pipeline import Pipeline\n")
+    .write("lib/pipeline.py", "from lib.models import bert\nfrom lib import extras\n")
+    .write(
+        "lib/extras.py",
+        "def __getattr__(name):\n    from lib.pipeline import Pipeline\n    return Pipeline\n",
+    )
+    .write(
+        "lib/dynamic/__init__.py",
+        "_import_structure = define_import_structure(__file__)\nimport sys\nsys.modules[__name__] = _LazyModule(__name__, _import_structure)\n",
+    )
+    .commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    let cycles = &measures(&audit)["cycles"];
+    let all = component(
+        &audit,
+        &[
+            "lib/__init__.py",
+            "lib/extras.py",
+            "lib/models/__init__.py",
+            "lib/models/bert.py",
+            "lib/pipeline.py",
+        ],
+    );
+    assert_eq!(
+        (all["eager_cycle"].clone(), all["eager_modules"].clone()),
+        (true.into(), 2.into())
+    );
+    let eager = array(&cycles["eager"]["components"]);
+    assert_eq!(eager.len(), 1, "{eager:#?}");
+    assert_eq!(
+        eager[0]["modules"],
+        serde_json::json!(["lib/models/bert.py", "lib/pipeline.py"])
+    );
+    assert_eq!(cycles["eager"]["modules_in_cycles"], 2);
+    let lazy_module = serde_json::json!({
+        "reason": "lazy-module",
+        "line": 15,
+        "text": "sys.modules[__name__] = _LazyModule(…)",
+    });
+    assert_eq!(all["shortest"][0]["guard"], lazy_module);
+    assert_eq!(
+        shortest(all),
+        [
+            "lib/__init__.py:4 -> lib/models/__init__.py (lazy) _import_structure[\"models\"]",
+            "lib/models/__init__.py:1 -> lib/models/bert.py (eager) from .bert import Model",
+            "lib/models/bert.py:1 -> lib/__init__.py (eager) import lib",
+        ]
+    );
+    // The `__init__`'s edges by line: the eager-looking imports under `if TYPE_CHECKING or
+    // SLOW_IMPORT:` are lazy, as are the dict's keys.
+    let edges = array(&audit["architecture"]["edges"]);
+    let init: Vec<String> = edges
+        .iter()
+        .filter(|e| e[0] == 0)
+        .map(|e| format!("{} {}", e[2], text(&e[3])))
+        .collect();
+    assert_eq!(init, ["4 lazy", "10 lazy", "5 lazy", "11 lazy", "2 eager"]);
+
+    let uncertain = &audit["architecture"]["uncertain"];
+    assert_eq!(
+        uncertain,
+        &serde_json::json!([{
+            "language": "Python",
+            "reason": "`_import_structure` built at run time",
+            "count": 1,
+            "examples": ["lib/dynamic/__init__.py:1: _import_structure = define_import_structure(__file__)"],
+        }])
+    );
+    let unresolved = array(&audit["architecture"]["unresolved"]);
+    assert!(
+        unresolved.iter().any(|u| u["examples"]
+            .as_array()
+            .is_some_and(|e| e.contains(&"lib/__init__.py:6: _import_structure[\"missing\"]".into()))),
+        "{unresolved:#?}"
+    );
+
+    let md = report(repo.path(), "md", &[]);
+    let architecture = section(&md, 3);
+    for expected in [
+        "- **Import cycles at load time** (eager imports only; what the assessment above counts): 1 (strongly connected components) holding 2 modules of 7; largest: 2 modules.",
+        "- **Import cycles of all imports** (lazy and typing-only too): 1 holding 5 modules; largest: 5 modules; 0 with no cycle",
+        "**Load-time cycle 1:** 2 modules under `lib/`, 2 edges. Shortest cycle:\n\n\
+         1. `lib/models/bert.py:2` → `lib/pipeline.py` (`from lib.pipeline import Pipeline`)\n\
+         1. `lib/pipeline.py:1` → `lib/models/bert.py` (`from lib.models import bert`)\n",
+        "**Cycle 1 of all imports:** 5 modules under `lib/`, 10 edges (5 lazy, 0 typing-only); 2 of its modules still in load-time cycles.",
+        "1. `lib/__init__.py:4` → `lib/models/__init__.py` (`_import_structure[\"models\"]`, lazy as a key of `_import_structure`, for the lazy module `sys.modules[__name__] = _LazyModule(…)` at line 15)",
+        "Lazy imports whose target could not be read, counted apart and left out of the graph (audit.json `uncertain` has examples): `_import_structure` built at run time (Python): 1.",
+        "2 of 7 modules in load-time import cycles, 5 counting lazy and typing-only imports",
     ] {
         assert!(architecture.contains(expected), "missing {expected:?} in\n{architecture}");
     }

@@ -214,6 +214,83 @@ fn hostile_input_is_survived() {
     assert_eq!(unresolved, ["C/C++ 1", "Python 1"]);
 }
 
+/// The bad input of lazy and typing-only imports, each counted or read, none guessed:
+/// `TYPE_CHECKING` under another name, conditions nested 1,000 deep (blocks) and 10,000
+/// brackets deep (counted as uncertain, the branch keeps its kind), an `_import_structure`
+/// built at run time (uncertain), keys naming modules that do not exist (unresolved), one
+/// whose file holds no lazy module (uncertain, no edge).
+#[test]
+fn guarded_imports_on_bad_input_are_counted_not_guessed() {
+    let repo = TestRepo::new();
+    let mut nested = String::from("from typing import TYPE_CHECKING as TC\nimport sys\n");
+    for depth in 0..1_000 {
+        nested.push_str(&format!("{}if not TC:\n", " ".repeat(depth)));
+    }
+    nested.push_str(&format!(
+        "{}from g import eager\nelse:\n    from g import typed\n",
+        " ".repeat(1_000)
+    ));
+    nested.push_str(&format!(
+        "if {}TC{}:\n    from g import deep\n",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    ));
+    repo.write("g/__init__.py", "")
+        .write("g/eager.py", "")
+        .write("g/typed.py", "")
+        .write("g/deep.py", "")
+        .write("g/nested.py", &nested)
+        .write(
+            "lazy/__init__.py",
+            "_import_structure = {\"gone\": [], \"sub.missing\": []}\n_import_structure[key] = []\n\
+             _import_structure.update(build())\nimport sys\nsys.modules[__name__] = _LazyModule(__name__, _import_structure)\n",
+        )
+        .write("lazy/sub/__init__.py", "")
+        .write("plain/__init__.py", "_import_structure = {\"x\": []}\nimport os\n")
+        .write("plain/x.py", "")
+        .commit("hostile");
+    let audit = audit_json(repo.path(), &[]);
+    let architecture = &audit["architecture"];
+    assert_eq!(
+        edges(architecture),
+        [
+            "g/nested.py:1007 -> g/deep.py (eager)",
+            "g/nested.py:1003 -> g/eager.py (eager)",
+            "g/nested.py:1005 -> g/typed.py (typing-only)",
+        ]
+    );
+    let counted = |key: &str| -> Vec<String> {
+        architecture[key]
+            .as_array()
+            .expect(key)
+            .iter()
+            .map(|u| {
+                format!(
+                    "{} {} {}",
+                    u["reason"].as_str().unwrap_or("-"),
+                    u["count"],
+                    u["examples"][0]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        counted("uncertain"),
+        [
+            format!(
+                "`TYPE_CHECKING` condition too long or too deep to read 1 \"g/nested.py:1006: if {}…\"",
+                "(".repeat(157)
+            ),
+            "`_import_structure` built at run time 2 \"lazy/__init__.py:2: _import_structure[key] = []\"".to_string(),
+            "`_import_structure` with no lazy module in `sys.modules[__name__]` 1 \"plain/__init__.py:1: _import_structure\"".to_string(),
+        ]
+    );
+    assert_eq!(
+        counted("unresolved"),
+        ["- 2 \"lazy/__init__.py:1: _import_structure[\\\"gone\\\"]\""]
+    );
+}
+
 /// When several files could hold a module: `m.py` before the stub `m.pyi` before the
 /// package `m/__init__.py`, a stub alone holds it, and through a directory symlink the
 /// same rule picks the real file.

@@ -140,6 +140,7 @@ pub(crate) fn evidence(architecture: &Architecture, edge: &ImportEdge) -> EdgeEv
         line: edge.line,
         kind: edge.kind,
         text: edge.text.to_string(),
+        guard: edge.guard.as_deref().cloned(),
     }
 }
 

@@ -33,6 +33,7 @@ pub(crate) fn architecture(modules: &[(&str, &str, u64)], edges: &[(usize, usize
                 line,
                 kind,
                 text: format!("import m{to}").into(),
+                guard: None,
             })
             .collect(),
         ..Default::default()
@@ -102,6 +103,51 @@ fn a_cycle_closed_only_by_lazy_or_typing_imports_is_mitigated() {
     );
 }
 
+/// The lazy `__init__` of a large library: one component of every import holds the
+/// whole package, the cycle that runs at load time is a part of it, measured apart with
+/// its own shortest cycle of eager edges.
+#[test]
+fn eager_cycles_are_measured_apart_from_the_cycles_of_all_imports() {
+    let graph = architecture(
+        &[
+            ("pkg/__init__.py", "pkg", 10),
+            ("pkg/a.py", "pkg", 1),
+            ("pkg/b.py", "pkg", 1),
+            ("pkg/c.py", "pkg", 1),
+            ("pkg/d.py", "pkg", 1),
+        ],
+        &[
+            (0, 1, 3, Lazy),
+            (0, 2, 4, TypingOnly),
+            (0, 3, 5, Lazy),
+            (1, 0, 1, Eager),
+            (2, 0, 1, Eager),
+            (3, 4, 1, Eager),
+            (4, 3, 2, Eager),
+            (4, 0, 3, Eager),
+        ],
+    );
+    let cycles = measured(graph).architecture.measures.cycles;
+    assert_eq!(cycles.modules_in_cycles, 5);
+    let [all] = &cycles.components[..] else {
+        panic!("one component of all imports: {cycles:?}")
+    };
+    assert_eq!((all.edges, all.lazy_edges, all.typing_only_edges), (8, 2, 1));
+    assert_eq!((all.eager_cycle, all.eager_modules), (true, 2));
+    assert_eq!(cycles.eager.modules_in_cycles, 2);
+    let [eager] = &cycles.eager.components[..] else {
+        panic!("one load-time cycle: {cycles:?}")
+    };
+    assert_eq!(eager.modules, ["pkg/c.py", "pkg/d.py"]);
+    assert_eq!((eager.edges, eager.lazy_edges, eager.eager_modules), (2, 0, 2));
+    let steps: Vec<String> = eager
+        .shortest
+        .iter()
+        .map(|e| format!("{}:{}", e.from, e.line))
+        .collect();
+    assert_eq!(steps, ["pkg/c.py:1", "pkg/d.py:2"]);
+}
+
 #[test]
 fn a_module_importing_itself_is_a_cycle_of_one() {
     let graph = architecture(
@@ -135,6 +181,7 @@ fn a_chain_of_100k_modules_and_a_cycle_through_all_of_them_do_not_overflow() {
     assert_eq!(ring.components[0].shortest.len(), n);
     assert_eq!(ring.components[0].shortest[n - 1].to, "m/000000.py");
     assert!(!ring.components[0].eager_cycle, "the one lazy edge breaks the ring");
+    assert_eq!(ring.eager.modules_in_cycles, 0);
 }
 
 #[test]

@@ -16,6 +16,9 @@ pub struct Architecture {
     /// Imports per language that resolved to no file of the tree and are not known to be
     /// external (counted, never guessed).
     pub unresolved: Vec<Unresolved>,
+    /// Lazy imports whose target the scan cannot read (an `_import_structure` built at run
+    /// time, a condition too deep to read): counted with examples, never guessed.
+    pub uncertain: Vec<Uncertain>,
     /// External imports counted by top-level name (`numpy`, `<vector>`, `serde`), per language.
     pub external: Vec<ExternalImport>,
     /// What the graph stage measured on the edges above (empty until it runs).
@@ -41,10 +44,38 @@ pub struct Module {
 pub enum ImportKind {
     /// Executed when the module loads.
     Eager,
-    /// Inside a function body: executed only when called.
+    /// Executed later or only on a condition: inside a function body, a submodule a lazy
+    /// module loads on first use, under `if TYPE_CHECKING or FLAG:` (see [`GuardReason`]).
     Lazy,
-    /// Under `if TYPE_CHECKING:`: never executed.
+    /// Never executed: under `if TYPE_CHECKING:` or another branch only a type checker takes.
     TypingOnly,
+}
+
+/// What made an import lazy or typing-only, at its line: the evidence a reader checks.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Guard {
+    pub reason: GuardReason,
+    /// The guarding statement as written (`if TYPE_CHECKING or SLOW_IMPORT`, `def load`,
+    /// `sys.modules[__name__] = _LazyModule(…)`), whitespace collapsed, capped.
+    pub text: String,
+    /// 1-based line of that statement in the importing file.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum GuardReason {
+    /// A branch of an `if` whose condition names `TYPE_CHECKING`: typing-only when the
+    /// branch never runs with `TYPE_CHECKING` false, lazy when it runs only if another
+    /// condition holds (`if TYPE_CHECKING or SLOW_IMPORT:`).
+    TypeChecking,
+    /// Inside a function body.
+    Function,
+    /// Inside a module's own `def __getattr__`: runs when a missing attribute is read.
+    ModuleGetattr,
+    /// A key of `_import_structure`, which the module hands to a lazy module installed in
+    /// `sys.modules[__name__]`: the submodule loads when one of its names is first read.
+    LazyModule,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,13 +90,15 @@ pub struct ImportEdge {
     /// The import as written (`from ..p import y`, `#include "a.h"`), trimmed; shared
     /// with the statement's other edges.
     pub text: Arc<str>,
+    /// What made it lazy or typing-only (Python); shared by the imports it guards.
+    pub guard: Option<Arc<Guard>>,
 }
 
 /// In `audit.json` an edge is the array `[from, to, line, kind]`. Large trees have
 /// hundreds of thousands of edges (Linux: 335,000), and objects with keys and the
 /// statement text made executorch's file 6.9 MB and its rendering a tenth of the audit's
-/// time. The text stays in the model for the evidence lists (cycles, layering, private
-/// imports), which carry it in full.
+/// time. The text and guard stay in the model for the evidence lists (cycles, layering,
+/// private imports), which carry them in full.
 impl Serialize for ImportEdge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         (self.from, self.to, self.line, self.kind).serialize(serializer)
@@ -75,6 +108,17 @@ impl Serialize for ImportEdge {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Unresolved {
     pub language: String,
+    pub count: usize,
+    /// The first few, as `path:line: text`, for the report.
+    pub examples: Vec<String>,
+}
+
+/// Lazy imports of one language the scan saw but could not read a target from, for one
+/// reason (`_import_structure` built at run time, ...).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Uncertain {
+    pub language: String,
+    pub reason: String,
     pub count: usize,
     /// The first few, as `path:line: text`, for the report.
     pub examples: Vec<String>,
@@ -142,10 +186,23 @@ pub struct RankedModule {
 }
 
 /// Strongly connected components of the module graph with more than one module, or one
-/// module importing itself.
+/// module importing itself: over every import edge, and over eager ones alone.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Cycles {
-    /// Modules that sit in some cycle.
+    /// Modules that sit in some cycle of any imports.
+    pub modules_in_cycles: usize,
+    /// Over every edge, lazy and typing-only too; largest first, then by the path of
+    /// their first module.
+    pub components: Vec<CycleComponent>,
+    /// Over eager imports only: the cycles that run when the modules load. Scores and
+    /// rankings read these.
+    pub eager: CycleSet,
+}
+
+/// The cycles of one graph (in [`Cycles::eager`], of eager imports: its components have
+/// no lazy or typing-only edge, and `eager_cycle` is always true).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CycleSet {
     pub modules_in_cycles: usize,
     /// Largest first, then by the path of their first module.
     pub components: Vec<CycleComponent>,
@@ -162,6 +219,8 @@ pub struct CycleComponent {
     /// Whether the component still holds a cycle when only eager imports count; `false`
     /// means lazy or typing-only imports break every cycle at import time.
     pub eager_cycle: bool,
+    /// Of its modules, those in a cycle of eager imports.
+    pub eager_modules: usize,
     /// One shortest cycle through the component's smallest module, edge by edge.
     pub shortest: Vec<EdgeEvidence>,
 }
@@ -174,6 +233,9 @@ pub struct EdgeEvidence {
     pub line: usize,
     pub kind: ImportKind,
     pub text: String,
+    /// What made the import lazy or typing-only; absent for an eager one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guard: Option<Guard>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! `graph.dot`: the package-level import graph for Graphviz (`dot -Tsvg graph.dot`).
 //! Nodes are packages with their code lines and modules, ranked by layer; edges carry
-//! their import count. Edges inside a package cycle are red, edges against the layering
-//! dashed (orange outside a cycle): the two things a reader of the picture looks for.
+//! their import count. Edges inside a package cycle are red, or grey and dotted when all
+//! their imports are lazy or typing-only (they do not run at load time); edges against the
+//! layering dashed (orange outside a cycle): the things a reader of the picture looks for.
 
 use std::collections::BTreeMap;
 
@@ -57,7 +58,9 @@ fn edge(dependency: &PackageDependency, cycle_of: &BTreeMap<&str, usize>) -> Str
         (Some(a), Some(b)) if a == b
     );
     let mut attributes = vec![format!("label=\"{}\"", dependency.edges)];
+    let lazy_only = dependency.lazy + dependency.typing_only == dependency.edges;
     let color = match (in_cycle, dependency.against > 0) {
+        (true, _) if lazy_only => Some("color=grey"),
         (true, _) => Some("color=red"),
         (false, true) => Some("color=orange"),
         (false, false) => None,
@@ -68,6 +71,8 @@ fn edge(dependency: &PackageDependency, cycle_of: &BTreeMap<&str, usize>) -> Str
             "style=dashed, xlabel=\"{} against layers\"",
             dependency.against
         ));
+    } else if in_cycle && lazy_only {
+        attributes.push("style=dotted".to_string());
     }
     format!(
         "  \"{}\" -> \"{}\" [{}];\n",

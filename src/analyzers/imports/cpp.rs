@@ -37,6 +37,7 @@ pub fn scan(bytes: &[u8], directives: &[DirectiveLine], objc: bool) -> Vec<RawIm
                 kind: ImportKind::Eager,
                 target,
                 text: statement_text(&bytes[directive.start..end]),
+                guard: None,
             });
         }
     }

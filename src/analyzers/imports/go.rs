@@ -61,6 +61,7 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
                 kind: ImportKind::Eager,
                 target: Target::Go(String::from_utf8_lossy(&bytes[s + 1..e.saturating_sub(1).max(s + 1)]).into_owned()),
                 text,
+                guard: None,
             });
             if !grouped {
                 break;

@@ -54,6 +54,7 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
                 kind,
                 target: Target::JavaScript(String::from_utf8_lossy(specifier).into_owned()),
                 text: statement_text(&bytes[token.start..tokens[source].end]),
+                guard: None,
             });
         }
     }

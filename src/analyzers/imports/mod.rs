@@ -29,7 +29,7 @@ use memchr::memmem::Finder;
 
 use tokei::LanguageType;
 
-use crate::model::{ImportKind, Role};
+use crate::model::{Guard, ImportKind, Role};
 use crate::scan::{File, FileInfo};
 
 use super::{Analysis, Analyzer, Conclusion};
@@ -96,6 +96,9 @@ pub enum Target {
     JavaScript(String),
     /// A Go import path.
     Go(String),
+    /// A lazy import the scanner saw but whose target it cannot read, and why
+    /// (`_import_structure` built at run time): counted, never guessed.
+    Uncertain(&'static str),
 }
 
 /// What a Python import names: `import a.b` (`level` 0, no names) or `from ..a import x,
@@ -176,6 +179,8 @@ pub struct RawImport {
     /// The statement as written, whitespace collapsed, capped at [`MAX_TEXT`]; shared by
     /// the statement's targets and its edges.
     pub text: Arc<str>,
+    /// What made a Python import lazy or typing-only.
+    pub guard: Option<Arc<Guard>>,
 }
 
 /// The imports of one file, gathered by `visit`.
@@ -225,7 +230,7 @@ impl Analyzer for ImportsAnalyzer {
             return;
         };
         let imports = match family {
-            Family::Python => python::scan(file.bytes),
+            Family::Python => python::scan(file.bytes, python::own_name(file.info.name())),
             Family::Cpp => cpp::scan(
                 file.bytes,
                 &file.directive_lines(),

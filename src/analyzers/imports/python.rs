@@ -5,23 +5,48 @@
 //! in raw strings, so prefixes need no special case), comments, backslash continuations,
 //! bracket depth and indentation, and looks at a statement only where one starts: at the
 //! start of a logical line, or after `;`. Indentation is kept as a stack of the blocks
-//! that change an import's kind: a `def` body makes it lazy, an `if TYPE_CHECKING:` body
-//! typing-only (which wins: such code never runs). Every byte is visited a bounded number
-//! of times, so the scan is linear even on a 20 MB generated file, and bad input (Python 2,
-//! syntax errors, an unterminated string) only ends a statement early: at the end of the
-//! line for a one-quote string, at the end of the file for a triple-quoted one.
+//! that change an import's kind, each with the guard that did (named at its line in the
+//! report): a `def` body makes it lazy; a branch of an `if`/`elif`/`else` chain whose
+//! conditions name `TYPE_CHECKING` is typing-only when it never runs with `TYPE_CHECKING`
+//! false, lazy when a type checker always takes it but a run only if something else holds
+//! (`if TYPE_CHECKING or SLOW_IMPORT:`; see [`Views`]). Typing-only wins: such code never
+//! runs. The keys of an `_import_structure` dict that the file hands to a lazy module in
+//! `sys.modules[__name__]` (transformers, diffusers) are lazy imports of the submodules
+//! they name. Conditions are read only when their statement names `TYPE_CHECKING`, the
+//! dict only in statements starting with its name: nothing is added per byte. Every byte
+//! is visited a bounded number of times, so the scan is linear even on a 20 MB generated
+//! file, and bad input (Python 2, syntax errors, an unterminated string) only ends a
+//! statement early: at the end of the line for a one-quote string, at the end of the file
+//! for a triple-quoted one. What cannot be read (a condition too deep, keys computed at
+//! run time) is counted as uncertain, never guessed.
 
 use std::borrow::Cow;
+use std::sync::{Arc, LazyLock};
 
+use memchr::memmem::Finder;
 use memchr::{memchr, memchr2, memchr3};
+use rustc_hash::FxHashSet;
 use smallvec::SmallVec;
 
-use crate::model::ImportKind;
+use crate::model::{Guard, GuardReason, ImportKind};
 
 use super::{capped_text, statement_text, LineCounter, PythonImport, RawImport, Target, IMPORT};
 
-/// The imports of one Python file, in file order.
-pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
+mod conditions;
+mod structure;
+
+use conditions::{evaluate, header_colon, Views, MAX_CONDITION};
+use structure::IMPORT_STRUCTURE;
+
+static TYPE_CHECKING: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"TYPE_CHECKING"));
+
+/// Why a condition was not read, as counted in `uncertain`.
+const CONDITION_UNREAD: &str = "`TYPE_CHECKING` condition too long or too deep to read";
+
+/// The imports of one Python file, in file order. `own_name` is the file's module name
+/// within its folder (`None` for an `__init__.py`): an `_import_structure` names the
+/// submodules of the module it belongs to.
+pub fn scan(bytes: &[u8], own_name: Option<&str>) -> Vec<RawImport> {
     // Every import statement holds the keyword `import`, so none starts after the last
     // one: the scan ends there. On executorch that leaves 30 % of the Python bytes to lex.
     let Some(last_keyword) = last_import_keyword(bytes) else {
@@ -30,13 +55,29 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
     let mut scanner = Scanner {
         bytes,
         blocks: Vec::new(),
+        chains: Vec::new(),
+        alias: None,
+        own_name,
+        structure_keys: FxHashSet::default(),
+        structure_imports: Vec::new(),
         lines: LineCounter::new(),
         out: Vec::new(),
         cleaned: Vec::new(),
         targets: Vec::new(),
     };
     scanner.run(last_keyword);
+    scanner.finish_structure();
     scanner.out
+}
+
+/// The file's module name within its folder, for [`scan`]: `None` for a package's
+/// `__init__`.
+pub fn own_name(file_name: &str) -> Option<&str> {
+    let stem = file_name
+        .strip_suffix(".py")
+        .or_else(|| file_name.strip_suffix(".pyi"))
+        .unwrap_or(file_name);
+    (stem != "__init__").then_some(stem)
 }
 
 /// Where the last `import` that stands as a word (in code, a string or a comment alike)
@@ -66,10 +107,50 @@ fn last_import_keyword(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// An open block that changes the kind of the imports in it. Only a block of a stronger
+/// kind than the one around it is opened (a `def` inside `if TYPE_CHECKING:` changes
+/// nothing), so there are at most two, and deep nesting costs nothing.
+struct Block {
+    /// The header's indentation: the block closes at a line indented no deeper.
+    indent: usize,
+    kind: ImportKind,
+    reason: GuardReason,
+    /// Where the guarding statement starts (for an `else`, the `if` of its chain).
+    header: usize,
+    is_else: bool,
+    /// Built at the first import inside: most blocks hold none.
+    guard: Option<Arc<Guard>>,
+}
+
+/// An `if`/`elif` chain whose conditions name `TYPE_CHECKING`, open for its `elif` and
+/// `else` branches.
+struct Chain {
+    indent: usize,
+    /// Where its `if` starts.
+    header: usize,
+    /// The value of "every condition so far is false": what the next branch runs under.
+    rest: Views,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Branch {
+    If,
+    Elif,
+    Else,
+}
+
 struct Scanner<'a> {
     bytes: &'a [u8],
-    /// Open blocks that change the kind of the imports in them: (header indent, kind).
-    blocks: Vec<(usize, ImportKind)>,
+    /// Open blocks, innermost last (see [`Block`]).
+    blocks: Vec<Block>,
+    /// Open chains, innermost last.
+    chains: Vec<Chain>,
+    /// The name `TYPE_CHECKING` was imported under (`from typing import TYPE_CHECKING as TC`).
+    alias: Option<Box<[u8]>>,
+    own_name: Option<&'a str>,
+    /// The `_import_structure` keys seen, and the index of each one's import in `out`.
+    structure_keys: FxHashSet<Box<str>>,
+    structure_imports: Vec<usize>,
     lines: LineCounter,
     out: Vec<RawImport>,
     /// The statement being parsed, cleaned, and what it names: buffers kept between
@@ -90,10 +171,29 @@ impl Scanner<'_> {
                 Some(b'\n' | b'\r') => pos = start + 1,
                 Some(b'#') => pos = line_end(self.bytes, start),
                 Some(_) => {
-                    self.blocks.retain(|&(open, _)| open < indent);
+                    self.close_blocks(indent, start);
                     pos = self.logical_line(indent, start);
                 }
             }
+        }
+    }
+
+    /// Closes the blocks a line at `indent` ends, and the chains, unless it is their
+    /// `elif` or `else`. Both lists are ordered by indentation, so this pops from the end.
+    fn close_blocks(&mut self, indent: usize, start: usize) {
+        while self.blocks.last().is_some_and(|block| block.indent >= indent) {
+            self.blocks.pop();
+        }
+        if self.chains.is_empty() {
+            return;
+        }
+        let continues = matches!(first_word(&self.bytes[start..]), b"elif" | b"else");
+        while self
+            .chains
+            .last()
+            .is_some_and(|chain| chain.indent > indent || chain.indent == indent && !continues)
+        {
+            self.chains.pop();
         }
     }
 
@@ -114,31 +214,157 @@ impl Scanner<'_> {
     fn statement(&mut self, indent: usize, start: usize, end: usize) {
         let text = &self.bytes[start..end];
         match first_word(text) {
-            b"import" | b"from" => self.import(start, text, self.kind()),
-            b"def" => self.blocks.push((indent, ImportKind::Lazy)),
+            b"import" | b"from" => {
+                let (kind, guard) = self.kind();
+                self.import(start, text, kind, guard);
+            }
+            b"def" => self.def(indent, start, end, b"def".len()),
             b"async" if first_word(text[5..].trim_ascii_start()) == b"def" => {
-                self.blocks.push((indent, ImportKind::Lazy))
+                let def = text.len() - text[5..].trim_ascii_start().len() + b"def".len();
+                self.def(indent, start, end, def);
             }
-            b"if" => {
-                if let Some(body) = type_checking_body(text) {
-                    self.blocks.push((indent, ImportKind::TypingOnly));
-                    let body_start = start + body;
-                    self.import(body_start, &self.bytes[body_start..end], ImportKind::TypingOnly);
-                }
-            }
+            b"if" => self.branch(indent, start, end, Branch::If),
+            b"elif" => self.branch(indent, start, end, Branch::Elif),
+            b"else" => self.branch(indent, start, end, Branch::Else),
+            b"try" | b"except" | b"finally" | b"with" | b"for" | b"while" | b"class" => self.one_line_body(start, end),
+            IMPORT_STRUCTURE => self.import_structure(start, end),
             _ => {}
         }
     }
 
+    /// A function body is lazy; a module's own `__getattr__` (at column 0) is named as such.
+    fn def(&mut self, indent: usize, start: usize, end: usize, name_at: usize) {
+        let name = first_word(self.bytes[start + name_at..end].trim_ascii_start());
+        let reason = match (indent, name) {
+            (0, b"__getattr__") => GuardReason::ModuleGetattr,
+            _ => GuardReason::Function,
+        };
+        self.open(indent, ImportKind::Lazy, reason, start, false);
+        self.one_line_body(start, end);
+    }
+
+    /// An `if`, `elif` or `else` header: the branch's kind from its chain's conditions
+    /// (see [`Views`]).
+    fn branch(&mut self, indent: usize, start: usize, end: usize, branch: Branch) {
+        let condition = match branch {
+            Branch::Else => Views::UNKNOWN,
+            Branch::If | Branch::Elif => self.condition(start, end),
+        };
+        let chain = self.chains.last_mut().filter(|chain| chain.indent == indent);
+        let (body, header, is_else) = match (branch, chain) {
+            (Branch::Else, Some(chain)) => (chain.rest, chain.header, true),
+            (Branch::Else, None) => (Views::UNKNOWN, start, false),
+            (Branch::Elif, Some(chain)) => {
+                let body = chain.rest.and(condition);
+                chain.rest = chain.rest.and(condition.not());
+                (body, start, false)
+            }
+            // An `if`, or an `elif` after conditions that do not name `TYPE_CHECKING`.
+            (Branch::If | Branch::Elif, _) => {
+                let before = match branch {
+                    Branch::If => Views::ALWAYS,
+                    _ => Views::UNKNOWN,
+                };
+                if condition != Views::UNKNOWN {
+                    let rest = before.and(condition.not());
+                    self.chains.push(Chain {
+                        indent,
+                        header: start,
+                        rest,
+                    });
+                }
+                (before.and(condition), start, false)
+            }
+        };
+        if let Some(kind) = body.kind() {
+            self.open(indent, kind, GuardReason::TypeChecking, header, is_else);
+        }
+        self.one_line_body(start, end);
+    }
+
+    /// The condition of the `if`/`elif` statement at `start..end`, when it names
+    /// `TYPE_CHECKING` (or its alias); unknown otherwise, without reading it.
+    fn condition(&mut self, start: usize, end: usize) -> Views {
+        let text = &self.bytes[start..end];
+        let named = TYPE_CHECKING.find(text).is_some()
+            || self
+                .alias
+                .as_deref()
+                .is_some_and(|alias| memchr::memmem::find(text, alias).is_some());
+        if !named {
+            return Views::UNKNOWN;
+        }
+        let keyword = first_word(text).len();
+        let colon = header_colon(text).unwrap_or(text.len());
+        let condition = &text[keyword..colon.max(keyword)];
+        let read = (condition.len() <= MAX_CONDITION)
+            .then(|| evaluate(condition, self.alias.as_deref(), 0))
+            .flatten();
+        read.unwrap_or_else(|| {
+            self.uncertain(start, &text[..colon], CONDITION_UNREAD);
+            Views::UNKNOWN
+        })
+    }
+
+    /// Opens a block of `kind`, unless an open one is at least as strong.
+    fn open(&mut self, indent: usize, kind: ImportKind, reason: GuardReason, header: usize, is_else: bool) {
+        // `ImportKind` orders eager < lazy < typing-only: typing-only wins, as such code
+        // never runs.
+        if self.blocks.last().is_some_and(|block| block.kind >= kind) {
+            return;
+        }
+        self.blocks.push(Block {
+            indent,
+            kind,
+            reason,
+            header,
+            is_else,
+            guard: None,
+        });
+    }
+
+    /// The imports of a compound statement's one-line body (`if X: import y`), under the
+    /// block its header opened.
+    fn one_line_body(&mut self, start: usize, end: usize) {
+        let text = &self.bytes[start..end];
+        // Most headers end their line: nothing to read.
+        if text.trim_ascii_end().last() == Some(&b':') {
+            return;
+        }
+        let Some(colon) = header_colon(text) else { return };
+        let body = &text[colon + 1..];
+        let body_start = start + colon + 1 + (body.len() - body.trim_ascii_start().len());
+        if matches!(first_word(&self.bytes[body_start..end]), b"import" | b"from") {
+            let (kind, guard) = self.kind();
+            self.import(body_start, &self.bytes[body_start..end], kind, guard);
+        }
+    }
+
+    /// The kind of an import here and the guard that made it so: the innermost block's
+    /// (the strongest, see [`Block`]).
+    fn kind(&mut self) -> (ImportKind, Option<Arc<Guard>>) {
+        let (bytes, lines) = (self.bytes, &mut self.lines);
+        let Some(block) = self.blocks.last_mut() else {
+            return (ImportKind::Eager, None);
+        };
+        if block.guard.is_none() {
+            block.guard = Some(Arc::new(guard_of(bytes, lines, block)));
+        }
+        (block.kind, block.guard.clone())
+    }
+
     /// Records the import statement `text` (which starts at byte `start`), if it is one.
-    fn import(&mut self, start: usize, text: &[u8], kind: ImportKind) {
+    fn import(&mut self, start: usize, text: &[u8], kind: ImportKind, guard: Option<Arc<Guard>>) {
         let plain = clean(text, &mut self.cleaned);
         // Decoded once for all its words (invalid bytes replaced, as they would be word by
         // word: an ASCII delimiter always ends an invalid sequence).
         let cleaned = String::from_utf8_lossy(&self.cleaned);
-        parse_statement(&cleaned, &mut self.targets);
+        let alias = parse_statement(&cleaned, &mut self.targets);
         if self.targets.is_empty() {
             return;
+        }
+        if let Some(alias) = alias {
+            self.alias = Some(alias.as_bytes().into());
         }
         let line = self.lines.line_at(self.bytes, start);
         let text = match cleaned {
@@ -152,19 +378,48 @@ impl Scanner<'_> {
             kind,
             target,
             text: text.clone(),
+            guard: guard.clone(),
         }));
     }
 
-    /// Typing-only wins over lazy: code under `if TYPE_CHECKING:` never runs.
-    fn kind(&self) -> ImportKind {
-        let kinds = self.blocks.iter().map(|&(_, kind)| kind);
-        kinds
-            .max_by_key(|kind| match kind {
-                ImportKind::Eager => 0,
-                ImportKind::Lazy => 1,
-                ImportKind::TypingOnly => 2,
-            })
-            .unwrap_or(ImportKind::Eager)
+    /// A lazy import at `start` whose target is not read, counted for `reason`.
+    fn uncertain(&mut self, start: usize, text: &[u8], reason: &'static str) {
+        let line = self.lines.line_at(self.bytes, start);
+        self.out.push(RawImport {
+            line,
+            kind: ImportKind::Lazy,
+            target: Target::Uncertain(reason),
+            text: statement_text(text),
+            guard: None,
+        });
+    }
+}
+
+/// The guard of an import in `block`: its header statement, and its line.
+fn guard_of(bytes: &[u8], lines: &mut LineCounter, block: &Block) -> Guard {
+    let line = lines.line_at(bytes, block.header);
+    let (end, _) = statement_end(bytes, block.header);
+    let header = &bytes[block.header..end];
+    let text = match block.reason {
+        GuardReason::Function | GuardReason::ModuleGetattr => {
+            // `def name` (or `async def name`): the parameters say nothing of laziness.
+            let def = memchr::memmem::find(header, b"def").unwrap_or(0) + b"def".len();
+            let name = first_word(header[def..].trim_ascii_start());
+            let keyword = &header[..def];
+            format!("{} {}", String::from_utf8_lossy(keyword), String::from_utf8_lossy(name))
+        }
+        GuardReason::TypeChecking | GuardReason::LazyModule => {
+            let condition = statement_text(&header[..header_colon(header).unwrap_or(header.len())]);
+            match block.is_else {
+                true => format!("{condition}: … else"),
+                false => condition.to_string(),
+            }
+        }
+    };
+    Guard {
+        reason: block.reason,
+        text,
+        line,
     }
 }
 
@@ -182,6 +437,20 @@ fn indentation(bytes: &[u8], mut pos: usize) -> (usize, usize) {
         pos += 1;
     }
     (width, pos)
+}
+
+/// Past the whitespace, line continuations and comments at `pos`: inside brackets,
+/// where lines go on.
+fn skip_space(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(&b) = bytes.get(pos) {
+        match b {
+            b'#' => pos = line_end(bytes, pos),
+            b'\\' => pos += 1,
+            _ if b.is_ascii_whitespace() => pos += 1,
+            _ => break,
+        }
+    }
+    pos
 }
 
 fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
@@ -343,19 +612,6 @@ fn first_word(text: &[u8]) -> &[u8] {
     &text[..len]
 }
 
-/// For an `if` header whose condition is `TYPE_CHECKING` (or `x.TYPE_CHECKING`): the
-/// offset in `text` of what follows the colon (a one-line body, or the line end).
-fn type_checking_body(text: &[u8]) -> Option<usize> {
-    let colon = memchr(b':', text)?;
-    let condition = text[2..colon].trim_ascii();
-    let name = condition.rsplit(|&b| b == b'.').next()?;
-    let dotted = condition
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
-    (name == b"TYPE_CHECKING" && dotted)
-        .then_some(colon + 1 + text[colon + 1..].len() - text[colon + 1..].trim_ascii_start().len())
-}
-
 /// The statement without comments, continuations and brackets, into `out`, with its
 /// ASCII whitespace collapsed to single spaces and trimmed (which splits it into the same
 /// tokens); whether it is ASCII without a vertical tab (then collapsed as
@@ -463,7 +719,9 @@ fn tokens(text: &str) -> Tokens<'_> {
 }
 
 /// What an `import` or `from` statement names, into `out` (left empty when it is not one).
-fn parse_statement(cleaned: &str, out: &mut Vec<Target>) {
+/// Returns the name `TYPE_CHECKING` is imported under when the statement renames it
+/// (`from typing import TYPE_CHECKING as TC`), read off the tokens already made.
+fn parse_statement<'c>(cleaned: &'c str, out: &mut Vec<Target>) -> Option<&'c str> {
     let mut tokens = tokens(cleaned);
     if let Some(Token::Word(first)) = tokens.first() {
         if first.starts_with("from.") {
@@ -475,9 +733,21 @@ fn parse_statement(cleaned: &str, out: &mut Vec<Target>) {
     }
     match tokens.split_first() {
         Some((Token::Word("import"), rest)) => out.extend(parse_import(rest)),
-        Some((Token::Word("from"), rest)) => out.extend(parse_from(rest)),
+        Some((Token::Word("from"), rest)) => {
+            out.extend(parse_from(rest));
+            return rest.windows(3).find_map(|words| match words {
+                [Token::Word("TYPE_CHECKING"), Token::Word("as"), Token::Word(alias)] if is_name(alias) => Some(*alias),
+                _ => None,
+            });
+        }
         _ => {}
     }
+    None
+}
+
+/// An identifier (non-ASCII bytes count as identifier bytes).
+fn is_name(word: &str) -> bool {
+    !word.is_empty() && !word.contains('.') && is_dotted(word)
 }
 
 /// `import a.b as c, d`: one target per module.
@@ -592,29 +862,63 @@ mod tests {
         assert!(!is_clean(b"import a  as b"));
     }
 
-    /// Each import as `line kind level:module[names]`.
-    fn compact(source: &str) -> Vec<String> {
-        scan(source.as_bytes())
-            .into_iter()
-            .map(|import| {
-                let Target::Python(target) = import.target else {
-                    panic!("not a Python target");
-                };
-                let names: Vec<&str> = target.names().collect();
-                format!(
-                    "{} {:?} {}:{}{names:?}",
-                    import.line,
-                    import.kind,
-                    target.level,
-                    target.module()
-                )
+    /// Each import as `line kind level:module[names]` (`line uncertain: reason` for one
+    /// not read).
+    pub(super) fn compact(source: &str) -> Vec<String> {
+        scan(source.as_bytes(), None).iter().map(one).collect()
+    }
+
+    fn one(import: &RawImport) -> String {
+        let target = match &import.target {
+            Target::Python(target) => target,
+            Target::Uncertain(reason) => return format!("{} uncertain: {reason}", import.line),
+            other => panic!("not a Python target: {other:?}"),
+        };
+        let names: Vec<&str> = target.names().collect();
+        format!(
+            "{} {:?} {}:{}{names:?}",
+            import.line,
+            import.kind,
+            target.level,
+            target.module()
+        )
+    }
+
+    /// Each import as [`compact`] writes it, then its guard: `reason `text` line`.
+    pub(super) fn guarded(source: &str, own_name: Option<&str>) -> Vec<String> {
+        scan(source.as_bytes(), own_name)
+            .iter()
+            .map(|import| match &import.guard {
+                Some(guard) => format!("{} <- {:?} `{}` {}", one(import), guard.reason, guard.text, guard.line),
+                None => one(import),
             })
             .collect()
     }
 
     #[test]
+    fn function_bodies_are_lazy_and_a_module_getattr_is_named() {
+        let source = "\
+def __getattr__(name):
+    from . import heavy
+    return heavy
+class C:
+    def __getattr__(self, name):
+        import lazy
+async def load(): import other
+";
+        assert_eq!(
+            guarded(source, None),
+            [
+                "2 Lazy 1:[\"heavy\"] <- ModuleGetattr `def __getattr__` 1",
+                "6 Lazy 0:lazy[] <- Function `def __getattr__` 5",
+                "7 Lazy 0:other[] <- Function `async def load` 7",
+            ]
+        );
+    }
+
+    #[test]
     fn statement_text_is_collapsed_whatever_the_whitespace() {
-        let texts = |source: &[u8]| -> Vec<String> { scan(source).iter().map(|i| i.text.to_string()).collect() };
+        let texts = |source: &[u8]| -> Vec<String> { scan(source, None).iter().map(|i| i.text.to_string()).collect() };
         assert_eq!(
             texts(b"from  a \\\n  import (x,\t# c\n  y ;)\n"),
             ["from a import x, y"]
@@ -629,7 +933,7 @@ mod tests {
     #[test]
     fn invalid_utf8_in_names_is_replaced_word_by_word() {
         let targets = |source: &[u8]| -> Vec<String> {
-            scan(source)
+            scan(source, None)
                 .into_iter()
                 .map(|import| match import.target {
                     Target::Python(target) => format!("{}:{:?}", target.module(), target.names().collect::<Vec<_>>()),
@@ -743,7 +1047,7 @@ import e5; import e6
     #[test]
     fn deep_relative_import_is_linear_and_capped_in_text() {
         let source = format!("from {} import x\n", ".".repeat(10_000));
-        let imports = scan(source.as_bytes());
+        let imports = scan(source.as_bytes(), None);
         assert_eq!(imports.len(), 1);
         assert!(matches!(&imports[0].target, Target::Python(target) if target.level == 10_000));
         assert!(imports[0].text.chars().count() <= super::super::MAX_TEXT + 1);

@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
-use crate::model::{Architecture, ExternalImport, ImportEdge, Module, Unresolved};
+use crate::model::{Architecture, ExternalImport, ImportEdge, Module, Uncertain, Unresolved};
 use crate::scan::FileRecord;
 
 use super::super::Analysis;
@@ -42,6 +42,8 @@ pub enum Outcome<'a> {
     Unresolved,
     /// Resolved to something that is not a module file (a namespace package directory).
     Nothing,
+    /// A lazy import whose target the scanner could not read, and why.
+    Uncertain(&'static str),
 }
 
 impl<'a> Outcome<'a> {
@@ -97,6 +99,7 @@ impl<'a> Context<'a> {
             Target::RustUse(path) => rust_use(self.tree, &file.path, path),
             Target::JavaScript(specifier) => javascript(self.tree, &file.path, specifier),
             Target::Go(path) => self.go(&file.path, path),
+            Target::Uncertain(reason) => Outcome::Uncertain(reason),
         }
     }
 
@@ -291,14 +294,20 @@ fn graph(context: &Context<'_>, files: &[FileImports], outcomes: &[Vec<Outcome<'
         ids.insert(ByAddress(path), paths.len() - 1);
     }
     // The modules, the edges and the counts read the outcomes apart: three tasks.
-    let (modules, (edges, (unresolved, external))) = rayon::join(
+    let (modules, (edges, counted)) = rayon::join(
         || paths.par_iter().map(|path| module(context, path)).collect(),
         || rayon::join(|| edges(files, &importers, outcomes, &ids), || counts(files, outcomes)),
     );
+    let Counts {
+        unresolved,
+        uncertain,
+        external,
+    } = counted;
     Architecture {
         modules,
         edges,
         unresolved,
+        uncertain,
         external,
         // Measured after every analyzer, by the graph stage.
         measures: Default::default(),
@@ -330,6 +339,7 @@ fn edges(
                 line: import.line,
                 kind: import.kind,
                 text: Arc::clone(&import.text),
+                guard: import.guard.clone(),
             }));
         }
     }
@@ -357,23 +367,26 @@ impl std::hash::Hash for ByAddress<'_> {
     }
 }
 
-/// Unresolved imports per language (with the first [`EXAMPLES`] in path order) and
-/// external ones per language and name.
-fn counts(files: &[FileImports], outcomes: &[Vec<Outcome<'_>>]) -> (Vec<Unresolved>, Vec<ExternalImport>) {
+/// What resolution counts rather than links.
+struct Counts {
+    unresolved: Vec<Unresolved>,
+    uncertain: Vec<Uncertain>,
+    external: Vec<ExternalImport>,
+}
+
+/// Unresolved imports per language and uncertain ones per language and reason (each with
+/// the first [`EXAMPLES`] in path order), and external ones per language and name.
+fn counts(files: &[FileImports], outcomes: &[Vec<Outcome<'_>>]) -> Counts {
     let mut unresolved: BTreeMap<&'static str, (usize, Vec<String>)> = BTreeMap::new();
+    let mut uncertain: BTreeMap<(&'static str, &'static str), (usize, Vec<String>)> = BTreeMap::new();
     let mut external: HashMap<(&'static str, &str), usize> = HashMap::default();
     for (file, outcomes) in files.iter().zip(outcomes) {
         let language = file.family.name();
         for (import, outcome) in file.imports.iter().zip(outcomes) {
             match outcome {
                 Outcome::External(name) => *external.entry((language, name.as_ref())).or_default() += 1,
-                Outcome::Unresolved => {
-                    let (count, examples) = unresolved.entry(language).or_default();
-                    *count += 1;
-                    if examples.len() < EXAMPLES {
-                        examples.push(format!("{}:{}: {}", file.path, import.line, import.text));
-                    }
-                }
+                Outcome::Unresolved => example(unresolved.entry(language).or_default(), file, import),
+                Outcome::Uncertain(reason) => example(uncertain.entry((language, reason)).or_default(), file, import),
                 Outcome::Module(_) | Outcome::Modules(_) | Outcome::Nothing => {}
             }
         }
@@ -382,6 +395,15 @@ fn counts(files: &[FileImports], outcomes: &[Vec<Outcome<'_>>]) -> (Vec<Unresolv
         .into_iter()
         .map(|(language, (count, examples))| Unresolved {
             language: language.to_string(),
+            count,
+            examples,
+        })
+        .collect();
+    let uncertain = uncertain
+        .into_iter()
+        .map(|((language, reason), (count, examples))| Uncertain {
+            language: language.to_string(),
+            reason: reason.to_string(),
             count,
             examples,
         })
@@ -395,7 +417,19 @@ fn counts(files: &[FileImports], outcomes: &[Vec<Outcome<'_>>]) -> (Vec<Unresolv
         })
         .collect();
     external.sort_unstable();
-    (unresolved, external)
+    Counts {
+        unresolved,
+        uncertain,
+        external,
+    }
+}
+
+/// One more import counted, kept as an example while there are fewer than [`EXAMPLES`].
+fn example((count, examples): &mut (usize, Vec<String>), file: &FileImports, import: &RawImport) {
+    *count += 1;
+    if examples.len() < EXAMPLES {
+        examples.push(format!("{}:{}: {}", file.path, import.line, import.text));
+    }
 }
 
 /// The module at `path`: a file, or else a Go package directory.

@@ -56,6 +56,7 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
                     kind: ImportKind::Eager,
                     target,
                     text: text.clone(),
+                    guard: None,
                 }));
                 pos = end;
                 continue;

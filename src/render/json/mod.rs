@@ -503,6 +503,7 @@ mod tests {
             line,
             kind,
             text: Arc::from("import x"),
+            guard: None,
         };
         let edges = [
             edge(0, 1, 1, ImportKind::Eager),

@@ -3,8 +3,8 @@
 //! Every status cell comes from a rule written next to the function that applies it.
 
 use crate::model::{
-    Architecture, ArchitectureMeasures, Audit, BlastRadius, CycleComponent, EdgeEvidence, ImportKind, LayerSource,
-    ModuleNode, Surface, SurfaceSource, TestInventory,
+    Architecture, ArchitectureMeasures, Audit, BlastRadius, CycleComponent, EdgeEvidence, Guard, GuardReason,
+    ImportKind, LayerSource, ModuleNode, Surface, SurfaceSource, TestInventory,
 };
 
 use super::{code, count, int, percent, plural, Markdown, LIST_ROWS};
@@ -179,6 +179,24 @@ fn graph_summary(md: &mut Markdown, architecture: &Architecture) {
         count(external),
     ));
     md.blank();
+    uncertain(md, architecture);
+}
+
+/// Lazy imports whose target the scan could not read, by reason: said, not guessed.
+fn uncertain(md: &mut Markdown, architecture: &Architecture) {
+    if architecture.uncertain.is_empty() {
+        return;
+    }
+    let reasons: Vec<String> = architecture
+        .uncertain
+        .iter()
+        .map(|u| format!("{} ({}): {}", u.reason, u.language, count(u.count)))
+        .collect();
+    md.line(format!(
+        "Lazy imports whose target could not be read, counted apart and left out of the graph (audit.json `uncertain` has examples): {}.",
+        reasons.join("; ")
+    ));
+    md.blank();
 }
 
 /// Edges between modules of two different packages, and all edges.
@@ -286,8 +304,9 @@ fn encapsulation(measures: &ArchitectureMeasures) -> Assessment {
 }
 
 /// High when one module imports 50 others or more, or 10 % of the modules sit in import
-/// cycles; mixed from 20 imports or any cycle; good otherwise. Cycles of Rust modules
-/// are left out (see [`is_rust_crate_cycle`]).
+/// cycles of eager imports (the ones that run at load time); mixed from 20 imports or any
+/// such cycle; good otherwise. Cycles of Rust modules are left out (see
+/// [`is_rust_crate_cycle`]).
 fn coupling(architecture: &Architecture) -> Assessment {
     let measures = &architecture.measures;
     let modules = architecture.modules.len();
@@ -295,8 +314,9 @@ fn coupling(architecture: &Architecture) -> Assessment {
         return (NONE, "0 modules measured".to_string());
     }
     let widest = measures.hubs.first().map_or(0, |h| h.fan_out);
-    let (rust, _) = rust_crate_cycles(&measures.cycles.components);
-    let cyclic = measures.cycles.modules_in_cycles - rust;
+    let eager = &measures.cycles.eager;
+    let (rust, _) = rust_crate_cycles(&eager.components);
+    let cyclic = eager.modules_in_cycles - rust;
     let status = if widest >= 50 || cyclic * 10 >= modules && cyclic > 0 {
         HIGH
     } else if widest >= 20 || cyclic > 0 {
@@ -311,9 +331,10 @@ fn coupling(architecture: &Architecture) -> Assessment {
             format!("{} imports {}", code(&h.path), plural(h.fan_out, "module"))
         });
     let mut notes = format!(
-        "{hub}; {} of {} modules in import cycles",
+        "{hub}; {} of {} modules in load-time import cycles, {} counting lazy and typing-only imports",
         count(cyclic),
-        count(modules)
+        count(modules),
+        count(measures.cycles.modules_in_cycles - rust_crate_cycles(&measures.cycles.components).0)
     );
     if rust > 0 {
         notes.push_str(&format!(" ({} more in cycles of Rust modules)", count(rust)));
@@ -531,17 +552,27 @@ fn cycles(md: &mut Markdown, architecture: &Architecture) {
         return;
     }
     let cycles = &architecture.measures.cycles;
-    let components = &cycles.components;
-    let mitigated = components.iter().filter(|c| !c.eager_cycle).count();
+    let (eager, all) = (&cycles.eager.components, &cycles.components);
+    let largest = |components: &[CycleComponent]| {
+        components
+            .first()
+            .map_or("none".to_string(), |c| plural(c.modules.len(), "module"))
+    };
     md.line(format!(
-        "- **Import cycles:** {} (strongly connected components) holding {} of {}; largest: {}; {} broken at import time by lazy or typing-only imports.",
-        count(components.len()),
-        plural(cycles.modules_in_cycles, "module"),
+        "- **Import cycles at load time** (eager imports only; what the assessment above counts): {} (strongly connected components) holding {} of {}; largest: {}.",
+        count(eager.len()),
+        plural(cycles.eager.modules_in_cycles, "module"),
         count(architecture.modules.len()),
-        components.first().map_or("none".to_string(), |c| plural(c.modules.len(), "module")),
-        count(mitigated),
+        largest(eager),
     ));
-    let (rust_modules, rust_cycles) = rust_crate_cycles(components);
+    md.line(format!(
+        "- **Import cycles of all imports** (lazy and typing-only too): {} holding {}; largest: {}; {} with no cycle of eager imports inside: lazy or typing-only imports break them at load time.",
+        count(all.len()),
+        plural(cycles.modules_in_cycles, "module"),
+        largest(all),
+        count(all.iter().filter(|c| !c.eager_cycle).count()),
+    ));
+    let (rust_modules, rust_cycles) = rust_crate_cycles(eager);
     if rust_cycles > 0 {
         md.line(format!(
             "- **Of these, {} of Rust modules** ({}): inside a crate `mod` points down and `use super::`/`crate::` back up; the compiler takes the crate whole, so these are coupling to read, not load-order failures.",
@@ -551,10 +582,16 @@ fn cycles(md: &mut Markdown, architecture: &Architecture) {
     }
     layering_lines(md, &architecture.measures);
     md.blank();
-    for (i, component) in components.iter().take(CYCLES_SHOWN).enumerate() {
-        cycle(md, i + 1, component);
+    for (i, component) in eager.iter().take(CYCLES_SHOWN).enumerate() {
+        cycle(md, &format!("Load-time cycle {}", i + 1), component);
     }
-    super::more(md, components.len(), CYCLES_SHOWN.min(components.len()));
+    super::more(md, eager.len(), CYCLES_SHOWN.min(eager.len()));
+    // A component of eager edges only is a load-time one, listed above already.
+    let through_lazy: Vec<&CycleComponent> = all.iter().filter(|c| c.lazy_edges + c.typing_only_edges > 0).collect();
+    for (i, component) in through_lazy.iter().take(CYCLES_SHOWN).enumerate() {
+        cycle(md, &format!("Cycle {} of all imports", i + 1), component);
+    }
+    super::more(md, through_lazy.len(), CYCLES_SHOWN.min(through_lazy.len()));
     let measures = &architecture.measures;
     evidence_list(
         md,
@@ -609,19 +646,26 @@ fn layers_text(layers: &[Vec<String>]) -> String {
     format!("{} ({})", text.join(" → "), plural(layers.len(), "layer"))
 }
 
-fn cycle(md: &mut Markdown, number: usize, component: &CycleComponent) {
-    let mitigation = if component.eager_cycle {
-        "still a cycle with eager imports alone"
-    } else {
-        "no cycle with eager imports alone: mitigated by lazy or typing-only imports"
+/// One component with its shortest cycle; one of all imports says what of it still
+/// cycles at load time.
+fn cycle(md: &mut Markdown, title: &str, component: &CycleComponent) {
+    let kinds = match component.lazy_edges + component.typing_only_edges {
+        0 => String::new(),
+        _ => format!(
+            " ({} lazy, {} typing-only); {}",
+            count(component.lazy_edges),
+            count(component.typing_only_edges),
+            match component.eager_modules {
+                0 => "no cycle with eager imports alone: lazy or typing-only imports break it at load time".to_string(),
+                n => format!("{} of its modules still in load-time cycles", count(n)),
+            }
+        ),
     };
     md.line(format!(
-        "**Cycle {number}:** {}{}, {} ({} lazy, {} typing-only); {mitigation}. Shortest cycle:",
+        "**{title}:** {}{}, {}{kinds}. Shortest cycle:",
         plural(component.modules.len(), "module"),
         common_folder(&component.modules).map_or(String::new(), |f| format!(" under {}", code(&f))),
         plural(component.edges, "edge"),
-        count(component.lazy_edges),
-        count(component.typing_only_edges),
     ));
     md.blank();
     for step in &component.shortest {
@@ -644,19 +688,34 @@ fn common_folder(paths: &[String]) -> Option<String> {
     (!folder.is_empty()).then(|| folder.to_string())
 }
 
-/// `a.py:12` → `b.py` (`import b`, lazy).
+/// `a.py:12` → `b.py` (`import b`, lazy inside `def f` at line 10).
 fn step_text(step: &EdgeEvidence) -> String {
     let kind = match step.kind {
         ImportKind::Eager => "",
         ImportKind::Lazy => ", lazy",
         ImportKind::TypingOnly => ", typing-only",
     };
+    let guard = step.guard.as_ref().map_or(String::new(), guard_text);
     format!(
-        "{} → {} ({}{kind})",
+        "{} → {} ({}{kind}{guard})",
         code(&format!("{}:{}", step.from, step.line)),
         code(&step.to),
         code(&step.text)
     )
+}
+
+/// ` under `if TYPE_CHECKING` at line 3`: what made an import lazy or typing-only.
+fn guard_text(guard: &Guard) -> String {
+    let what = match guard.reason {
+        GuardReason::TypeChecking => format!("under {}", code(&guard.text)),
+        GuardReason::Function => format!("inside {}", code(&guard.text)),
+        GuardReason::ModuleGetattr => format!("in the module's {}", code(&guard.text)),
+        GuardReason::LazyModule => format!(
+            "as a key of `_import_structure`, for the lazy module {}",
+            code(&guard.text)
+        ),
+    };
+    format!(" {what} at line {}", guard.line)
 }
 
 /// The first examples of `total` edges; audit.json keeps up to `graph::EXAMPLES` of them.
