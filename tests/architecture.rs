@@ -457,7 +457,8 @@ fn god_module_rows(audit: &Value) -> Vec<String> {
 
 /// A package root found deep in the tree (an `__init__.py` missing on the way) does not
 /// make a package of its own: two unrelated `passes` folders stay under their top-level
-/// directories instead of being lumped together as one `passes` package; and only code
+/// directories instead of being lumped together as one `passes` package (`src/` holding
+/// one Python package is named for it, `src/mylib`); and only code
 /// below such a root imports from it (elsewhere the same name is someone else's, as
 /// executorch's `import logging` is the standard library's).
 #[test]
@@ -486,8 +487,8 @@ fn python_modules_under_a_deep_package_root_aggregate_under_their_top_directory(
             "plugins/b/passes/__init__.py passes plugins",
             "plugins/b/passes/fold.py passes.fold plugins",
             "setup.py setup .",
-            "src/mylib/__init__.py mylib mylib",
-            "src/mylib/core.py mylib.core mylib",
+            "src/mylib/__init__.py mylib src/mylib",
+            "src/mylib/core.py mylib.core src/mylib",
             "tools/a/passes/__init__.py passes tools",
             "tools/a/passes/fold.py passes.fold tools",
             "tools/a/run.py run tools",

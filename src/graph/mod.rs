@@ -71,6 +71,18 @@ pub fn measure(audit: &mut Audit) {
     audit.findings.extend(unknown_layers(audit));
 }
 
+/// Sets every module's package by the rule the surfaces were derived with (see
+/// `analyzers::packages`); runs before [`measure`], which aggregates by it.
+pub fn assign_packages(audit: &mut Audit) {
+    use rayon::prelude::*;
+    let partition = crate::analyzers::Partition::new(&audit.surfaces.package_rule);
+    audit.architecture.modules.par_iter_mut().for_each(|module| {
+        // A Go module is a package directory, every other one a file.
+        let is_dir = module.language == "Go" && !module.path.ends_with(".go");
+        module.package = partition.package(&module.path, is_dir).name;
+    });
+}
+
 /// Declared layers that name no package; only judged when there is a graph to name.
 fn unknown_layers(audit: &Audit) -> Vec<crate::model::Finding> {
     let (Some(config), false) = (&audit.surfaces.config, audit.architecture.modules.is_empty()) else {

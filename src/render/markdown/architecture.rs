@@ -4,7 +4,7 @@
 
 use crate::model::{
     Architecture, ArchitectureMeasures, Audit, BlastRadius, CycleComponent, EdgeEvidence, ImportKind, LayerSource,
-    ModuleNode, Surface, SurfaceSource, TestInventory,
+    ModuleNode, PackageRule, PackageRuleSource, Surface, SurfaceSource, TestInventory,
 };
 
 use super::{code, count, int, percent, plural, Markdown, LIST_ROWS};
@@ -30,7 +30,7 @@ pub(super) fn surfaces(md: &mut Markdown, audit: &Audit) {
     let origin = match facts.source {
         SurfaceSource::Declared => "declared in `plumb.toml`".to_string(),
         SurfaceSource::Derived => {
-            "derived: one per top-level directory holding source files (`plumb init` writes them to `plumb.toml` to edit)"
+            "derived: one per package holding source files (`plumb init` writes them to `plumb.toml` to edit)"
                 .to_string()
         }
     };
@@ -104,7 +104,7 @@ pub(super) fn section(md: &mut Markdown, audit: &Audit) {
     module_structure(md, audit);
     graph_summary(md, &audit.architecture);
     modularity(md, audit);
-    packages(md, &audit.architecture.measures);
+    packages(md, &audit.architecture.measures, &audit.surfaces.package_rule);
     hotspots(md, audit);
     cycles(md, &audit.architecture);
 }
@@ -360,11 +360,12 @@ fn testability(tests: &TestInventory) -> Assessment {
     (status, notes)
 }
 
-fn packages(md: &mut Markdown, measures: &ArchitectureMeasures) {
+fn packages(md: &mut Markdown, measures: &ArchitectureMeasures, rule: &PackageRule) {
     if measures.packages.is_empty() {
         return;
     }
     md.heading("Packages");
+    package_rule(md, rule);
     let layer_of = |name: &str| {
         measures
             .layering
@@ -407,6 +408,21 @@ fn packages(md: &mut Markdown, measures: &ArchitectureMeasures) {
     );
     super::more(md, rows.len(), LIST_ROWS.min(rows.len()));
     dependency_matrix(md, measures);
+}
+
+/// Where the packages come from: each step of the rule (Appendix F) as it applied here.
+fn package_rule(md: &mut Markdown, rule: &PackageRule) {
+    let source = match rule.source {
+        PackageRuleSource::Inferred => "inferred",
+        PackageRuleSource::Declared => "declared in `plumb.toml`",
+    };
+    let steps = if rule.steps.is_empty() {
+        "no source code to descend into: the top-level directories".to_string()
+    } else {
+        rule.steps.join("; ")
+    };
+    md.line(format!("- **Packages** ({source}): {steps}."));
+    md.blank();
 }
 
 /// The package dependency matrix as a list, heaviest first.

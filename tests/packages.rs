@@ -1,0 +1,155 @@
+//! Issue 19, package granularity, end to end: the unit "package" sits where the code
+//! divides, the surfaces and the layering follow it, and `plumb.toml` overrides it.
+
+mod common;
+
+use common::{audit_json, report, TestRepo};
+use serde_json::Value;
+
+/// A single-package library in a src layout: its sub-packages import each other both
+/// ways, which a first-segment rule (one package, `src`) could never show.
+const LIBRARY: &[(&str, &str)] = &[
+    ("pyproject.toml", "[project]\nname = \"mylib\"\n"),
+    ("src/mylib/__init__.py", "from mylib import models\n"),
+    ("src/mylib/models/__init__.py", ""),
+    (
+        "src/mylib/models/unet.py",
+        "from mylib.utils import log\n\n\nclass UNet:\n    pass\n",
+    ),
+    ("src/mylib/pipelines/__init__.py", ""),
+    (
+        "src/mylib/pipelines/run.py",
+        "from mylib.models.unet import UNet\nfrom mylib.utils import log\n\n\ndef run():\n    return UNet()\n",
+    ),
+    (
+        "src/mylib/utils.py",
+        "from mylib.pipelines import run\n\n\ndef log(x):\n    print(x)\n",
+    ),
+    ("tests/test_unet.py", "from mylib.models.unet import UNet\n"),
+];
+
+fn library() -> TestRepo {
+    let repo = TestRepo::new();
+    for (path, text) in LIBRARY {
+        repo.write(path, text);
+    }
+    repo
+}
+
+fn text(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+fn names(list: &Value, key: &str) -> Vec<String> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|item| text(&item[key]).to_string())
+        .collect()
+}
+
+fn config_findings(audit: &Value) -> Vec<String> {
+    audit["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| text(&f["rule"]).starts_with("config-"))
+        .map(|f| format!("{} {}", text(&f["rule"]), text(&f["message"])))
+        .collect()
+}
+
+#[test]
+fn a_single_package_library_is_divided_into_its_sub_packages() {
+    let repo = library();
+    repo.commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    let measures = &audit["architecture"]["measures"];
+    assert_eq!(
+        names(&measures["packages"], "name"),
+        ["src/mylib", "src/mylib/models", "src/mylib/pipelines", "tests"]
+    );
+    let rule = &audit["surfaces"]["package_rule"];
+    assert_eq!(rule["source"], "inferred");
+    assert_eq!(rule["roots"], serde_json::json!(["src", "src/mylib"]));
+    // The surfaces are the packages holding source code.
+    assert_eq!(
+        names(&audit["surfaces"]["surfaces"], "name"),
+        ["src/mylib", "src/mylib/models", "src/mylib/pipelines"]
+    );
+    // `utils` imports `pipelines`, which imports `utils` back: a package cycle that the
+    // single package `src` hid.
+    let cycles = &measures["layering"]["package_cycles"];
+    assert!(
+        cycles.as_array().expect("cycles").iter().any(|c| c
+            .as_array()
+            .expect("a cycle")
+            .iter()
+            .any(|p| p == "src/mylib/pipelines")),
+        "{cycles}"
+    );
+    assert!(measures["layering"]["against_count"].as_u64() > Some(0));
+    let md = report(repo.path(), "md", &[]);
+    assert!(
+        md.contains("- **Packages** (inferred): `src` holds 100.0% of the source code lines of the repository; `src/mylib` holds 100.0% of the source code lines of `src`; `src/mylib` is a Python top-level package: its subdirectories are packages."),
+        "{md}"
+    );
+}
+
+/// `package_depth = 1` brings back the first path segment: one package `src`.
+#[test]
+fn a_declared_package_depth_wins_over_the_inference() {
+    let repo = library();
+    repo.write("plumb.toml", "package_depth = 1\n").commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    assert_eq!(audit["surfaces"]["package_rule"]["source"], "declared");
+    assert_eq!(
+        names(&audit["architecture"]["measures"]["packages"], "name"),
+        ["src", "tests"]
+    );
+    assert!(config_findings(&audit).is_empty(), "{:?}", config_findings(&audit));
+}
+
+#[test]
+fn declared_package_roots_name_the_packages() {
+    let repo = library();
+    repo.write("plumb.toml", "package_roots = [\"src/mylib/\"]\n")
+        .commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    assert_eq!(
+        audit["surfaces"]["package_rule"]["roots"],
+        serde_json::json!(["src/mylib"])
+    );
+    assert_eq!(
+        names(&audit["architecture"]["measures"]["packages"], "name"),
+        ["src/mylib", "src/mylib/models", "src/mylib/pipelines", "tests"]
+    );
+}
+
+/// Bad settings are findings at their line and are ignored; a depth beyond the tree is
+/// valid and gives every directory its own package.
+#[test]
+fn bad_package_settings_are_findings_and_a_deep_depth_is_no_error() {
+    let repo = library();
+    repo.write(
+        "plumb.toml",
+        "package_depth = 0\npackage_roots = [\"../up\", \"/abs\", \"src/nothing\", \"src/mylib\", \"src/mylib\"]\n",
+    )
+    .commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    assert_eq!(
+        config_findings(&audit),
+        [
+            "config-invalid `package_depth` is 0: it must be 1 or more",
+            "config-invalid package root `../up` is not a relative directory path such as `src/mylib`",
+            "config-invalid package root `/abs` is not a relative directory path such as `src/mylib`",
+            "config-invalid package root `src/nothing` holds no tracked file",
+            "config-invalid package root `src/mylib` is listed twice",
+        ]
+    );
+    repo.write("plumb.toml", "package_depth = 40\n").commit("deep");
+    let audit = audit_json(repo.path(), &[]);
+    assert_eq!(
+        names(&audit["architecture"]["measures"]["packages"], "name"),
+        ["src/mylib", "src/mylib/models", "src/mylib/pipelines", "tests"]
+    );
+}
