@@ -35,7 +35,7 @@ pub fn measure(audit: &mut Audit) {
         .unwrap_or(&[]);
     // Five independent measures, in two halves of about equal time (Linux: cycles and
     // fan-in/out against the rest).
-    let ((cycles, (fan_in, fan_out)), ((packages, encapsulation), (layering, surface_links))) = rayon::join(
+    let ((cycles, (fan_in, fan_out)), ((packages, encapsulation), (layering, surface_connections))) = rayon::join(
         || rayon::join(|| cycles::measure(architecture, &edges), || fans(architecture, &edges)),
         || {
             rayon::join(
@@ -48,7 +48,7 @@ pub fn measure(audit: &mut Audit) {
                 || {
                     rayon::join(
                         || layering::measure(architecture, &index, &edges, declared_layers),
-                        || surfaces::links(audit, &edges),
+                        || surfaces::connections(audit, &edges),
                     )
                 },
             )
@@ -67,7 +67,7 @@ pub fn measure(audit: &mut Audit) {
         fan_out,
     };
     audit.architecture.measures = measures;
-    surfaces::measure(audit, &surface_links);
+    surfaces::measure(audit, &surface_connections);
     audit.findings.extend(unknown_layers(audit));
 }
 
