@@ -160,7 +160,10 @@ fn init_writes_a_starter_that_audits_cleanly_and_refuses_to_overwrite() {
         written.contains("[[surface]]\nname = \"core\"\npaths = [\"core/**\"]\n"),
         "{written}"
     );
-    assert!(written.contains("# blast_radius = \"critical\"  # computed:"), "{written}");
+    assert!(
+        written.contains("# blast_radius = \"critical\"  # computed:"),
+        "{written}"
+    );
 
     let audit = audit_json(repo.path(), &[]);
     assert_eq!(audit["surfaces"]["source"], "declared");
