@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{audit_json, report, TestRepo};
+use common::{audit_json, plumb, report, TestRepo};
 use serde_json::Value;
 
 /// A single-package library in a src layout: its sub-packages import each other both
@@ -152,4 +152,29 @@ fn bad_package_settings_are_findings_and_a_deep_depth_is_no_error() {
         names(&audit["architecture"]["measures"]["packages"], "name"),
         ["src/mylib", "src/mylib/models", "src/mylib/pipelines", "tests"]
     );
+}
+
+/// `plumb init` writes the inferred roots, commented, with the steps that chose them;
+/// uncommented they give the same packages, now declared.
+#[test]
+fn init_writes_the_package_roots_to_fix_them() {
+    let repo = library();
+    repo.commit("fixture");
+    let before = audit_json(repo.path(), &[]);
+    let output = plumb().arg("init").arg(repo.path()).output().expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let path = repo.path().join("plumb.toml");
+    let written = std::fs::read_to_string(&path).expect("plumb.toml written");
+    for expected in [
+        "# - `src/mylib` is a Python top-level package: its subdirectories are packages\n",
+        "# package_roots = [\"src\", \"src/mylib\"]\n# package_depth = 1\n",
+    ] {
+        assert!(written.contains(expected), "missing {expected:?} in\n{written}");
+    }
+    std::fs::write(&path, written.replace("# package_roots", "package_roots")).expect("edit");
+    let after = audit_json(repo.path(), &[]);
+    assert!(config_findings(&after).is_empty(), "{:?}", config_findings(&after));
+    assert_eq!(after["surfaces"]["package_rule"]["source"], "declared");
+    let packages = |audit: &Value| names(&audit["architecture"]["measures"]["packages"], "name");
+    assert_eq!(packages(&after), packages(&before));
 }

@@ -50,7 +50,7 @@ pub const CONFIG_UNKNOWN_LAYER: Rule = Rule {
     group: "config",
     id: "config-unknown-layer",
     title: "declared layer that names no package of the import graph",
-    help: "`[layers] order` lists packages (the `package` of the modules in the import graph, usually the top-level package or directory). A name that is not one of them judges nothing; correct it or remove it.",
+    help: "`[layers] order` lists packages (the `package` of the modules in the import graph: a directory path such as `src/mylib/models`, by the rule in the report's package section). A name that is not one of them judges nothing; correct it or remove it.",
 };
 
 const RULES: &[Rule] = &[
