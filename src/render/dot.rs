@@ -66,7 +66,8 @@ pub fn render(audit: &Audit) -> String {
     for dependency in &drawn {
         out.push_str(&edge(dependency, &cycle_of));
     }
-    legend(&mut out, &layering.matrix, &drawn);
+    let unresolved = audit.architecture.unresolved.iter().map(|u| u.count).sum();
+    legend(&mut out, &layering.matrix, &drawn, unresolved);
     out.push_str("}\n");
     out
 }
@@ -185,8 +186,9 @@ fn thin(matrix: &[PackageDependency]) -> Vec<&PackageDependency> {
     drawn
 }
 
-/// What the picture shows and what it leaves out, counted.
-fn legend(out: &mut String, matrix: &[PackageDependency], drawn: &[&PackageDependency]) {
+/// What the picture shows and what it leaves out, counted: the dependencies not drawn and
+/// the imports that resolved to no file of the tree.
+fn legend(out: &mut String, matrix: &[PackageDependency], drawn: &[&PackageDependency], unresolved: usize) {
     let total: usize = matrix.iter().map(|d| d.edges).sum();
     let shown: usize = drawn.iter().map(|d| d.edges).sum();
     let lines = [
@@ -207,6 +209,7 @@ fn legend(out: &mut String, matrix: &[PackageDependency], drawn: &[&PackageDepen
             SIGNIFICANT_PER_MILLE / 10,
             SIGNIFICANT_PER_MILLE % 10
         ),
+        format!("Unresolved imports, in no edge: {unresolved} (never guessed to a package)."),
         "Label: import edges. Red: inside a package cycle (red frame).".to_string(),
         "Dashed: against the layering (outside a cycle, it does not set the ranks).".to_string(),
     ];
