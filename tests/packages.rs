@@ -178,3 +178,41 @@ fn init_writes_the_package_roots_to_fix_them() {
     let packages = |audit: &Value| names(&audit["architecture"]["measures"]["packages"], "name");
     assert_eq!(packages(&after), packages(&before));
 }
+
+/// A Go module: package directories and files aggregate alike below `pkg/`, which holds
+/// most of the code.
+#[test]
+fn a_go_module_is_divided_into_its_package_directories() {
+    let repo = TestRepo::new();
+    repo.write("go.mod", "module example.com/m\n\ngo 1.22\n")
+        .write(
+            "cmd/app/main.go",
+            "package main\n\nimport \"example.com/m/pkg/api\"\n\nfunc main() { api.Serve() }\n",
+        )
+        .write(
+            "pkg/api/api.go",
+            "package api\n\nimport \"example.com/m/pkg/store\"\n\nfunc Serve() {\n\tstore.Open()\n\tstore.Open()\n\tstore.Open()\n}\n",
+        )
+        .write(
+            "pkg/store/store.go",
+            "package store\n\nfunc Open() {\n\tprintln(1)\n\tprintln(2)\n\tprintln(3)\n\tprintln(4)\n}\n",
+        )
+        .commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    assert_eq!(audit["surfaces"]["package_rule"]["roots"], serde_json::json!(["pkg"]));
+    let modules: Vec<String> = audit["architecture"]["modules"]
+        .as_array()
+        .expect("modules")
+        .iter()
+        .map(|m| format!("{} {}", text(&m["path"]), text(&m["package"])))
+        .collect();
+    assert_eq!(
+        modules,
+        [
+            "cmd/app/main.go cmd",
+            "pkg/api pkg/api",
+            "pkg/api/api.go pkg/api",
+            "pkg/store pkg/store",
+        ]
+    );
+}
