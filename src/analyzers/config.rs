@@ -29,7 +29,7 @@ pub const CONFIG_INVALID: Rule = Rule {
     group: "config",
     id: "config-invalid",
     title: "plumb.toml entry that plumb cannot use",
-    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a missing `name` or `paths`, a duplicate name or an unknown blast radius (critical, high, medium, low). The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
+    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a missing `name` or `paths`, a duplicate name, an unknown blast radius (critical, high, medium, low), a `package_depth` below 1, or a `package_roots` entry that is not a relative directory of the repository. The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
 };
 
 pub const CONFIG_BAD_GLOB: Rule = Rule {
