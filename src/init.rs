@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::analyzers::CONFIG_PATH;
 use crate::cli::InitArgs;
 use crate::error::UserError;
-use crate::model::{Audit, LayerSource, Surface};
+use crate::model::{Audit, LayerSource, PackageRuleSource, Surface};
 use crate::scan::ScanOptions;
 use crate::source::Snapshot;
 
@@ -39,6 +39,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
 /// The file's text: every surface and the layers, each with the measures behind it.
 pub fn starter(audit: &Audit) -> String {
     let mut out = String::from(HEADER);
+    out.push_str(&packages_entry(audit));
     for surface in &audit.surfaces.surfaces {
         out.push_str(&surface_entry(surface));
     }
@@ -54,9 +55,33 @@ const HEADER: &str = "\
 # first surface whose `paths` globs match its repository-relative path (`*` stays within
 # one directory, `**` crosses directories). `description` is shown in the report.
 # `blast_radius` (critical, high, medium, low) overrides the radius plumb computes from
-# how many other surfaces import from this one and its share of the code lines; the
-# computed value is written below each surface, commented out.
+# the surface's reach (the share of the other surfaces' code that depends on it through
+# eager imports); the computed value is written below each surface, commented out.
 ";
+
+/// The package settings: as declared, or the inferred roots written out commented, with
+/// the steps that chose them. Top-level keys, so they come before every table.
+fn packages_entry(audit: &Audit) -> String {
+    let rule = &audit.surfaces.package_rule;
+    let mut out = String::from(
+        "\n# Packages, the unit of surfaces, layers and graph.dot: `package_roots` are directories whose\n# subdirectories are packages; `package_depth` is how many leading directories name a\n# package elsewhere (1: the top-level directory). Either replaces plumb's inference.\n",
+    );
+    for step in &rule.steps {
+        out.push_str(&format!("# - {step}\n"));
+    }
+    let roots: Vec<String> = rule.roots.iter().map(|r| quoted(r)).collect();
+    let declared_depth = audit.surfaces.config.as_ref().and_then(|c| c.package_depth);
+    let comment = match rule.source {
+        PackageRuleSource::Declared => "",
+        PackageRuleSource::Inferred => "# ",
+    };
+    out.push_str(&format!("{comment}package_roots = [{}]\n", roots.join(", ")));
+    match declared_depth {
+        Some(depth) => out.push_str(&format!("package_depth = {depth}\n")),
+        None => out.push_str("# package_depth = 1\n"),
+    }
+    out
+}
 
 fn surface_entry(surface: &Surface) -> String {
     let globs: Vec<String> = surface.paths.iter().map(|p| quoted(p)).collect();

@@ -235,6 +235,7 @@ fn audit_and_scan(
     for (_, conclude) in conclusions {
         conclude(&mut audit);
     }
+    graph::assign_packages(&mut audit);
     graph::measure(&mut audit);
     // The one place every message, snippet and text-drawn fact passes before rendering.
     analyzers::secrets::mask_audit(&mut audit);

@@ -11,7 +11,7 @@ fn project() -> TestRepo {
     let repo = TestRepo::new();
     repo.write("core/engine.py", "def run():\n    return 1\n")
         .write("core/_impl.py", "X = 1\nY = 2\n")
-        .write("api/server.py", "import core\n\n\ndef serve():\n    pass\n")
+        .write("api/server.py", "from core import engine\n\n\ndef serve():\n    pass\n")
         .write("tools/gen.py", "print('gen')\n")
         .write("docs/guide.md", "# Guide\n");
     repo
@@ -64,9 +64,9 @@ fn without_config_one_surface_per_top_level_directory_with_source() {
     assert_eq!(
         surfaces(&audit),
         [
-            "api 1 3 [\"Python\"] high",
-            "core 2 4 [\"Python\"] high",
-            "tools 1 1 [\"Python\"] medium"
+            "api 1 3 [\"Python\"] low",
+            "core 2 4 [\"Python\"] critical",
+            "tools 1 1 [\"Python\"] low"
         ]
     );
 }
@@ -83,7 +83,7 @@ fn declared_surfaces_take_each_file_once_in_declaration_order() {
     assert_eq!(audit["surfaces"]["source"], "declared");
     assert_eq!(
         surfaces(&audit),
-        ["internals 1 2 [\"Python\"] critical", "python 3 6 [\"Python\"] high"]
+        ["internals 1 2 [\"Python\"] critical", "python 3 6 [\"Python\"] low"]
     );
     assert!(config_findings(&audit).is_empty(), "{:?}", config_findings(&audit));
     let md = common::report(repo.path(), "md", &[]);
@@ -124,7 +124,7 @@ order = [\"api\", \"api\"]
             "config-invalid 15:17 layer `api` is listed twice",
         ]
     );
-    assert_eq!(surfaces(&audit), ["core 2 4 [\"Python\"] high"]);
+    assert_eq!(surfaces(&audit), ["core 2 4 [\"Python\"] low"]);
 }
 
 #[test]
@@ -160,7 +160,10 @@ fn init_writes_a_starter_that_audits_cleanly_and_refuses_to_overwrite() {
         written.contains("[[surface]]\nname = \"core\"\npaths = [\"core/**\"]\n"),
         "{written}"
     );
-    assert!(written.contains("# blast_radius = \"high\"  # computed:"), "{written}");
+    assert!(
+        written.contains("# blast_radius = \"critical\"  # computed:"),
+        "{written}"
+    );
 
     let audit = audit_json(repo.path(), &[]);
     assert_eq!(audit["surfaces"]["source"], "declared");
@@ -168,9 +171,9 @@ fn init_writes_a_starter_that_audits_cleanly_and_refuses_to_overwrite() {
     assert_eq!(
         surfaces(&audit),
         [
-            "api 1 3 [\"Python\"] high",
-            "core 2 4 [\"Python\"] high",
-            "tools 1 1 [\"Python\"] medium"
+            "api 1 3 [\"Python\"] low",
+            "core 2 4 [\"Python\"] critical",
+            "tools 1 1 [\"Python\"] low"
         ]
     );
 

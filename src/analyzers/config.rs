@@ -1,6 +1,6 @@
 //! `plumb.toml`: the repository's own description of its surfaces and layers, read from
 //! the root of the snapshot, and the surfaces every tracked file falls into — the declared
-//! ones, or one per top-level directory holding source files when none are declared.
+//! ones, or one per package (`packages.rs`) holding source files when none are declared.
 //!
 //! A mistake in the file is a finding at its line, never an error: the audit runs on with
 //! the entries that are valid.
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::model::{
-    BlastRadius, Confidence, Finding, LayerDecl, PlumbConfig, Role, Rule, ScanNote, Severity, SkipReason, Surface,
+    BlastRadius, Confidence, Finding, LayerDecl, PlumbConfig, Rule, ScanNote, Severity, SkipReason, Surface,
     SurfaceDecl, SurfaceFacts, SurfaceSource,
 };
 use crate::scan::{File, FileInfo, FileRecord};
@@ -29,7 +29,7 @@ pub const CONFIG_INVALID: Rule = Rule {
     group: "config",
     id: "config-invalid",
     title: "plumb.toml entry that plumb cannot use",
-    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a missing `name` or `paths`, a duplicate name or an unknown blast radius (critical, high, medium, low). The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
+    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a missing `name` or `paths`, a duplicate name, an unknown blast radius (critical, high, medium, low), a `package_depth` below 1, or a `package_roots` entry that is not a relative directory of the repository. The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
 };
 
 pub const CONFIG_BAD_GLOB: Rule = Rule {
@@ -50,7 +50,7 @@ pub const CONFIG_UNKNOWN_LAYER: Rule = Rule {
     group: "config",
     id: "config-unknown-layer",
     title: "declared layer that names no package of the import graph",
-    help: "`[layers] order` lists packages (the `package` of the modules in the import graph, usually the top-level package or directory). A name that is not one of them judges nothing; correct it or remove it.",
+    help: "`[layers] order` lists packages (the `package` of the modules in the import graph: a directory path such as `src/mylib/models`, by the rule in the report's package section). A name that is not one of them judges nothing; correct it or remove it.",
 };
 
 const RULES: &[Rule] = &[
@@ -103,9 +103,13 @@ impl Analyzer for ConfigAnalyzer {
             None => (None, Vec::new()),
         };
         let declared = config.as_ref().filter(|c| !c.surfaces.is_empty());
+        let package_rule = super::packages::rule(&files, config.as_ref());
+        if let Some(config) = &config {
+            findings.extend(super::packages::empty_roots(config, &files));
+        }
         let mut surfaces = match declared {
             Some(config) => config.surfaces.iter().map(declared_surface).collect(),
-            None => derived_surfaces(&files),
+            None => super::packages::derived_surfaces(&files, &package_rule),
         };
         let unmatched = tally(&mut surfaces, &files);
         if let Some(config) = declared {
@@ -118,6 +122,7 @@ impl Analyzer for ConfigAnalyzer {
                 SurfaceSource::Derived
             },
             config,
+            package_rule,
             surfaces,
         };
         Box::new(move |audit| {
@@ -133,6 +138,9 @@ struct RawConfig {
     #[serde(default)]
     surface: Vec<Spanned<RawSurface>>,
     layers: Option<RawLayers>,
+    package_depth: Option<Spanned<i64>>,
+    #[serde(default)]
+    package_roots: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -182,7 +190,46 @@ fn read(path: &str, text: &str) -> (Option<PlumbConfig>, Vec<Finding>) {
         }
         config.layers.push(LayerDecl { package, line: at.0 });
     }
+    package_settings(&mut reporter, text, raw.package_depth, raw.package_roots, &mut config);
     (Some(config), reporter.findings)
+}
+
+/// `package_depth` (a whole number from 1) and `package_roots` (directories: relative,
+/// `/`-separated, without `.` or `..` components, each once).
+fn package_settings(
+    reporter: &mut Reporter<'_>,
+    text: &str,
+    depth: Option<Spanned<i64>>,
+    roots: Vec<Spanned<String>>,
+    config: &mut PlumbConfig,
+) {
+    if let Some(depth) = depth {
+        match usize::try_from(*depth.get_ref()) {
+            Ok(value) if value >= 1 => config.package_depth = Some(value),
+            _ => {
+                let at = position(text, depth.span().start);
+                let message = format!("`package_depth` is {}: it must be 1 or more", depth.get_ref());
+                invalid(reporter, at, message);
+            }
+        }
+    }
+    for root in roots {
+        let at = position(text, root.span().start);
+        let written = root.into_inner();
+        let trimmed = written.trim_end_matches('/');
+        let well_formed = !trimmed.is_empty()
+            && !trimmed.starts_with('/')
+            && !trimmed.contains('\\')
+            && trimmed.split('/').all(|c| !matches!(c, "" | "." | ".."));
+        if !well_formed {
+            let message = format!("package root `{written}` is not a relative directory path such as `src/mylib`");
+            invalid(reporter, at, message);
+        } else if config.package_roots.iter().any(|r| r == trimmed) {
+            invalid(reporter, at, format!("package root `{trimmed}` is listed twice"));
+        } else {
+            config.package_roots.push(trimmed.to_string());
+        }
+    }
 }
 
 fn validate_surface(
@@ -312,30 +359,6 @@ fn declared_surface(decl: &SurfaceDecl) -> Surface {
         declared_blast_radius: decl.blast_radius,
         ..Default::default()
     }
-}
-
-/// Name of the derived surface of the source files at the root of the tree.
-pub const ROOT_SURFACE: &str = "(root)";
-
-/// One surface per top-level directory holding a file of role source (and one for the
-/// root's own source files): the directories a refactor plans around.
-fn derived_surfaces(files: &[&FileRecord]) -> Vec<Surface> {
-    let tops: BTreeSet<&str> = files
-        .iter()
-        .filter(|f| f.info.role == Role::Source)
-        .map(|f| f.info.path.split_once('/').map_or(ROOT_SURFACE, |(top, _)| top))
-        .collect();
-    tops.into_iter()
-        .map(|top| Surface {
-            name: top.to_string(),
-            paths: vec![if top == ROOT_SURFACE {
-                "*".to_string()
-            } else {
-                format!("{}/**", globset::escape(top))
-            }],
-            ..Default::default()
-        })
-        .collect()
 }
 
 /// Counts every tracked file into its surface; returns which globs matched nothing, as

@@ -11,6 +11,7 @@ mod god_modules;
 mod imports;
 mod inventory;
 mod module_tree;
+mod packages;
 mod posture;
 pub mod secrets;
 pub mod snippet;
@@ -26,6 +27,7 @@ use crate::scan::{File, FileInfo, FileRecord};
 
 pub use config::{unknown_layers, SurfaceMatcher, CONFIG_PATH};
 pub use imports::{FileImports, GoModule};
+pub use packages::Partition;
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
 

@@ -36,7 +36,7 @@ pub fn measure(audit: &mut Audit) {
         .unwrap_or(&[]);
     // Five independent measures, in two halves of about equal time (Linux: cycles and
     // fan-in/out against the rest).
-    let ((cycles, (fan_in, fan_in_production, fan_out)), ((packages, encapsulation), (layering, surface_links))) =
+    let ((cycles, (fan_in, fan_in_production, fan_out)), ((packages, encapsulation), (layering, surface_connections))) =
         rayon::join(
             || rayon::join(|| cycles::measure(architecture, &edges), || fans(architecture, &edges)),
             || {
@@ -50,7 +50,7 @@ pub fn measure(audit: &mut Audit) {
                     || {
                         rayon::join(
                             || layering::measure(architecture, &index, &edges, declared_layers),
-                            || surfaces::links(audit, &edges),
+                            || surfaces::connections(audit, &edges),
                         )
                     },
                 )
@@ -82,8 +82,20 @@ pub fn measure(audit: &mut Audit) {
         fan_out,
     };
     audit.architecture.measures = measures;
-    surfaces::measure(audit, &surface_links);
+    surfaces::measure(audit, &surface_connections);
     audit.findings.extend(unknown_layers(audit));
+}
+
+/// Sets every module's package by the rule the surfaces were derived with (see
+/// `analyzers::packages`); runs before [`measure`], which aggregates by it.
+pub fn assign_packages(audit: &mut Audit) {
+    use rayon::prelude::*;
+    let partition = crate::analyzers::Partition::new(&audit.surfaces.package_rule);
+    audit.architecture.modules.par_iter_mut().for_each(|module| {
+        // A Go module is a package directory, every other one a file.
+        let is_dir = module.language == "Go" && !module.path.ends_with(".go");
+        module.package = partition.package(&module.path, is_dir).name;
+    });
 }
 
 /// Declared layers that name no package; only judged when there is a graph to name.

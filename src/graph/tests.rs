@@ -324,49 +324,78 @@ fn surface(name: &str, glob: &str, code_lines: u64) -> Surface {
     }
 }
 
+/// The blast radius follows what depends on a surface, transitively and through eager
+/// imports only; a big surface nothing imports is low.
 #[test]
-fn surfaces_depended_on_by_most_others_are_critical() {
+fn blast_radius_is_the_share_of_the_rest_that_depends_on_a_surface() {
     let mut audit = crate::model::sample();
     audit.architecture = architecture(
         &[
-            ("core/a.py", "core", 100),
             ("app/b.py", "app", 100),
             ("cli/c.py", "cli", 100),
+            ("core/a.py", "core", 100),
+            ("tools/e.py", "tools", 100),
             ("web/d.py", "web", 100),
         ],
-        &[(1, 0, 1, Eager), (2, 0, 1, Eager), (3, 1, 1, Eager)],
+        // app and cli import core; web imports app (so core too); tools imports core
+        // only inside a function.
+        &[(0, 2, 1, Eager), (1, 2, 1, Eager), (4, 0, 1, Eager), (3, 2, 1, Lazy)],
     );
     audit.surfaces.surfaces = vec![
         surface("app", "app/**", 100),
         surface("cli", "cli/**", 100),
         surface("core", "core/**", 100),
+        surface("tools", "tools/**", 100),
         surface("web", "web/**", 4900),
     ];
-    audit.surfaces.surfaces[1].declared_blast_radius = Some(BlastRadius::Low);
+    audit.surfaces.surfaces[1].declared_blast_radius = Some(BlastRadius::Critical);
     measure(&mut audit);
     let rows: Vec<String> = audit
         .surfaces
         .surfaces
         .iter()
-        .map(|s| {
-            format!(
-                "{} in:{:?} out:{:?} {} ({})",
-                s.name,
-                s.depended_on_by,
-                s.depends_on,
-                s.blast_radius.name(),
-                s.blast_radius_reason
-            )
-        })
+        .map(|s| format!("{} {} ({})", s.name, s.blast_radius.name(), s.blast_radius_reason))
         .collect();
     assert_eq!(
         rows,
         [
-            "app in:[\"web\"] out:[\"core\"] high (imported by 1 of 3 other surfaces; 1.9% of code lines)",
-            "cli in:[] out:[\"core\"] low (declared in plumb.toml)",
-            "core in:[\"app\", \"cli\"] out:[] critical (imported by 2 of 3 other surfaces; 1.9% of code lines)",
-            "web in:[] out:[\"app\"] high (imported by 0 of 3 other surfaces; 94.2% of code lines)",
+            "app high (1 module in 1 other surface (100 code lines, 25.0% of theirs in the import graph) depend on it through eager imports)",
+            "cli critical (declared in plumb.toml)",
+            "core critical (3 modules in 3 other surfaces (300 code lines, 75.0% of theirs in the import graph) depend on it through eager imports)",
+            "tools low (no module of another surface depends on it through eager imports)",
+            "web low (no module of another surface depends on it through eager imports)",
         ]
+    );
+    let core = audit.surfaces.surfaces[2].reach.expect("measured");
+    assert_eq!(
+        (
+            core.dependent_modules,
+            core.dependent_code_lines,
+            core.dependent_surfaces,
+            core.other_code_lines
+        ),
+        (3, 300, 3, 400)
+    );
+    assert_eq!(
+        audit.surfaces.surfaces[1].depends_on,
+        ["core"],
+        "links count every import kind"
+    );
+}
+
+#[test]
+fn without_an_import_graph_the_reach_is_not_measured() {
+    let mut audit = crate::model::sample();
+    audit.architecture = Architecture::default();
+    audit.surfaces.surfaces = vec![surface("docs", "docs/**", 900)];
+    measure(&mut audit);
+    let docs = &audit.surfaces.surfaces[0];
+    assert_eq!(docs.reach, None);
+    assert_eq!(docs.blast_radius, BlastRadius::Low);
+    assert!(
+        docs.blast_radius_reason.starts_with("reach not measured"),
+        "{}",
+        docs.blast_radius_reason
     );
 }
 

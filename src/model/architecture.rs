@@ -32,7 +32,8 @@ pub struct Module {
     pub name: String,
     /// tokei language name.
     pub language: String,
-    /// The package / top-level directory it is aggregated under.
+    /// The package it is aggregated under (`src/mylib/models`, `tests`, `.`), by the rule
+    /// of `analyzers::packages`; set by the graph stage.
     pub package: String,
     pub code_lines: u64,
     /// The file's role (`source`, `test`, ...); a Go package directory is `source`.

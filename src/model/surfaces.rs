@@ -1,5 +1,5 @@
 //! Surfaces: the parts of the repository a refactor must protect, declared in `plumb.toml`
-//! or derived from the top-level directories, with their size, their dependencies on each
+//! or derived from the packages, with their size, their dependencies on each
 //! other and their blast radius.
 
 use serde::Serialize;
@@ -46,6 +46,12 @@ pub struct PlumbConfig {
     pub surfaces: Vec<SurfaceDecl>,
     /// `[layers] order`, top (depends on the others) first.
     pub layers: Vec<LayerDecl>,
+    /// `package_depth`: outside the package roots, a path's package is its first this
+    /// many directories.
+    pub package_depth: Option<usize>,
+    /// `package_roots`: directories whose subdirectories are packages, as written
+    /// (trailing `/` removed).
+    pub package_roots: Vec<String>,
     /// The file's text, kept for findings that point into it after the scan.
     #[serde(skip)]
     pub text: String,
@@ -70,7 +76,7 @@ pub struct LayerDecl {
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum SurfaceSource {
-    /// One surface per top-level directory holding source files.
+    /// One surface per package (see [`PackageRule`]) holding source files.
     #[default]
     Derived,
     /// The `[[surface]]` entries of `plumb.toml`.
@@ -81,7 +87,61 @@ pub enum SurfaceSource {
 pub struct SurfaceFacts {
     pub source: SurfaceSource,
     pub config: Option<PlumbConfig>,
+    /// How paths are grouped into packages: derived surfaces are its packages, and the
+    /// graph stage aggregates modules by it.
+    pub package_rule: PackageRule,
     pub surfaces: Vec<Surface>,
+}
+
+/// The unit "package" (`analyzers::packages` has the rule): a path under a root belongs
+/// to the root's subdirectory it lies in (a file directly in the root, to the root);
+/// any other path to its first `depth` directories (`.` for a file at the repository
+/// root).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PackageRule {
+    pub source: PackageRuleSource,
+    /// Sorted; the deepest root holding a path decides.
+    pub roots: Vec<String>,
+    pub depth: usize,
+    /// How the roots were chosen, one step a line, for the report.
+    pub steps: Vec<String>,
+}
+
+impl Default for PackageRule {
+    /// The first path segment.
+    fn default() -> PackageRule {
+        PackageRule {
+            source: PackageRuleSource::Inferred,
+            roots: Vec::new(),
+            depth: 1,
+            steps: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PackageRuleSource {
+    /// Descended from the tree's source code lines.
+    #[default]
+    Inferred,
+    /// `package_depth` or `package_roots` in `plumb.toml`.
+    Declared,
+}
+
+/// How much of the rest of the repository depends on a surface: the modules of other
+/// surfaces that import one of its modules through eager imports, directly or through
+/// other modules.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct SurfaceReach {
+    /// Dependent modules (files; Go: package directories) in other surfaces.
+    pub dependent_modules: usize,
+    pub dependent_code_lines: u64,
+    /// Other surfaces holding at least one dependent module.
+    pub dependent_surfaces: usize,
+    /// Code lines of every module of the import graph in another surface: what the
+    /// dependent code lines are a share of.
+    pub other_code_lines: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -99,6 +159,8 @@ pub struct Surface {
     pub depends_on: Vec<String>,
     /// Other surfaces importing from this one, by name.
     pub depended_on_by: Vec<String>,
+    /// What depends on it; `None` without an import graph.
+    pub reach: Option<SurfaceReach>,
     pub declared_blast_radius: Option<BlastRadius>,
     /// The declared radius, or else the computed one.
     pub blast_radius: BlastRadius,

@@ -446,15 +446,12 @@ fn file_module(context: &Context<'_>, record: &FileRecord) -> Module {
     let python_name = (record.info.language == Some(tokei::LanguageType::Python))
         .then(|| context.python.module_name(path))
         .flatten();
-    let package = match &python_name {
-        Some(name) => python_package(path, name),
-        None => top_directory(path),
-    };
     Module {
         path: path.clone(),
         name: python_name.unwrap_or_else(|| path.clone()),
         language,
-        package,
+        // Assigned by the graph stage, from the package rule of the whole tree.
+        package: String::new(),
         code_lines: record.lines.code,
         role: record.info.role,
     }
@@ -477,32 +474,8 @@ fn go_package_module(context: &Context<'_>, dir: &str) -> Module {
         path: dir.to_string(),
         name,
         language: "Go".to_string(),
-        package: top_directory(dir),
+        package: String::new(),
         code_lines: context.tree.go_packages.get(dir).copied().unwrap_or(0),
         role: crate::model::Role::Source,
-    }
-}
-
-/// The package a Python module is aggregated under: its top-level package when that
-/// package sits at the repository root or in a `src` folder at the root (`src/mylib`),
-/// else the top-level directory (`.` for a file at the root, as for every language). A
-/// package root found deeper only means an `__init__.py` is missing on the way
-/// (executorch's `backends/apple/coreai/passes`); taking its first dotted component would
-/// lump unrelated folders of the same name (`passes`, `ops`, `test`) into one package.
-fn python_package(path: &str, name: &str) -> String {
-    let top = name.split('.').next().unwrap_or(name);
-    let is_package_dir = |rest: &str| rest.starts_with(&format!("{top}/"));
-    if is_package_dir(path) || path.strip_prefix("src/").is_some_and(is_package_dir) {
-        top.to_string()
-    } else {
-        top_directory(path)
-    }
-}
-
-/// The first path component, `.` for a file at the root.
-fn top_directory(path: &str) -> String {
-    match path.split_once('/') {
-        Some((top, _)) => top.to_string(),
-        None => ".".to_string(),
     }
 }

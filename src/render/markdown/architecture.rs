@@ -4,7 +4,8 @@
 
 use crate::model::{
     Architecture, ArchitectureMeasures, Audit, BlastRadius, CycleComponent, EdgeEvidence, Guard, GuardReason,
-    ImportKind, LayerSource, ModuleNode, Surface, SurfaceSource, TestInventory,
+    ImportKind, LayerSource, ModuleNode, PackageRule, PackageRuleSource, Surface, SurfaceReach, SurfaceSource,
+    TestInventory,
 };
 
 use super::{code, count, int, percent, plural, Markdown, LIST_ROWS};
@@ -30,11 +31,11 @@ pub(super) fn surfaces(md: &mut Markdown, audit: &Audit) {
     let origin = match facts.source {
         SurfaceSource::Declared => "declared in `plumb.toml`".to_string(),
         SurfaceSource::Derived => {
-            "derived: one per top-level directory holding source files (`plumb init` writes them to `plumb.toml` to edit)"
+            "derived: one per package holding source files (`plumb init` writes them to `plumb.toml` to edit)"
                 .to_string()
         }
     };
-    md.line(format!("Surfaces {origin}. \"Depends on\" and \"Depended on by\" count surfaces linked by import edges; a blast radius is declared, or computed by the rule under the table."));
+    md.line(format!("Surfaces {origin}. \"Depends on\" and \"Depended on by\" count surfaces linked by import edges; \"Reach\" counts the modules of other surfaces that depend on the surface through eager imports, directly or transitively; a blast radius is declared, or computed from the reach by the rule under the table."));
     md.blank();
     if facts.surfaces.is_empty() {
         md.line("No surface: no top-level directory holds a source file.");
@@ -49,11 +50,12 @@ pub(super) fn surfaces(md: &mut Markdown, audit: &Audit) {
             "Languages",
             "Depends on",
             "Depended on by",
+            "Reach",
             "Blast radius",
         ],
         facts.surfaces.iter().map(surface_row),
     );
-    md.line("Blast radius rule (computed): critical when at least half of the other surfaces (two or more) import from it; high when a quarter do (one or more) or it holds 25% of the code lines; medium when any surface imports from it or it holds 5% of the code lines; low otherwise.");
+    md.line("Blast radius rule (computed, from the reach alone; the surface's own size is the Code lines column): critical when modules holding 50% or more of the other surfaces' code lines in the import graph depend on it through eager imports, directly or through other modules; high from 25%; medium from 5%; low below, or when nothing depends on it. Lazy and typing-only imports do not count: a change behind them does not break the importer when it loads. A radius declared in `plumb.toml` wins.");
     md.blank();
 }
 
@@ -64,8 +66,8 @@ fn surface_row(surface: &Surface) -> Vec<String> {
         None => format!("**{}** ({})", surface.name, paths.join(", ")),
     };
     let how = match surface.declared_blast_radius {
-        Some(_) => "declared".to_string(),
-        None => format!("computed: {}", surface.blast_radius_reason),
+        Some(_) => "declared",
+        None => "computed",
     };
     vec![
         name,
@@ -74,8 +76,24 @@ fn surface_row(surface: &Surface) -> Vec<String> {
         names(&surface.languages, 3),
         names(&surface.depends_on, NAMES_SHOWN),
         names(&surface.depended_on_by, NAMES_SHOWN),
+        reach(surface.reach.as_ref()),
         format!("{} ({how})", radius(surface.blast_radius)),
     ]
+}
+
+/// `12 modules, 3,400 code lines (27.1%) in 2 surfaces`: the blast radius's inputs.
+fn reach(reach: Option<&SurfaceReach>) -> String {
+    match reach {
+        None => "not measured (no import graph)".to_string(),
+        Some(r) if r.dependent_modules == 0 => "none".to_string(),
+        Some(r) => format!(
+            "{}, {} code lines ({}) in {}",
+            plural(r.dependent_modules, "module"),
+            int(r.dependent_code_lines),
+            percent(r.dependent_code_lines, r.other_code_lines),
+            plural(r.dependent_surfaces, "surface")
+        ),
+    }
 }
 
 fn radius(radius: BlastRadius) -> &'static str {
@@ -104,7 +122,7 @@ pub(super) fn section(md: &mut Markdown, audit: &Audit) {
     module_structure(md, audit);
     graph_summary(md, &audit.architecture);
     modularity(md, audit);
-    packages(md, &audit.architecture.measures);
+    packages(md, &audit.architecture.measures, &audit.surfaces.package_rule);
     hotspots(md, audit);
     cycles(md, &audit.architecture);
 }
@@ -381,11 +399,12 @@ fn testability(tests: &TestInventory) -> Assessment {
     (status, notes)
 }
 
-fn packages(md: &mut Markdown, measures: &ArchitectureMeasures) {
+fn packages(md: &mut Markdown, measures: &ArchitectureMeasures, rule: &PackageRule) {
     if measures.packages.is_empty() {
         return;
     }
     md.heading("Packages");
+    package_rule(md, rule);
     let layer_of = |name: &str| {
         measures
             .layering
@@ -428,6 +447,21 @@ fn packages(md: &mut Markdown, measures: &ArchitectureMeasures) {
     );
     super::more(md, rows.len(), LIST_ROWS.min(rows.len()));
     dependency_matrix(md, measures);
+}
+
+/// Where the packages come from: each step of the rule (Appendix F) as it applied here.
+fn package_rule(md: &mut Markdown, rule: &PackageRule) {
+    let source = match rule.source {
+        PackageRuleSource::Inferred => "inferred",
+        PackageRuleSource::Declared => "declared in `plumb.toml`",
+    };
+    let steps = if rule.steps.is_empty() {
+        "no source code to descend into: the top-level directories".to_string()
+    } else {
+        rule.steps.join("; ")
+    };
+    md.line(format!("- **Packages** ({source}): {steps}."));
+    md.blank();
 }
 
 /// The package dependency matrix as a list, heaviest first.
