@@ -87,7 +87,9 @@ fn reach(audit: &Audit, edges: &[ImportEdge], surface_of: &[Option<usize>]) -> V
                         continue;
                     }
                     stack.push(importer);
-                    if let Some(other) = surface_of[importer].filter(|&o| o != surface) {
+                    // Tests, examples and docs that import it are not the product depending on it.
+                    let production = super::is_production(&modules[importer]);
+                    if let Some(other) = surface_of[importer].filter(|&o| o != surface && production) {
                         reach.dependent_modules += 1;
                         reach.dependent_code_lines += modules[importer].code_lines;
                         surfaces_reached.insert(other);
