@@ -11,6 +11,7 @@ mod god_modules;
 mod imports;
 mod inventory;
 mod module_tree;
+mod positions;
 mod posture;
 mod secrets;
 mod submodules;
