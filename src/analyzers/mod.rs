@@ -5,6 +5,7 @@
 //! an entry in [`ALL`].
 
 mod binary_artifacts;
+mod caps;
 mod config;
 mod dependencies;
 mod god_modules;
@@ -24,6 +25,7 @@ mod workflows;
 use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
+pub use caps::{cap_audit, cap_per_file, PER_AUDIT, PER_RULE_AND_FILE};
 pub use config::{unknown_layers, SurfaceMatcher, CONFIG_PATH};
 pub use imports::{FileImports, GoModule};
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
