@@ -157,7 +157,7 @@ impl Omitted {
 }
 
 /// `12345` as `12,345`.
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
