@@ -34,6 +34,10 @@ if kind == "expressions":
     path = ".github/workflows/issue.yml"
     body = "on: issues\npermissions: {}\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: " \
         + "echo ${{ github.event.issue.title }}; " * n + "\n"
+elif kind == "uses-one-line":
+    path = ".github/workflows/uses.yml"
+    body = "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps: [" \
+        + ", ".join("{uses: owner/action@v%d}" % i for i in range(n)) + "]\n"
 elif kind == "aws-ids":
     path = "keys.js"
     body = "var k=[" + ",".join('"%s"' % key_id(i) for i in range(n)) + "];\n"
@@ -67,6 +71,7 @@ EOF
 # npm dependencies, 10,000 globs; and the other parsers found quadratic the same way.
 cases=(
     "expressions 25000"
+    "uses-one-line 25000"
     "aws-ids 25600"
     "npm-deps 40000"
     "npm-deps-one-line 40000"

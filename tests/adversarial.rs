@@ -22,6 +22,8 @@ use common::{audit_json, TestRepo};
 enum Hostile {
     /// `${{ github.event.issue.title }}` repeated on one `run:` line.
     Expressions,
+    /// `uses:` steps in flow style on one line, each an unpinned-uses finding.
+    UsesOnOneLine,
     /// AWS access key ids on one line of JavaScript.
     AwsKeyIds,
     /// A package.json with one dependency a line.
@@ -47,6 +49,13 @@ impl Hostile {
                 format!(
                     "on: issues\npermissions: {{}}\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: {}\n",
                     "echo ${{ github.event.issue.title }}; ".repeat(count)
+                ),
+            ),
+            Hostile::UsesOnOneLine => (
+                ".github/workflows/uses.yml",
+                format!(
+                    "on: push\npermissions: {{}}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps: [{}]\n",
+                    many(&|i| format!("{{uses: owner/action@v{i}}}"), ", ")
                 ),
             ),
             Hostile::AwsKeyIds => ("keys.js", format!("var k=[{}];\n", many(&|i| format!("\"{}\"", key_id(i)), ","))),
@@ -212,6 +221,11 @@ fn assert_linear(hostile: Hostile, count: usize) {
 #[test]
 fn expressions_on_one_run_line_cost_linear_time_and_memory() {
     assert_linear(Hostile::Expressions, 400);
+}
+
+#[test]
+fn uses_steps_on_one_line_cost_linear_time_and_memory() {
+    assert_linear(Hostile::UsesOnOneLine, 500);
 }
 
 #[test]
