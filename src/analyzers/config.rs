@@ -144,6 +144,8 @@ impl Analyzer for ConfigAnalyzer {
 pub const MAX_SURFACES: usize = 100;
 pub const MAX_GLOBS: usize = 1_000;
 pub const MAX_LAYERS: usize = 100;
+/// TOML syntax errors reported one by one; past them, one finding counts the rest.
+const MAX_SYNTAX_ERRORS: usize = 100;
 
 type Table<'t> = toml::de::DeTable<'t>;
 /// 1-based line and column.
@@ -170,11 +172,16 @@ fn read(path: &str, text: &str) -> Read {
     };
     let (document, errors) = Table::parse_recoverable(text);
     if !errors.is_empty() {
-        for error in errors {
-            reader.invalid(
-                error.span().map_or(0, |span| span.start),
-                error.message().trim().to_string(),
+        let offset = |error: &toml::de::Error| error.span().map_or(0, |span| span.start);
+        for error in errors.iter().take(MAX_SYNTAX_ERRORS) {
+            reader.invalid(offset(error), error.message().trim().to_string());
+        }
+        if let Some(first) = errors.get(MAX_SYNTAX_ERRORS) {
+            let message = format!(
+                "this syntax error and the {} after it are not reported one by one",
+                errors.len() - MAX_SYNTAX_ERRORS - 1
             );
+            reader.invalid(offset(first), message);
         }
         return Read {
             config: None,
@@ -584,4 +591,24 @@ pub fn unknown_layers(config: &PlumbConfig, packages: impl Fn(&str) -> bool) -> 
         reporter.report(&CONFIG_UNKNOWN_LAYER, at, layer.package.chars().count() + 2, judgement);
     }
     reporter.findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_past_the_first_hundred_are_counted_in_one_finding() {
+        // One unclosed table header a line: one error a line.
+        let text = "[x\n".repeat(150);
+        let read = read(CONFIG_PATH, &text);
+        assert!(read.config.is_none());
+        assert_eq!(read.findings.len(), MAX_SYNTAX_ERRORS + 1);
+        let last = read.findings.last().expect("findings");
+        assert_eq!(last.location.line, MAX_SYNTAX_ERRORS + 1);
+        assert_eq!(
+            last.message,
+            "this syntax error and the 49 after it are not reported one by one"
+        );
+    }
 }
