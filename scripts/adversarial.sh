@@ -6,7 +6,8 @@
 #
 #   scripts/adversarial.sh [PLUMB]        default: target/release/plumb (cargo build --release)
 #
-# DIVIDE=10 divides every count by 10 (a quick look with a debug binary).
+# DIVIDE=10 divides every count by 10 (a quick look with a debug binary); CASES="globs
+# npm-deps" runs only those cases.
 #
 # Each case is a plain directory holding one file; the pack goes to a folder beside it.
 set -euo pipefail
@@ -83,6 +84,7 @@ cases=(
 printf '%-20s %8s %10s %8s %12s  %s\n' case count bytes seconds "peak KB" result
 for entry in "${cases[@]}"; do
     read -r kind count <<<"$entry"
+    [[ -z ${CASES:-} || " $CASES " == *" $kind "* ]] || continue
     count=$((count / ${DIVIDE:-1}))
     make_case "$kind" "$kind" "$count"
     bytes=$(find "$work/$kind/fixture" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
