@@ -227,6 +227,7 @@ fn audit_and_scan(
     // Long finishes first: each thread runs its share of the list in order.
     let mut order: Vec<(usize, &dyn analyzers::Analyzer)> = analyzers::ALL.iter().copied().enumerate().collect();
     order.sort_by_key(|(_, analyzer)| !analyzer.finishes_long());
+    let scanned_findings = audit.findings.len();
     let mut conclusions: Vec<(usize, analyzers::Conclusion)> = order
         .into_par_iter()
         .map(|(position, analyzer)| (position, analyzer.finish(&analysis)))
@@ -237,6 +238,9 @@ fn audit_and_scan(
     }
     graph::assign_packages(&mut audit);
     graph::measure(&mut audit);
+    // The scan capped its findings file by file; these were made after it.
+    analyzers::cap_per_file(&mut audit.findings, scanned_findings);
+    analyzers::cap_audit(&mut audit.findings);
     // The one place every message, snippet and text-drawn fact passes before rendering.
     analyzers::secrets::mask_audit(&mut audit);
     audit.normalize();

@@ -128,25 +128,72 @@ order = [\"api\", \"api\"]
 }
 
 #[test]
-fn an_unknown_key_or_broken_toml_is_one_finding_and_surfaces_are_derived() {
-    for (config, expected) in [
+fn every_mistake_is_a_finding_at_its_line_and_broken_toml_derives_the_surfaces() {
+    for (config, expected, source) in [
         (
             "[[surface]]\nname = \"a\"\npath = [\"core/**\"]\n",
-            "config-invalid 3:1 unknown field `path`, expected one of `name`, `paths`, `description`, `blast_radius`",
+            &[
+                "config-invalid 2:8 surface `a` has no `paths`",
+                "config-invalid 3:1 unknown field `path`, expected one of `name`, `paths`, `description`, `blast_radius`",
+            ][..],
+            "derived",
         ),
         (
-            "[[surface]\nname = 1\n",
-            "config-invalid 1:11 unclosed array table, expected `]`",
+            "[[surface]\nname = 1\nx = = 2\n[layers\n",
+            &[
+                "config-invalid 1:11 unclosed array table, expected `]`",
+                "config-invalid 3:5 extra `=`, expected nothing",
+                "config-invalid 3:7 unexpected key or value, expected newline, `#`",
+                "config-invalid 4:8 unclosed table, expected `]`",
+            ][..],
+            "derived",
+        ),
+        (
+            "top = 1\n[[surface]]\nname = 1\npaths = [\"core/**\"]\n\n[[surface]]\nname = \"core\"\npaths = [\"core/**\", 2]\nblast_radius = 3\n\n[layers]\norder = [\"nowhere\"]\n",
+            &[
+                "config-invalid 1:1 unknown field `top`, expected one of `surface`, `layers`, `package_depth`, `package_roots`",
+                "config-invalid 3:8 `name` must be a string, not an integer",
+                "config-invalid 8:21 surface `core`: a glob must be a string, not an integer",
+                "config-invalid 9:16 surface `core`: `blast_radius` must be a string, not an integer",
+                "config-unknown-layer 12:10 layer `nowhere` names no package of the import graph",
+            ][..],
+            "declared",
         ),
     ] {
         let repo = project();
         repo.write("plumb.toml", config).commit("init");
         let audit = audit_json(repo.path(), &[]);
-        let findings = config_findings(&audit);
-        assert_eq!(findings.len(), 1, "{findings:?}");
-        assert_eq!(findings[0], expected);
-        assert_eq!(audit["surfaces"]["source"], "derived");
+        assert_eq!(config_findings(&audit), expected, "{config}");
+        assert_eq!(audit["surfaces"]["source"], source);
     }
+}
+
+#[test]
+fn a_config_asking_for_more_than_plumb_reads_is_a_finding_at_the_first_entry_left_out() {
+    let globs: Vec<String> = (0..1_005).map(|i| format!("\"core/{i}/**\"")).collect();
+    let layers: Vec<String> = (0..105).map(|i| format!("\"l{i}\"")).collect();
+    let mut config = format!("[layers]\norder = [{}]\n", layers.join(", "));
+    config += &format!(
+        "[[surface]]\nname = \"core\"\npaths = [\"core/**\", {}]\n",
+        globs.join(",\n")
+    );
+    for i in 1..102 {
+        config += &format!("[[surface]]\nname = \"s{i}\"\npaths = [\"s{i}/**\"]\n");
+    }
+    let repo = project();
+    repo.write("plumb.toml", &config).commit("init");
+    let audit = audit_json(repo.path(), &[]);
+    let findings = config_findings(&audit);
+    let invalid: Vec<&String> = findings.iter().filter(|f| f.starts_with("config-invalid")).collect();
+    assert_eq!(
+        invalid,
+        [
+            "config-invalid 2:700 plumb reads at most 100 layers: this one and the 4 after it are ignored",
+            "config-invalid 1004:1 plumb reads at most 1,000 globs: this one and the 104 after it are ignored",
+            "config-invalid 1307:1 plumb reads at most 100 surfaces: this one and the 1 after it are ignored",
+        ]
+    );
+    assert_eq!(audit["surfaces"]["surfaces"].as_array().map(Vec::len), Some(100));
 }
 
 #[test]

@@ -5,10 +5,10 @@
 //! A mistake in the file is a finding at its line, never an error: the audit runs on with
 //! the entries that are valid.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
 use toml::Spanned;
 
 use crate::model::{
@@ -17,6 +17,8 @@ use crate::model::{
 };
 use crate::scan::{File, FileInfo, FileRecord};
 
+use super::caps::thousands;
+use super::positions::Positions;
 use super::workflows::rules::{Judgement, Reporter};
 use super::{Analysis, Analyzer, Conclusion};
 
@@ -29,7 +31,7 @@ pub const CONFIG_INVALID: Rule = Rule {
     group: "config",
     id: "config-invalid",
     title: "plumb.toml entry that plumb cannot use",
-    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a missing `name` or `paths`, a duplicate name, an unknown blast radius (critical, high, medium, low), a `package_depth` below 1, or a `package_roots` entry that is not a relative directory of the repository. The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
+    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a missing `name` or `paths`, a duplicate name, an unknown blast radius (critical, high, medium, low), a `package_depth` below 1, a `package_roots` entry that is not a relative directory of the repository, or the file asks for more than plumb reads (100 surfaces, 1,000 globs, 100 layers, 100 package roots). The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
 };
 
 pub const CONFIG_BAD_GLOB: Rule = Rule {
@@ -98,9 +100,17 @@ impl Analyzer for ConfigAnalyzer {
 
     fn finish(&self, analysis: &Analysis) -> Conclusion {
         let files: Vec<&FileRecord> = analysis.tracked().collect();
-        let (config, mut findings) = match &analysis.config {
+        let Read {
+            config,
+            mut findings,
+            glob_at,
+        } = match &analysis.config {
             Some(config) => read(&config.path, &config.text),
-            None => (None, Vec::new()),
+            None => Read {
+                config: None,
+                findings: Vec::new(),
+                glob_at: Vec::new(),
+            },
         };
         let declared = config.as_ref().filter(|c| !c.surfaces.is_empty());
         let package_rule = super::packages::rule(&files, config.as_ref());
@@ -113,7 +123,7 @@ impl Analyzer for ConfigAnalyzer {
         };
         let unmatched = tally(&mut surfaces, &files);
         if let Some(config) = declared {
-            findings.extend(unmatched_globs(config, &unmatched));
+            findings.extend(unmatched_globs(config, &glob_at, &unmatched));
         }
         let facts = SurfaceFacts {
             source: if declared.is_some() {
@@ -132,163 +142,352 @@ impl Analyzer for ConfigAnalyzer {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    #[serde(default)]
-    surface: Vec<Spanned<RawSurface>>,
-    layers: Option<RawLayers>,
-    package_depth: Option<Spanned<i64>>,
-    #[serde(default)]
-    package_roots: Vec<Spanned<String>>,
+/// At most this many surfaces, globs (over all surfaces) and layers are read from
+/// `plumb.toml`, which comes from the audited repository: a file written to exhaust the
+/// audit's memory or time gets a `config-invalid` finding at the first entry left out.
+/// Each is far above what a refactoring plan names.
+pub const MAX_SURFACES: usize = 100;
+pub const MAX_GLOBS: usize = 1_000;
+pub const MAX_LAYERS: usize = 100;
+pub const MAX_PACKAGE_ROOTS: usize = 100;
+/// TOML syntax errors reported one by one; past them, one finding counts the rest.
+const MAX_SYNTAX_ERRORS: usize = 100;
+
+type Table<'t> = toml::de::DeTable<'t>;
+/// 1-based line and column.
+type Position = (usize, usize);
+type Value<'t> = toml::de::DeValue<'t>;
+
+/// What [`read`] makes of the file: the valid entries, a finding for every mistake, and
+/// where each kept glob is written (parallel to the surfaces' `paths`).
+struct Read {
+    config: Option<PlumbConfig>,
+    findings: Vec<Finding>,
+    glob_at: Vec<Vec<Position>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSurface {
-    name: Spanned<String>,
-    #[serde(default)]
-    paths: Vec<Spanned<String>>,
-    description: Option<String>,
-    blast_radius: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLayers {
-    order: Vec<Spanned<String>>,
-}
-
-/// Parses and validates `plumb.toml`: what is valid is kept, every mistake is a finding.
-fn read(path: &str, text: &str) -> (Option<PlumbConfig>, Vec<Finding>) {
-    let mut reporter = Reporter::new(path, text);
-    let raw: RawConfig = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            let at = error.span().map_or((1, 1), |span| position(text, span.start));
-            invalid(&mut reporter, at, error.message().trim().to_string());
-            return (None, reporter.findings);
-        }
+/// Parses and validates `plumb.toml`: what is valid is kept, every mistake is a finding
+/// at its line (every syntax error too; the file is then not used).
+fn read(path: &str, text: &str) -> Read {
+    let mut reader = Reader {
+        positions: Positions::new(text),
+        reporter: Reporter::new(path, text),
+        globs: 0,
+        globs_left_out: None,
+        glob_at: Vec::new(),
     };
+    let (document, errors) = Table::parse_recoverable(text);
+    if !errors.is_empty() {
+        let offset = |error: &toml::de::Error| error.span().map_or(0, |span| span.start);
+        for error in errors.iter().take(MAX_SYNTAX_ERRORS) {
+            reader.invalid(offset(error), error.message().trim().to_string());
+        }
+        if let Some(first) = errors.get(MAX_SYNTAX_ERRORS) {
+            let message = format!(
+                "this syntax error and the {} after it are not reported one by one",
+                errors.len() - MAX_SYNTAX_ERRORS - 1
+            );
+            reader.invalid(offset(first), message);
+        }
+        return Read {
+            config: None,
+            findings: reader.reporter.findings,
+            glob_at: Vec::new(),
+        };
+    }
     let mut config = PlumbConfig {
         path: path.to_string(),
         text: text.to_string(),
         ..Default::default()
     };
-    for surface in raw.surface {
-        let line = position(text, surface.span().start).0;
-        if let Some(surface) = validate_surface(&mut reporter, text, &config.surfaces, surface.into_inner(), line) {
-            config.surfaces.push(surface);
+    for (key, value) in document.get_ref() {
+        match key.get_ref().as_ref() {
+            "surface" => reader.surfaces(value, &mut config.surfaces),
+            "layers" => reader.layers(value, &mut config.layers),
+            "package_depth" => config.package_depth = reader.package_depth(value),
+            "package_roots" => reader.package_roots(value, &mut config.package_roots),
+            _ => reader.unknown_key(key, &["surface", "layers", "package_depth", "package_roots"]),
         }
     }
-    for package in raw.layers.map(|l| l.order).unwrap_or_default() {
-        let at = position(text, package.span().start);
-        let package = package.into_inner();
-        if config.layers.iter().any(|l| l.package == package) {
-            invalid(&mut reporter, at, format!("layer `{package}` is listed twice"));
-            continue;
-        }
-        config.layers.push(LayerDecl { package, line: at.0 });
+    if let Some((offset, count)) = reader.globs_left_out {
+        let message = format!(
+            "plumb reads at most {} globs: this one and the {} after it are ignored",
+            thousands(MAX_GLOBS),
+            count - 1
+        );
+        reader.invalid(offset, message);
     }
-    package_settings(&mut reporter, text, raw.package_depth, raw.package_roots, &mut config);
-    (Some(config), reporter.findings)
+    Read {
+        config: Some(config),
+        findings: reader.reporter.findings,
+        glob_at: reader.glob_at,
+    }
 }
 
-/// `package_depth` (a whole number from 1) and `package_roots` (directories: relative,
-/// `/`-separated, without `.` or `..` components, each once).
-fn package_settings(
-    reporter: &mut Reporter<'_>,
-    text: &str,
-    depth: Option<Spanned<i64>>,
-    roots: Vec<Spanned<String>>,
-    config: &mut PlumbConfig,
-) {
-    if let Some(depth) = depth {
-        match usize::try_from(*depth.get_ref()) {
-            Ok(value) if value >= 1 => config.package_depth = Some(value),
-            _ => {
-                let at = position(text, depth.span().start);
-                let message = format!("`package_depth` is {}: it must be 1 or more", depth.get_ref());
-                invalid(reporter, at, message);
+struct Reader<'t> {
+    positions: Positions<'t>,
+    reporter: Reporter<'t>,
+    /// Globs read so far, over all surfaces.
+    globs: usize,
+    /// The first glob past [`MAX_GLOBS`] and how many were.
+    globs_left_out: Option<(usize, usize)>,
+    glob_at: Vec<Vec<Position>>,
+}
+
+impl Reader<'_> {
+    fn at(&self, offset: usize) -> (usize, usize) {
+        self.positions.position(offset)
+    }
+
+    fn invalid(&mut self, offset: usize, message: String) {
+        let at = self.at(offset);
+        invalid(&mut self.reporter, at, message);
+    }
+
+    fn unknown_key(&mut self, key: &Spanned<Cow<'_, str>>, expected: &[&str]) {
+        let expected: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
+        let message = format!(
+            "unknown field `{}`, expected one of {}",
+            key.get_ref(),
+            expected.join(", ")
+        );
+        self.invalid(key.span().start, message);
+    }
+
+    /// `[[surface]]` tables, each validated alone.
+    fn surfaces(&mut self, value: &Spanned<Value<'_>>, surfaces: &mut Vec<SurfaceDecl>) {
+        let Value::Array(tables) = value.get_ref() else {
+            let message = format!("`surface` must be `[[surface]]` tables, not {}", a(value.get_ref()));
+            return self.invalid(value.span().start, message);
+        };
+        let mut names = HashSet::new();
+        for (index, table) in tables.iter().enumerate() {
+            if index == MAX_SURFACES {
+                let message = format!(
+                    "plumb reads at most {MAX_SURFACES} surfaces: this one and the {} after it are ignored",
+                    tables.len() - index - 1
+                );
+                return self.invalid(table.span().start, message);
+            }
+            if let Some((surface, glob_at)) = self.surface(table, &mut names) {
+                surfaces.push(surface);
+                self.glob_at.push(glob_at);
             }
         }
     }
-    for root in roots {
-        let at = position(text, root.span().start);
-        let written = root.into_inner();
-        let trimmed = written.trim_end_matches('/');
-        let well_formed = !trimmed.is_empty()
-            && !trimmed.starts_with('/')
-            && !trimmed.contains('\\')
-            && trimmed.split('/').all(|c| !matches!(c, "" | "." | ".."));
-        if !well_formed {
-            let message = format!("package root `{written}` is not a relative directory path such as `src/mylib`");
-            invalid(reporter, at, message);
-        } else if config.package_roots.iter().any(|r| r == trimmed) {
-            invalid(reporter, at, format!("package root `{trimmed}` is listed twice"));
-        } else {
-            config.package_roots.push(trimmed.to_string());
+
+    fn surface(
+        &mut self,
+        table: &Spanned<Value<'_>>,
+        names: &mut HashSet<String>,
+    ) -> Option<(SurfaceDecl, Vec<Position>)> {
+        let start = table.span().start;
+        let Value::Table(fields) = table.get_ref() else {
+            let message = format!("a surface must be a table, not {}", a(table.get_ref()));
+            self.invalid(start, message);
+            return None;
+        };
+        for (key, _) in fields.iter() {
+            if !["name", "paths", "description", "blast_radius"].contains(&key.get_ref().as_ref()) {
+                self.unknown_key(key, &["name", "paths", "description", "blast_radius"]);
+            }
+        }
+        let Some(name) = fields.get("name") else {
+            self.invalid(start, "surface has no `name`".to_string());
+            return None;
+        };
+        let name_at = name.span().start;
+        let name = self.string(name, "`name`")?.to_string();
+        let description = fields
+            .get("description")
+            .and_then(|d| self.string(d, &format!("surface `{name}`: `description`")))
+            .map(str::to_string);
+        let blast_radius = fields.get("blast_radius").and_then(|radius| {
+            let text = self.string(radius, &format!("surface `{name}`: `blast_radius`"))?;
+            let parsed = BlastRadius::parse(text);
+            if parsed.is_none() {
+                let message = format!("surface `{name}`: blast radius `{text}` is not critical, high, medium or low");
+                self.invalid(radius.span().start, message);
+            }
+            parsed
+        });
+        let Some(paths) = fields
+            .get("paths")
+            .filter(|p| p.get_ref().as_array().is_none_or(|a| !a.is_empty()))
+        else {
+            self.invalid(name_at, format!("surface `{name}` has no `paths`"));
+            return None;
+        };
+        if !names.insert(name.clone()) {
+            self.invalid(name_at, format!("surface `{name}` is declared twice"));
+            return None;
+        }
+        let (paths, glob_at) = self.globs(&name, paths)?;
+        let line = self.at(start).0;
+        let surface = SurfaceDecl {
+            name,
+            paths,
+            description,
+            blast_radius,
+            line,
+        };
+        Some((surface, glob_at))
+    }
+
+    /// A surface's `paths`: the globs that parse, each with where it is written.
+    fn globs(&mut self, name: &str, paths: &Spanned<Value<'_>>) -> Option<(Vec<String>, Vec<Position>)> {
+        let Value::Array(globs) = paths.get_ref() else {
+            let message = format!(
+                "surface `{name}`: `paths` must be an array of strings, not {}",
+                a(paths.get_ref())
+            );
+            self.invalid(paths.span().start, message);
+            return None;
+        };
+        let (mut kept, mut kept_at) = (Vec::new(), Vec::new());
+        for glob in globs.iter() {
+            let Some(text) = self.string(glob, &format!("surface `{name}`: a glob")) else {
+                continue;
+            };
+            if self.globs == MAX_GLOBS {
+                let left_out = self.globs_left_out.get_or_insert((glob.span().start, 0));
+                left_out.1 += 1;
+                continue;
+            }
+            self.globs += 1;
+            let at = self.at(glob.span().start);
+            match build_glob(text) {
+                Ok(_) => {
+                    kept.push(text.to_string());
+                    kept_at.push(at);
+                }
+                Err(error) => {
+                    let message = format!("surface `{name}`: glob `{text}` does not parse: {}", error.kind());
+                    let judgement = judgement(
+                        Severity::Medium,
+                        message,
+                        "Fix the glob; `**` crosses directories, `*` does not.",
+                    );
+                    self.reporter.report(&CONFIG_BAD_GLOB, at, text.len() + 2, judgement);
+                }
+            }
+        }
+        Some((kept, kept_at))
+    }
+
+    /// `[layers] order`.
+    fn layers(&mut self, value: &Spanned<Value<'_>>, layers: &mut Vec<LayerDecl>) {
+        let Value::Table(fields) = value.get_ref() else {
+            let message = format!("`layers` must be a table, not {}", a(value.get_ref()));
+            return self.invalid(value.span().start, message);
+        };
+        for (key, _) in fields.iter().filter(|(key, _)| key.get_ref() != "order") {
+            self.unknown_key(key, &["order"]);
+        }
+        let Some(order) = fields.get("order") else {
+            return self.invalid(value.span().start, "`layers` has no `order`".to_string());
+        };
+        let Value::Array(packages) = order.get_ref() else {
+            let message = format!("`order` must be an array of strings, not {}", a(order.get_ref()));
+            return self.invalid(order.span().start, message);
+        };
+        let mut seen = HashSet::new();
+        for (index, package) in packages.iter().enumerate() {
+            if index == MAX_LAYERS {
+                let message = format!(
+                    "plumb reads at most {MAX_LAYERS} layers: this one and the {} after it are ignored",
+                    packages.len() - index - 1
+                );
+                return self.invalid(package.span().start, message);
+            }
+            let Some(name) = self.string(package, "a layer") else {
+                continue;
+            };
+            let at = self.at(package.span().start);
+            if !seen.insert(name.to_string()) {
+                invalid(&mut self.reporter, at, format!("layer `{name}` is listed twice"));
+                continue;
+            }
+            layers.push(LayerDecl {
+                package: name.to_string(),
+                line: at.0,
+            });
+        }
+    }
+
+    /// `package_depth`: a whole number from 1.
+    fn package_depth(&mut self, value: &Spanned<Value<'_>>) -> Option<usize> {
+        let message = match value.get_ref() {
+            Value::Integer(number) => match number.as_str().parse::<usize>() {
+                Ok(depth) if depth >= 1 => return Some(depth),
+                _ => format!("`package_depth` is {}: it must be 1 or more", number.as_str()),
+            },
+            other => format!("`package_depth` must be a whole number, not {}", a(other)),
+        };
+        self.invalid(value.span().start, message);
+        None
+    }
+
+    /// `package_roots`: directories, relative, `/`-separated, without `.` or `..`
+    /// components, each once.
+    fn package_roots(&mut self, value: &Spanned<Value<'_>>, roots: &mut Vec<String>) {
+        let Value::Array(entries) = value.get_ref() else {
+            let message = format!(
+                "`package_roots` must be an array of strings, not {}",
+                a(value.get_ref())
+            );
+            return self.invalid(value.span().start, message);
+        };
+        for (index, entry) in entries.iter().enumerate() {
+            if index == MAX_PACKAGE_ROOTS {
+                let message = format!(
+                    "plumb reads at most {MAX_PACKAGE_ROOTS} package roots: this one and the {} after it are ignored",
+                    entries.len() - index - 1
+                );
+                return self.invalid(entry.span().start, message);
+            }
+            let Some(written) = self.string(entry, "a package root") else {
+                continue;
+            };
+            let trimmed = written.trim_end_matches('/');
+            let well_formed = !trimmed.is_empty()
+                && !trimmed.starts_with('/')
+                && !trimmed.contains('\\')
+                && trimmed.split('/').all(|c| !matches!(c, "" | "." | ".."));
+            let message = if !well_formed {
+                format!("package root `{written}` is not a relative directory path such as `src/mylib`")
+            } else if roots.iter().any(|r| r == trimmed) {
+                format!("package root `{trimmed}` is listed twice")
+            } else {
+                roots.push(trimmed.to_string());
+                continue;
+            };
+            self.invalid(entry.span().start, message);
+        }
+    }
+
+    /// The string `value`, or a finding that `what` must be one.
+    fn string<'v>(&mut self, value: &'v Spanned<Value<'_>>, what: &str) -> Option<&'v str> {
+        match value.get_ref() {
+            Value::String(text) => Some(text.as_ref()),
+            other => {
+                let message = format!("{what} must be a string, not {}", a(other));
+                self.invalid(value.span().start, message);
+                None
+            }
         }
     }
 }
 
-fn validate_surface(
-    reporter: &mut Reporter<'_>,
-    text: &str,
-    known: &[SurfaceDecl],
-    raw: RawSurface,
-    line: usize,
-) -> Option<SurfaceDecl> {
-    let name_at = position(text, raw.name.span().start);
-    let name = raw.name.into_inner();
-    if known.iter().any(|s| s.name == name) {
-        invalid(reporter, name_at, format!("surface `{name}` is declared twice"));
-        return None;
-    }
-    if raw.paths.is_empty() {
-        invalid(reporter, name_at, format!("surface `{name}` has no `paths`"));
-        return None;
-    }
-    let mut paths = Vec::new();
-    for glob in raw.paths {
-        let at = position(text, glob.span().start);
-        match build_glob(glob.get_ref()) {
-            Ok(_) => paths.push(glob.into_inner()),
-            Err(error) => reporter.report(
-                &CONFIG_BAD_GLOB,
-                at,
-                glob.get_ref().len() + 2,
-                judgement(
-                    Severity::Medium,
-                    format!(
-                        "surface `{name}`: glob `{}` does not parse: {}",
-                        glob.get_ref(),
-                        error.kind()
-                    ),
-                    "Fix the glob; `**` crosses directories, `*` does not.",
-                ),
-            ),
-        }
-    }
-    let blast_radius = raw.blast_radius.and_then(|radius| {
-        let parsed = BlastRadius::parse(radius.get_ref());
-        if parsed.is_none() {
-            let at = position(text, radius.span().start);
-            let message = format!(
-                "surface `{name}`: blast radius `{}` is not critical, high, medium or low",
-                radius.get_ref()
-            );
-            invalid(reporter, at, message);
-        }
-        parsed
-    });
-    Some(SurfaceDecl {
-        name,
-        paths,
-        description: raw.description,
-        blast_radius,
-        line,
-    })
+/// A value's TOML type with its article: `an integer`, `a table`.
+fn a(value: &Value<'_>) -> String {
+    let kind = value.type_str();
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {kind}")
 }
 
 fn judgement(severity: Severity, message: String, remediation: &'static str) -> Judgement {
@@ -303,16 +502,6 @@ fn judgement(severity: Severity, message: String, remediation: &'static str) -> 
 fn invalid(reporter: &mut Reporter<'_>, at: (usize, usize), message: String) {
     let judgement = judgement(Severity::Medium, message, "Fix the entry; it is ignored until then.");
     reporter.report(&CONFIG_INVALID, at, 1, judgement);
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset.min(text.len())).unwrap_or(text);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (
-        before.matches('\n').count() + 1,
-        before[line_start..].chars().count() + 1,
-    )
 }
 
 /// Globs as surfaces use them: `*` stops at `/`, so `src/*` is one directory deep.
@@ -396,14 +585,19 @@ fn tally(surfaces: &mut [Surface], files: &[&FileRecord]) -> BTreeSet<(usize, us
         .collect()
 }
 
-fn unmatched_globs(config: &PlumbConfig, unmatched: &BTreeSet<(usize, usize)>) -> Vec<Finding> {
+fn unmatched_globs(
+    config: &PlumbConfig,
+    glob_at: &[Vec<Position>],
+    unmatched: &BTreeSet<(usize, usize)>,
+) -> Vec<Finding> {
     let mut reporter = Reporter::new(&config.path, &config.text);
     for &(s, g) in unmatched {
         let surface = &config.surfaces[s];
         let glob = &surface.paths[g];
-        let at = reporter
-            .find(surface.line, usize::MAX, &format!("\"{glob}\""))
-            .or_else(|| reporter.find(surface.line, usize::MAX, glob))
+        let at = glob_at
+            .get(s)
+            .and_then(|at| at.get(g))
+            .copied()
             .unwrap_or((surface.line, 1));
         let message = format!("surface `{}`: glob `{glob}` matches no tracked file", surface.name);
         let judgement = judgement(
@@ -432,4 +626,24 @@ pub fn unknown_layers(config: &PlumbConfig, packages: impl Fn(&str) -> bool) -> 
         reporter.report(&CONFIG_UNKNOWN_LAYER, at, layer.package.chars().count() + 2, judgement);
     }
     reporter.findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_past_the_first_hundred_are_counted_in_one_finding() {
+        // One unclosed table header a line: one error a line.
+        let text = "[x\n".repeat(150);
+        let read = read(CONFIG_PATH, &text);
+        assert!(read.config.is_none());
+        assert_eq!(read.findings.len(), MAX_SYNTAX_ERRORS + 1);
+        let last = read.findings.last().expect("findings");
+        assert_eq!(last.location.line, MAX_SYNTAX_ERRORS + 1);
+        assert_eq!(
+            last.message,
+            "this syntax error and the 49 after it are not reported one by one"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 //! an entry in [`ALL`].
 
 mod binary_artifacts;
+mod caps;
 mod config;
 mod dependencies;
 mod god_modules;
@@ -12,6 +13,7 @@ mod imports;
 mod inventory;
 mod module_tree;
 mod packages;
+mod positions;
 mod posture;
 pub mod secrets;
 pub mod snippet;
@@ -25,6 +27,7 @@ mod workflows;
 use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
+pub use caps::{cap_audit, cap_per_file, PER_AUDIT, PER_RULE_AND_FILE};
 pub use config::{unknown_layers, SurfaceMatcher, CONFIG_PATH};
 pub use imports::{FileImports, GoModule};
 pub use packages::Partition;

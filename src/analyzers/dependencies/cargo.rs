@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass};
 
-use super::{line_of, table_entry, Declaration, Declared, LockDraft, ParseError, Parsed, WorkspaceDependency};
+use super::{table_entry, Declaration, Declared, LockDraft, ParseError, Parsed, WorkspaceDependency};
 
 /// What `workspace = true` says until `finish` finds the workspace root's entry.
 pub const INHERITED: &str = "workspace = true";
@@ -57,9 +57,9 @@ pub fn manifest(path: &str, text: &str) -> Result<Parsed, ParseError> {
         dev_dependencies: parsed.dev_dependencies,
         build_dependencies: parsed.build_dependencies,
     };
-    add_tables(&mut declared, text, &own, None);
+    add_tables(&mut declared, &own, None);
     for (target, tables) in &parsed.target {
-        add_tables(&mut declared, text, tables, Some(target));
+        add_tables(&mut declared, tables, Some(target));
     }
     let mut draft = declared.into_manifest(Ecosystem::Cargo, "Cargo.toml", text);
     if let Some(package) = parsed.package {
@@ -78,7 +78,7 @@ pub fn manifest(path: &str, text: &str) -> Result<Parsed, ParseError> {
     Ok(Parsed::Manifest(draft))
 }
 
-fn add_tables(declared: &mut Declared<'_>, text: &str, tables: &DependencyTables, target: Option<&str>) {
+fn add_tables(declared: &mut Declared<'_>, tables: &DependencyTables, target: Option<&str>) {
     for (table, scope) in [
         (&tables.dependencies, DependencyScope::Runtime),
         (&tables.dev_dependencies, DependencyScope::Dev),
@@ -94,8 +94,8 @@ fn add_tables(declared: &mut Declared<'_>, text: &str, tables: &DependencyTables
                 true => (INHERITED.to_string(), PinClass::Unpinned, is_optional(value.get_ref())),
                 false => table_entry(value.get_ref(), cargo_pin),
             };
-            declared.add(
-                line_of(text, value.span().start),
+            declared.add_near(
+                value.span().start,
                 Declaration {
                     name: package_name(key, value.get_ref()),
                     specifier,

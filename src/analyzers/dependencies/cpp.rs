@@ -1,6 +1,7 @@
 //! C and C++: Conan (`conanfile.txt`, `conanfile.py`), vcpkg (`vcpkg.json`) and the
 //! sources CMake fetches itself (`FetchContent_Declare`, `ExternalProject_Add`).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -8,7 +9,7 @@ use serde::Deserialize;
 
 use crate::model::{DependencyScope, Ecosystem, PinClass};
 
-use super::js::json_key_line;
+use super::js::JsonSection;
 use super::{is_commit_sha, Declaration, Declared, ParseError, Parsed};
 
 /// The rule for Conan references (`name/version@user/channel#revision`): a recipe
@@ -126,15 +127,19 @@ pub fn vcpkg(path: &str, text: &str) -> Result<Parsed, ParseError> {
     let parsed: Vcpkg = serde_json::from_str(text).map_err(|e| ParseError::json(&e))?;
     let mut declared = Declared::new(path, text);
     let field = |value: &serde_json::Value, key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    let section = JsonSection::new(text, "dependencies");
+    // The first override of each name, as a search from the start would find it.
+    let mut overrides: HashMap<String, Option<String>> = HashMap::new();
+    for entry in &parsed.overrides {
+        if let Some(name) = field(entry, "name") {
+            overrides.entry(name).or_insert_with(|| field(entry, "version"));
+        }
+    }
     for value in &parsed.dependencies {
         let Some(name) = value.as_str().map(str::to_string).or_else(|| field(value, "name")) else {
             continue;
         };
-        let override_version = parsed
-            .overrides
-            .iter()
-            .find(|o| field(o, "name").as_deref() == Some(name.as_str()))
-            .and_then(|o| field(o, "version"));
+        let override_version = overrides.get(&name).cloned().flatten();
         let (specifier, pin) = match (override_version, field(value, "version>=")) {
             (Some(version), _) => (format!("override {version}"), PinClass::Exact),
             (None, Some(minimum)) => (format!(">={minimum}"), PinClass::LowerBound),
@@ -145,8 +150,8 @@ pub fn vcpkg(path: &str, text: &str) -> Result<Parsed, ParseError> {
             Some(true) => DependencyScope::Build,
             _ => DependencyScope::Runtime,
         };
-        declared.add(
-            json_key_line(text, "dependencies", &name),
+        declared.add_near(
+            section.offset_of(&name),
             Declaration {
                 name,
                 specifier,
@@ -178,14 +183,30 @@ pub fn cmake(path: &str, text: &str) -> Parsed {
         return Parsed::Nothing;
     };
     let mut declared = Declared::new(path, text);
+    // The text is walked once: whether a `#` precedes the match on its line is carried
+    // forward, and a match inside an earlier call's arguments is not read again.
+    let (mut walked, mut in_comment, mut resume) = (0, false, 0);
     for found in matcher.find_iter(text) {
-        let line_start = text[..found.start()].rfind('\n').map_or(0, |i| i + 1);
-        if text[line_start..found.start()].contains('#') {
+        for &byte in &text.as_bytes()[walked..found.start()] {
+            match byte {
+                b'\n' => in_comment = false,
+                b'#' => in_comment = true,
+                _ => {}
+            }
+        }
+        walked = found.start();
+        if in_comment || found.start() < resume {
             continue;
         }
-        let Some(arguments) = call_arguments(&text[found.end()..]) else {
+        let after = &text[found.end()..];
+        let Some((arguments, used)) = call_arguments(after) else {
+            if after.trim_start().starts_with('(') {
+                // Unclosed to the end of the file: no later call can be read either.
+                break;
+            }
             continue;
         };
+        resume = found.end() + used;
         let words: Vec<&str> = arguments.split_whitespace().map(|w| w.trim_matches('"')).collect();
         let Some((name, rest)) = words.split_first() else {
             continue;
@@ -202,8 +223,8 @@ pub fn cmake(path: &str, text: &str) -> Parsed {
             value("URL"),
             value("URL_HASH").or(value("URL_MD5")),
         );
-        declared.add(
-            super::line_of(text, found.start()),
+        declared.add_near(
+            found.start(),
             Declaration {
                 name: name.to_string(),
                 specifier,
@@ -220,24 +241,28 @@ pub fn cmake(path: &str, text: &str) -> Parsed {
 }
 
 /// The text between `(` (after optional spaces) and its matching `)`, comments dropped.
-fn call_arguments(after: &str) -> Option<String> {
+fn call_arguments(after: &str) -> Option<(String, usize)> {
     let body = after.trim_start().strip_prefix('(')?;
+    let body_at = after.len() - body.len();
     let mut depth = 1;
     let mut out = String::new();
-    for line in body.lines() {
-        let code = line.split('#').next().unwrap_or("");
-        for c in code.chars() {
-            match c {
-                '(' => depth += 1,
-                ')' => depth -= 1,
-                _ => {}
+    let mut in_comment = false;
+    for (at, c) in body.char_indices() {
+        match c {
+            '\n' => in_comment = false,
+            _ if in_comment => continue,
+            '#' => {
+                in_comment = true;
+                continue;
             }
-            if depth == 0 {
-                return Some(out);
-            }
-            out.push(c);
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
         }
-        out.push('\n');
+        if depth == 0 {
+            return Some((out, body_at + at + 1));
+        }
+        out.push(c);
     }
     None
 }

@@ -2,7 +2,7 @@
 //! peerDependencies, optionalDependencies); lockfiles `package-lock.json` (v1 to v3),
 //! `yarn.lock` (classic and berry) and `pnpm-lock.yaml` (v5 to v9).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use saphyr::{LoadableYamlNode, Yaml};
 use saphyr_parser::{Event, Parser};
@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass};
 
-use super::{is_commit_sha, line_of, Declaration, Declared, LockDraft, ParseError, Parsed};
+use super::{is_commit_sha, Declaration, Declared, LockDraft, ParseError, Parsed};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -46,10 +46,11 @@ pub fn package_json(path: &str, text: &str) -> Result<Parsed, ParseError> {
             None,
         ),
     ] {
+        let section = JsonSection::new(text, key);
         for (name, value) in table.iter().flatten() {
             let specifier = value.as_str().map_or_else(|| value.to_string(), str::to_string);
-            declared.add(
-                json_key_line(text, key, name),
+            declared.add_near(
+                section.offset_of(name),
                 Declaration {
                     name: name.clone(),
                     pin: npm_pin(&specifier),
@@ -66,13 +67,73 @@ pub fn package_json(path: &str, text: &str) -> Result<Parsed, ParseError> {
     Ok(Parsed::Manifest(draft))
 }
 
-/// serde_json keeps no positions: the line is where `"name"` first appears after the
-/// section's `"key":`, which is exact for package.json as npm and editors write it.
-pub(super) fn json_key_line(text: &str, section: &str, name: &str) -> usize {
-    let section_at = text.find(&format!("\"{section}\"")).unwrap_or(0);
-    let quoted = format!("\"{name}\"");
-    let at = text[section_at..].find(&quoted).map_or(section_at, |i| section_at + i);
-    line_of(text, at)
+/// serde_json keeps no positions: a name is placed where `"name"` is first written in its
+/// section (`"dependencies": {...}`), which is exact for package.json as npm and editors
+/// write it; a name not found there is placed at the section's key.
+pub(super) struct JsonSection<'t> {
+    /// Byte offset of the section's `"key"` (0 without one).
+    key_at: usize,
+    /// Every string written inside the section's value, at its first offset.
+    strings: HashMap<&'t str, usize>,
+}
+
+impl<'t> JsonSection<'t> {
+    /// Reads the section once: every name is then found in constant time, so a manifest
+    /// of many dependencies is not searched from the start once per dependency.
+    pub(super) fn new(text: &'t str, section: &str) -> Self {
+        let key_at = memchr::memmem::find(text.as_bytes(), format!("\"{section}\"").as_bytes());
+        let strings = key_at
+            .map(|at| strings_of_value(text, at + section.len() + 2))
+            .unwrap_or_default();
+        JsonSection {
+            key_at: key_at.unwrap_or(0),
+            strings,
+        }
+    }
+
+    /// Byte offset of the opening quote of `"name"`.
+    pub(super) fn offset_of(&self, name: &str) -> usize {
+        self.strings.get(name).copied().unwrap_or(self.key_at)
+    }
+}
+
+/// The strings (raw, between their quotes) inside the JSON value after the `:` that
+/// follows byte `from`, each at its first offset; empty when no object or array follows.
+fn strings_of_value(text: &str, from: usize) -> HashMap<&str, usize> {
+    let bytes = text.as_bytes();
+    let mut strings = HashMap::new();
+    let mut at = from;
+    while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b':') {
+        at += 1;
+    }
+    if !matches!(bytes.get(at), Some(b'{' | b'[')) {
+        return strings;
+    }
+    let mut depth = 0usize;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            b'"' => {
+                let start = at + 1;
+                at = start;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(raw) = text.get(start..at.min(bytes.len())) {
+                    strings.entry(raw).or_insert(start - 1);
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    strings
 }
 
 /// The rule for npm ranges: `1.2.3`, `=1.2.3`, `v1.2.3` are exact; `^`, `~`, partial

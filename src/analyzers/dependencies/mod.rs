@@ -25,6 +25,7 @@ use crate::model::{
 };
 use crate::scan::{File, FileInfo};
 
+use super::positions::Positions;
 use super::workflows::rules::Reporter;
 use super::{Analysis, Analyzer, Conclusion};
 
@@ -341,7 +342,8 @@ fn parse(kind: Kind, path: &str, text: &str) -> Result<Parsed, ParseError> {
 /// Builds one manifest's dependency list, each dependency located at its line.
 struct Declared<'a> {
     path: &'a str,
-    lines: Vec<&'a str>,
+    text: &'a str,
+    positions: Positions<'a>,
     dependencies: Vec<Dependency>,
 }
 
@@ -354,21 +356,52 @@ struct Declaration {
     pin: PinClass,
 }
 
+/// Lines up to this long are searched whole for a dependency's name; in a longer one (a
+/// minified manifest, a one-line inline table) only this far either side of the entry,
+/// so that a line of many entries is not searched once per entry.
+const NAME_SEARCH_BYTES: usize = 4096;
+
 impl<'a> Declared<'a> {
     fn new(path: &'a str, text: &'a str) -> Self {
         Declared {
             path,
-            lines: text.lines().collect(),
+            text,
+            positions: Positions::new(text),
             dependencies: Vec::new(),
         }
     }
 
+    /// 1-based line of a byte offset into the manifest.
+    fn line_of(&self, offset: usize) -> usize {
+        self.positions.line(offset)
+    }
+
+    /// Byte offset of 1-based `line`'s start.
+    fn line_start(&self, line: usize) -> usize {
+        self.positions.line_range(line).start
+    }
+
     /// Records `declaration` at 1-based `line`, its column where the name is written.
     fn add(&mut self, line: usize, declaration: Declaration) {
-        let text = self.lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
-        let column = text
-            .find(declaration.name.as_str())
-            .map_or(1, |byte| text[..byte].chars().count() + 1);
+        self.add_near(self.line_start(line), declaration);
+    }
+
+    /// Records `declaration` on the line of byte `offset`, its column where the name is
+    /// first written on that line (near `offset` on a long line).
+    fn add_near(&mut self, offset: usize, declaration: Declaration) {
+        let line = self.positions.line(offset);
+        let mut range = self.positions.line_range(line);
+        if range.len() > NAME_SEARCH_BYTES {
+            range = offset.saturating_sub(NAME_SEARCH_BYTES).max(range.start)
+                ..offset.saturating_add(NAME_SEARCH_BYTES).min(range.end);
+        }
+        let bytes = &self.text.as_bytes()[range.clone()];
+        let column = memchr::memmem::find(bytes, declaration.name.as_bytes())
+            .map_or(1, |at| self.positions.position(range.start + at).1);
+        self.push(line, column, declaration);
+    }
+
+    fn push(&mut self, line: usize, column: usize, declaration: Declaration) {
         self.dependencies.push(Dependency {
             name: declaration.name,
             specifier: declaration.specifier,

@@ -11,7 +11,7 @@ use toml::Spanned;
 use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass, ScanNote, SkipReason};
 
 use super::requirement;
-use super::{line_of, table_entry, Declaration, Declared, LockDraft, ParseError, Parsed};
+use super::{table_entry, Declaration, Declared, LockDraft, ParseError, Parsed};
 
 /// The four Python lockfile formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,7 +266,6 @@ pub fn pyproject(path: &str, text: &str) -> Result<Parsed, ParseError> {
     let parsed: Pyproject = toml::from_str(text).map_err(|e| ParseError::toml(text, &e))?;
     let mut reader = PythonDeclared {
         declared: Declared::new(path, text),
-        text,
         notes: Vec::new(),
     };
     let mut formats = Vec::new();
@@ -322,7 +321,6 @@ fn spanned_string(value: &Spanned<toml::Value>) -> Option<Spanned<String>> {
 /// Declarations of one Python manifest, with its notes.
 struct PythonDeclared<'a> {
     declared: Declared<'a>,
-    text: &'a str,
     notes: Vec<ScanNote>,
 }
 
@@ -334,15 +332,16 @@ impl PythonDeclared<'_> {
         group: Option<&str>,
     ) {
         for item in list {
-            let line = line_of(self.text, item.span().start);
-            self.requirement(line, item.get_ref(), scope, group);
+            self.requirement(item.span().start, item.get_ref(), scope, group);
         }
     }
 
-    fn requirement(&mut self, line: usize, raw: &str, scope: DependencyScope, group: Option<&str>) {
+    /// The requirement `raw`, written at byte `offset` of the manifest.
+    fn requirement(&mut self, offset: usize, raw: &str, scope: DependencyScope, group: Option<&str>) {
+        let line = self.declared.line_of(offset);
         match requirement::parse(raw, false) {
-            Ok(parsed) => self.declared.add(
-                line,
+            Ok(parsed) => self.declared.add_near(
+                offset,
                 Declaration {
                     name: parsed.name,
                     specifier: parsed.specifier,
@@ -372,8 +371,8 @@ impl PythonDeclared<'_> {
             }
             let (specifier, pin, optional) = table_entry(value.get_ref(), poetry_pin);
             let scope = if optional { DependencyScope::Optional } else { scope };
-            self.declared.add(
-                line_of(self.text, value.span().start),
+            self.declared.add_near(
+                value.span().start,
                 Declaration {
                     name: normalize(name),
                     specifier,
@@ -427,8 +426,8 @@ pub fn pipfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
     ] {
         for (name, value) in table.iter().flatten() {
             let (specifier, pin, _) = table_entry(value.get_ref(), pipfile_pin);
-            declared.add(
-                line_of(text, value.span().start),
+            declared.add_near(
+                value.span().start,
                 Declaration {
                     name: normalize(name),
                     specifier,
@@ -452,7 +451,6 @@ pub fn pipfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
 pub fn setup_cfg(path: &str, text: &str) -> Parsed {
     let mut reader = PythonDeclared {
         declared: Declared::new(path, text),
-        text,
         notes: Vec::new(),
     };
     let mut section = String::new();
@@ -501,7 +499,8 @@ impl PythonDeclared<'_> {
         if value.is_empty() || value.starts_with("file:") {
             return;
         }
-        self.requirement(line, value, scope, group);
+        let offset = self.declared.line_start(line);
+        self.requirement(offset, value, scope, group);
     }
 }
 

@@ -1,0 +1,304 @@
+//! Hostile inputs (issue 18): files a pull request could add to make the audit's memory or
+//! time grow with the square of their size. Each is audited by the real binary at two
+//! sizes four times apart; the cost above an audit of an almost empty directory must grow
+//! at most about linearly (2.5 times per doubling, so 6.25 times for four times the input,
+//! where a quadratic cost grows 16 times). `scripts/adversarial.sh` runs the full sizes.
+//!
+//! Costs are the audit's own CPU time and peak resident memory (as GNU time reports them),
+//! the least of a few runs, one audit at a time and on one thread: other work on the
+//! machine slows a run down but barely changes the CPU time it uses.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use common::{audit_json, TestRepo};
+
+/// The hostile files: a path and its text for a count of repeated entries.
+#[derive(Clone, Copy, Debug)]
+enum Hostile {
+    /// `${{ github.event.issue.title }}` repeated on one `run:` line.
+    Expressions,
+    /// `uses:` steps in flow style on one line, each an unpinned-uses finding.
+    UsesOnOneLine,
+    /// AWS access key ids on one line of JavaScript.
+    AwsKeyIds,
+    /// A package.json with one dependency a line.
+    NpmDependencies,
+    /// The same, minified to one line.
+    NpmDependenciesOneLine,
+    /// A Cargo.toml with one dependency a line.
+    CargoDependencies,
+    /// A plumb.toml surface with one glob a line.
+    Globs,
+    /// CMake `FetchContent_Declare` calls on one line.
+    CmakeOneLine,
+}
+
+impl Hostile {
+    fn file(self, count: usize) -> (&'static str, String) {
+        let many = |each: &dyn Fn(usize) -> String, separator: &str| {
+            (0..count).map(each).collect::<Vec<String>>().join(separator)
+        };
+        match self {
+            Hostile::Expressions => (
+                ".github/workflows/issue.yml",
+                format!(
+                    "on: issues\npermissions: {{}}\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: {}\n",
+                    "echo ${{ github.event.issue.title }}; ".repeat(count)
+                ),
+            ),
+            Hostile::UsesOnOneLine => (
+                ".github/workflows/uses.yml",
+                format!(
+                    "on: push\npermissions: {{}}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps: [{}]\n",
+                    many(&|i| format!("{{uses: owner/action@v{i}}}"), ", ")
+                ),
+            ),
+            Hostile::AwsKeyIds => ("keys.js", format!("var k=[{}];\n", many(&|i| format!("\"{}\"", key_id(i)), ","))),
+            Hostile::NpmDependencies => (
+                "package.json",
+                format!(
+                    "{{\n  \"name\": \"many\",\n  \"dependencies\": {{\n{}\n  }}\n}}\n",
+                    many(&|i| format!("    \"dep-{i}\": \"^1.0.{i}\""), ",\n")
+                ),
+            ),
+            Hostile::NpmDependenciesOneLine => (
+                "package.json",
+                format!(
+                    "{{\"name\":\"many\",\"dependencies\":{{{}}}}}\n",
+                    many(&|i| format!("\"dep-{i}\":\"^1.0.{i}\""), ",")
+                ),
+            ),
+            Hostile::CargoDependencies => (
+                "Cargo.toml",
+                format!(
+                    "[package]\nname = \"many\"\nversion = \"0.1.0\"\n\n[dependencies]\n{}\n",
+                    many(&|i| format!("dep-{i} = \"1.0.{i}\""), "\n")
+                ),
+            ),
+            Hostile::Globs => (
+                "plumb.toml",
+                format!(
+                    "[[surface]]\nname = \"many\"\npaths = [\n{}\n]\n",
+                    many(&|i| format!("  \"dir{i}/**\","), "\n")
+                ),
+            ),
+            Hostile::CmakeOneLine => (
+                "CMakeLists.txt",
+                format!(
+                    "{}\n",
+                    many(
+                        &|i| format!("FetchContent_Declare(dep{i} GIT_REPOSITORY https://example.invalid/d GIT_TAG main)"),
+                        " "
+                    )
+                ),
+            ),
+        }
+    }
+
+    fn fixture(self, count: usize) -> TestRepo {
+        let repo = TestRepo::plain();
+        let (path, text) = self.file(count);
+        repo.write(path, text);
+        repo
+    }
+}
+
+/// A distinct AWS access key id, varied enough not to look like a placeholder (six equal
+/// characters in a row).
+fn key_id(i: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut state = (i as u64).wrapping_mul(2_654_435_761).wrapping_add(1);
+    let digits: String = (0..16)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ALPHABET[(state >> 59) as usize] as char
+        })
+        .collect();
+    format!("AKIA{digits}")
+}
+
+/// What one audit cost the child process.
+#[derive(Clone, Copy, Debug)]
+struct Cost {
+    cpu: Duration,
+    peak_kb: u64,
+}
+
+/// One audit at a time: the runs of one test are compared with each other.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// The least CPU time and the least peak memory of a few audits of `dir`.
+fn cost(dir: &Path) -> Cost {
+    let runs: Vec<Cost> = (0..3).map(|_| audit_once(dir)).collect();
+    Cost {
+        cpu: runs.iter().map(|c| c.cpu).min().expect("runs"),
+        peak_kb: runs.iter().map(|c| c.peak_kb).min().expect("runs"),
+    }
+}
+
+/// One audit under GNU time, which reports its child's own CPU time and peak memory.
+/// (`wait4` on a child of the test itself would not do: Linux counts into a child's peak
+/// the memory of the process it was forked from, here the test harness.)
+fn audit_once(dir: &Path) -> Cost {
+    const TIME: &str = "/usr/bin/time";
+    assert!(Path::new(TIME).exists(), "these tests need GNU time at {TIME}");
+    let out = tempfile::tempdir().expect("tempdir");
+    let measured = out.path().join("cost");
+    let status = Command::new(TIME)
+        .args(["--format", "%U %S %M", "--output"])
+        .arg(&measured)
+        .arg(env!("CARGO_BIN_EXE_plumb"))
+        .arg("audit")
+        .arg(dir)
+        .arg("--out")
+        .arg(out.path().join("pack"))
+        .args(["--format", "md,json,sarif", "--quiet"])
+        .env("SOURCE_DATE_EPOCH", "1767322800")
+        .env("RAYON_NUM_THREADS", "1")
+        .status()
+        .expect("GNU time runs plumb");
+    assert!(status.success(), "plumb failed on {}", dir.display());
+    let text = std::fs::read_to_string(&measured).expect("GNU time wrote its figures");
+    let figures: Vec<f64> = text
+        .split_whitespace()
+        .map(|f| f.parse().expect("GNU time prints numbers"))
+        .collect();
+    let [user, system, peak_kb] = figures[..] else {
+        panic!("unexpected GNU time output: {text}")
+    };
+    Cost {
+        cpu: Duration::from_secs_f64(user + system),
+        peak_kb: peak_kb as u64,
+    }
+}
+
+/// Four times the input may cost this many times more above the baseline: 2.5 per doubling.
+const MAX_GROWTH: f64 = 2.5 * 2.5;
+
+/// Audits `hostile` with `count` and four times `count` entries, and fails when the cost
+/// above an almost empty audit grows faster than [`MAX_GROWTH`]. Costs too small to
+/// measure are raised to a floor (20 ms, 2 MB) first, so noise cannot fail a linear case.
+fn assert_linear(hostile: Hostile, count: usize) {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let empty = TestRepo::plain();
+    empty.write("README.md", "# nothing\n");
+    let (small, large) = (hostile.fixture(count), hostile.fixture(4 * count));
+    let base = cost(empty.path());
+    let (small_cost, large_cost) = (cost(small.path()), cost(large.path()));
+    let above = |c: Cost| {
+        (
+            c.cpu.saturating_sub(base.cpu).as_secs_f64().max(0.020),
+            c.peak_kb.saturating_sub(base.peak_kb).max(2_048) as f64,
+        )
+    };
+    let ((small_cpu, small_kb), (large_cpu, large_kb)) = (above(small_cost), above(large_cost));
+    let report = format!(
+        "{hostile:?}: {count} entries {small_cost:?}, {} entries {large_cost:?}, baseline {base:?}",
+        4 * count
+    );
+    eprintln!(
+        "{report}: growth above the baseline {:.1}x CPU, {:.1}x memory",
+        large_cpu / small_cpu,
+        large_kb / small_kb
+    );
+    assert!(
+        large_cpu / small_cpu <= MAX_GROWTH,
+        "CPU time grows faster than the input: {report}"
+    );
+    assert!(
+        large_kb / small_kb <= MAX_GROWTH,
+        "memory grows faster than the input: {report}"
+    );
+}
+
+#[test]
+fn expressions_on_one_run_line_cost_linear_time_and_memory() {
+    assert_linear(Hostile::Expressions, 600);
+}
+
+#[test]
+fn uses_steps_on_one_line_cost_linear_time_and_memory() {
+    assert_linear(Hostile::UsesOnOneLine, 500);
+}
+
+#[test]
+fn aws_key_ids_on_one_line_cost_linear_time_and_memory() {
+    assert_linear(Hostile::AwsKeyIds, 400);
+}
+
+#[test]
+fn a_package_json_of_many_dependencies_costs_linear_time_and_memory() {
+    assert_linear(Hostile::NpmDependencies, 2_000);
+}
+
+#[test]
+fn a_one_line_package_json_costs_linear_time_and_memory() {
+    assert_linear(Hostile::NpmDependenciesOneLine, 2_000);
+}
+
+#[test]
+fn a_cargo_toml_of_many_dependencies_costs_linear_time_and_memory() {
+    assert_linear(Hostile::CargoDependencies, 2_000);
+}
+
+#[test]
+fn a_plumb_toml_of_many_globs_costs_linear_time_and_memory() {
+    assert_linear(Hostile::Globs, 250);
+}
+
+#[test]
+fn cmake_calls_on_one_line_cost_linear_time_and_memory() {
+    assert_linear(Hostile::CmakeOneLine, 500);
+}
+
+/// The findings of `rule` in the audit.
+fn of_rule<'a>(audit: &'a serde_json::Value, rule: &'a str) -> impl Iterator<Item = &'a serde_json::Value> {
+    audit["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(move |f| f["rule"] == rule)
+}
+
+#[test]
+fn a_file_lists_200_findings_of_a_rule_and_counts_the_rest_in_one() {
+    let audit = audit_json(Hostile::Expressions.fixture(1_234).path(), &[]);
+    let findings: Vec<&serde_json::Value> = of_rule(&audit, "template-injection").collect();
+    assert_eq!(findings.len(), 201);
+    let summaries: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .filter(|m| m.starts_with("and "))
+        .collect();
+    assert_eq!(
+        summaries,
+        ["and 1,034 more `template-injection` findings in this file, not listed: plumb lists at most 200 per rule and file"]
+    );
+    assert!(findings.iter().all(|f| f["severity"] == "high"));
+
+    let keys = audit_json(Hostile::AwsKeyIds.fixture(250).path(), &[]);
+    let messages: Vec<&str> = of_rule(&keys, "secret-aws-access-key")
+        .filter_map(|f| f["message"].as_str())
+        .filter(|m| m.starts_with("and "))
+        .collect();
+    assert_eq!(
+        messages,
+        ["and 50 more `secret-aws-access-key` findings in this file, not listed: plumb lists at most 200 per rule and file"]
+    );
+}
+
+#[test]
+fn the_capped_audit_is_valid_sarif() {
+    let repo = Hostile::Expressions.fixture(300);
+    let sarif = common::report(repo.path(), "sarif", &[]);
+    let file = repo.parent().join("audit.sarif");
+    std::fs::write(&file, sarif).expect("write audit.sarif");
+    common::validate("validate_sarif.py", &file);
+}
