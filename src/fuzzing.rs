@@ -1,6 +1,10 @@
 //! Entry points for the fuzz targets in `fuzz/`; compiled only with the `fuzzing` feature
 //! and not part of plumb's interface.
 
+mod audit;
+
+pub use audit::fuzz_audit;
+
 use tokei::LanguageType;
 
 use crate::analyzers::{Analysis, ALL};
