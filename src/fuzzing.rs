@@ -1,5 +1,5 @@
 //! Entry points for the fuzz targets in `fuzz/`; compiled only with the `fuzzing` feature
-//! and not part of plumb's interface.
+//! (and in plumb's unit tests) and not part of plumb's interface.
 
 mod audit;
 

@@ -36,8 +36,8 @@ use crate::scan::ScanOptions;
 use crate::source::Snapshot;
 
 /// Whether a report that shows [`SECRET`] fails the run. Off while the secret masking of
-/// every report is finished; switch it on to check it (the unit test
-/// `planted_secret_check` shows where it leaks now).
+/// every report is finished; switch it on to check it (`cargo test --lib
+/// planted_secret_check -- --nocapture` lists the lines where it shows now).
 pub const CHECK_SECRET: bool = false;
 
 /// A GitHub token of the right shape (`ghp_` and 36 letters and digits), planted wherever
@@ -650,7 +650,10 @@ fn check_reports(
             "{name} shows the absolute path of the audited folder"
         );
         if CHECK_SECRET {
-            assert!(!text.contains(&SECRET[4..]), "{name} shows the planted secret");
+            // The planted token is not a real one: the line is shown, to find the leak.
+            if let Some(line) = text.lines().find(|line| line.contains(&SECRET[4..])) {
+                panic!("{name} shows the planted secret: {line}");
+            }
         }
     }
 }
@@ -738,12 +741,29 @@ mod tests {
         assert_eq!(revision.entries.len(), worktree.entries.len());
     }
 
+    /// The seeds of `fuzz/corpus/audit/`, so that a change that breaks one shows here.
+    #[test]
+    fn seeds_run_clean() {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/audit");
+        let mut count = 0;
+        for entry in std::fs::read_dir(seeds).expect("the seeds are in the repository") {
+            let path = entry.expect("a listed seed").path();
+            if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("seed-")) {
+                fuzz_audit(&std::fs::read(&path).expect("a readable seed"));
+                count += 1;
+            }
+        }
+        assert!(count >= 7, "{count} seeds");
+    }
+
     /// What [`CHECK_SECRET`] would check, reported rather than asserted while it is off.
     #[test]
     fn planted_secret_check() {
         let workspace = Workspace::new().expect("a temporary folder");
         let root = workspace.root();
-        let repository = decode(&input(0b10_0000, MIXED), &workspace.outside());
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/audit/seed-secrets-config.bin");
+        let bytes = std::fs::read(seed).expect("the seed is in the repository");
+        let repository = decode(&bytes, &workspace.outside());
         write_tree(&root, &repository.records);
         let snapshot = Snapshot::open(&root, None).expect("a plain folder opens");
         let options = ScanOptions {
@@ -751,15 +771,16 @@ mod tests {
             excluded: Default::default(),
         };
         let audit = crate::audit(&snapshot, &options, GENERATED_AT.to_string(), &|| {});
-        let leaks: Vec<&str> = render_all(&audit)
+        let reports = render_all(&audit);
+        let leaks: Vec<(&str, &str)> = reports
             .iter()
-            .filter(|(_, text)| text.contains(&SECRET[4..]))
-            .map(|(name, _)| *name)
+            .flat_map(|(name, text)| text.lines().map(move |line| (*name, line)))
+            .filter(|(_, line)| line.contains(&SECRET[4..]))
             .collect();
         if CHECK_SECRET {
-            assert!(leaks.is_empty(), "the secret shows in {leaks:?}");
+            assert!(leaks.is_empty(), "the secret shows in {leaks:#?}");
         } else if !leaks.is_empty() {
-            eprintln!("the planted secret shows in {leaks:?}");
+            eprintln!("the planted secret shows in {leaks:#?}");
         }
     }
 }
