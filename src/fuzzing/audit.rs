@@ -772,7 +772,10 @@ mod tests {
         let mut count = 0;
         for entry in std::fs::read_dir(seeds).expect("the seeds are in the repository") {
             let path = entry.expect("a listed seed").path();
-            if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("seed-")) {
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("seed-"))
+            {
                 fuzz_audit(&std::fs::read(&path).expect("a readable seed"));
                 count += 1;
             }
