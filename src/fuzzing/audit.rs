@@ -601,8 +601,7 @@ fn audit_once(snapshot: &Snapshot, options: &ScanOptions) -> crate::model::Audit
 /// The rayon pool the audits run on: one thread. libFuzzer counts the code covered by
 /// every thread as the input's, and with more threads which thread steals which task,
 /// and so which of rayon's paths run, changes from one execution of the same input to
-/// the next; a first run with the global pool made almost every execution "new" (1,600
-/// corpus units in 4 minutes) and ran at 20 executions a second.
+/// the next: coverage that says nothing about the input.
 fn one_thread() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
