@@ -1,5 +1,9 @@
 //! Entry points for the fuzz targets in `fuzz/`; compiled only with the `fuzzing` feature
-//! and not part of plumb's interface.
+//! (and in plumb's unit tests) and not part of plumb's interface.
+
+mod audit;
+
+pub use audit::fuzz_audit;
 
 use tokei::LanguageType;
 

@@ -8,7 +8,8 @@
 pub mod analyzers;
 pub mod cli;
 pub mod error;
-#[cfg(feature = "fuzzing")]
+// Also in plumb's own tests, so that `cargo test` runs the fuzz targets' entry points.
+#[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
 pub mod graph;
 mod init;

@@ -23,6 +23,9 @@ pub struct Parsed {
 /// Parses `raw` (one requirement, no pip options); `hashed` when pip's `--hash` options
 /// accompany it. The error is the parser's message.
 pub fn parse(raw: &str, hashed: bool) -> Result<Parsed, String> {
+    if let Some(name) = name_pep508_panics_on(raw) {
+        return Err(format!("Name must end with an alphanumeric character, not `{name}`"));
+    }
     let requirement = Requirement::<VerbatimUrl>::from_str(raw).map_err(|e| e.to_string())?;
     let pin = match &requirement.version_or_url {
         None => PinClass::Unpinned,
@@ -34,6 +37,29 @@ pub fn parse(raw: &str, hashed: bool) -> Result<Parsed, String> {
         specifier: raw_specifier(raw),
         pin,
     })
+}
+
+/// The package or extra name in `raw` that `pep508_rs` 0.9 would read whole and then
+/// panic on (its `expect` that the name it read is valid): one that ends in `.`, `-` or
+/// `_` where its grammar reads on (`pytest-=8`, `pkg [dev-]`, `pkg[a,b_`). A valid name
+/// never ends so, so nothing the parser accepts is refused. Found by the `audit` fuzz
+/// target.
+fn name_pep508_panics_on(raw: &str) -> Option<&str> {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    let ends_badly =
+        |name: &str| name.starts_with(|c: char| c.is_ascii_alphanumeric()) && name.ends_with(['.', '-', '_']);
+    let rest = raw.trim_start();
+    let (name, after) = rest.split_at(rest.find(|c| !is_name_char(c)).unwrap_or(rest.len()));
+    // At the end of the text, the parser's own check gives an error first.
+    if ends_badly(name) && !after.is_empty() {
+        return Some(name);
+    }
+    // The extras: each is read up to a `,`, a `]`, white space or the end, then checked.
+    let extras = after.trim_start().strip_prefix('[')?;
+    let extras = extras.split(']').next().unwrap_or(extras);
+    extras
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .find(|extra| extra.chars().all(is_name_char) && ends_badly(extra))
 }
 
 /// The pin class of a bare PEP 440 specifier set (`>=1,<2`), as Pipfile and Poetry-less
@@ -133,6 +159,30 @@ mod tests {
         }
         assert_eq!(parse("Foo_Bar", false).unwrap().name, "foo-bar");
         assert!(parse("torch>=>2", false).is_err());
+    }
+
+    /// `pep508_rs` panicked on these (the `audit` fuzz target's first crash was
+    /// `pytest-=8.0.0` in a requirements file).
+    #[test]
+    fn names_the_parser_would_panic_on_are_errors() {
+        for raw in [
+            "pytest-=8.0.0",
+            "a_ >=1",
+            "pkg. @ https://x/y.whl",
+            "pkg[dev-]",
+            "pkg [a, b_ ]",
+            "pkg[x.",
+            "p[a,b-]>=1",
+        ] {
+            assert!(parse(raw, false).is_err(), "{raw}");
+        }
+        for raw in ["pytest-", "pkg[", "pkg[dev]", "a-b.c_d[e-f, g_h]>=1", "a[b]"] {
+            let _ = parse(raw, false);
+        }
+        assert_eq!(
+            parse("a-b.c_d[e-f, g_h]>=1", false).map(|p| p.name),
+            Ok("a-b-c-d".to_string())
+        );
     }
 
     #[test]
