@@ -203,43 +203,7 @@ fn every_secret_kind_is_reported_at_its_line() {
 #[test]
 fn no_output_ever_contains_a_secret() {
     let repo = secrets_repo();
-    let mut outputs: Vec<(String, String)> = Vec::new();
-    for format in ["md", "json", "sarif"] {
-        let output = plumb()
-            .arg("audit")
-            .arg(repo.path())
-            .args(["--stdout", format, "--findings"])
-            .output()
-            .expect("plumb runs");
-        assert!(output.status.success());
-        outputs.push((
-            format!("--stdout {format}"),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-        ));
-        outputs.push((
-            format!("--findings with --stdout {format}"),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        ));
-    }
-    let out = tempfile::tempdir().expect("tempdir");
-    let output = plumb()
-        .arg("audit")
-        .arg(repo.path())
-        .arg("--out")
-        .arg(out.path())
-        .args(["--format", "md,json,sarif", "--findings"])
-        .output()
-        .expect("plumb runs");
-    assert!(output.status.success());
-    outputs.push((
-        "--findings".into(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    ));
-    outputs.push(("stderr".into(), String::from_utf8_lossy(&output.stderr).into_owned()));
-    for name in ["audit.md", "audit.json", "audit.sarif"] {
-        let text = std::fs::read_to_string(out.path().join(name)).expect("report written");
-        outputs.push((name.to_string(), text));
-    }
+    let outputs = every_output(repo.path());
     assert!(
         outputs.iter().any(|(_, text)| text.contains("secret-github-token")),
         "the secrets are reported"
@@ -410,46 +374,7 @@ fn secrets_never_leak_through_other_rules() {
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", &format!("deploy with {token}")]);
 
-    let mut outputs: Vec<(String, String)> = Vec::new();
-    for format in ["md", "json", "sarif", "cyclonedx", "dot"] {
-        let output = plumb()
-            .arg("audit")
-            .arg(repo.path())
-            .args(["--stdout", format, "--findings"])
-            .output()
-            .expect("plumb runs");
-        assert!(output.status.success(), "--stdout {format}");
-        outputs.push((
-            format!("--stdout {format}"),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-        ));
-        outputs.push((
-            format!("stderr of --stdout {format}"),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        ));
-    }
-    let out = tempfile::tempdir().expect("tempdir");
-    let output = plumb()
-        .arg("audit")
-        .arg(repo.path())
-        .arg("--out")
-        .arg(out.path())
-        .args(["--format", "md,json,sarif,cyclonedx,dot", "--findings"])
-        .output()
-        .expect("plumb runs");
-    assert!(output.status.success());
-    outputs.push((
-        "--findings".into(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    ));
-    outputs.push(("stderr".into(), String::from_utf8_lossy(&output.stderr).into_owned()));
-    for name in ["audit.md", "audit.json", "audit.sarif", "sbom.cdx.json", "graph.dot"] {
-        let text = std::fs::read_to_string(out.path().join(name)).expect("report written");
-        outputs.push((name.to_string(), text));
-    }
-    let sbom = plumb().arg("sbom").arg(repo.path()).output().expect("plumb runs");
-    outputs.push(("plumb sbom".into(), String::from_utf8_lossy(&sbom.stdout).into_owned()));
-
+    let outputs = every_output(repo.path());
     // The lines were reported by the rules that show them, so the test can fail.
     let json = &outputs.iter().find(|(n, _)| n == "audit.json").expect("json").1;
     for rule in [
@@ -471,4 +396,42 @@ fn secrets_never_leak_through_other_rules() {
             assert!(!text.contains(secret), "{name} shows {secret}");
         }
     }
+}
+
+/// Everything plumb prints or writes about `repo`, named: each format on stdout (with
+/// `--findings` on stderr), the pack in every format with `--findings` on stdout, stderr,
+/// and `plumb sbom`.
+fn every_output(repo: &std::path::Path) -> Vec<(String, String)> {
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    for format in ["md", "json", "sarif", "cyclonedx", "dot"] {
+        let output = plumb()
+            .arg("audit")
+            .arg(repo)
+            .args(["--stdout", format, "--findings"])
+            .output()
+            .expect("plumb runs");
+        assert!(output.status.success(), "--stdout {format}");
+        outputs.push((format!("--stdout {format}"), text(&output.stdout)));
+        outputs.push((format!("stderr of --stdout {format}"), text(&output.stderr)));
+    }
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = plumb()
+        .arg("audit")
+        .arg(repo)
+        .arg("--out")
+        .arg(out.path())
+        .args(["--format", "md,json,sarif,cyclonedx,dot", "--findings"])
+        .output()
+        .expect("plumb runs");
+    assert!(output.status.success());
+    outputs.push(("--findings".into(), text(&output.stdout)));
+    outputs.push(("stderr".into(), text(&output.stderr)));
+    for name in ["audit.md", "audit.json", "audit.sarif", "sbom.cdx.json", "graph.dot"] {
+        let report = std::fs::read_to_string(out.path().join(name)).expect("report written");
+        outputs.push((name.to_string(), report));
+    }
+    let sbom = plumb().arg("sbom").arg(repo).output().expect("plumb runs");
+    outputs.push(("plumb sbom".into(), text(&sbom.stdout)));
+    outputs
 }
