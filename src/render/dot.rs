@@ -276,9 +276,10 @@ fn pen_width(edges: usize) -> usize {
     width
 }
 
-/// A DOT double-quoted string's content.
+/// A DOT double-quoted string's content, secrets masked.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    let masked = crate::analyzers::secrets::mask(text);
+    masked.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
 #[cfg(test)]

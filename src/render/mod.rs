@@ -17,20 +17,33 @@ use crate::model::Audit;
 
 /// The audit in one format.
 pub fn render(format: Format, audit: &Audit) -> String {
-    match format {
+    let text = match format {
         Format::Md => markdown::render(audit),
         Format::Json => json::render(audit),
         Format::Sarif => sarif::render(audit),
         Format::Cyclonedx => cyclonedx::render(audit),
         Format::Dot => dot::render(audit),
+    };
+    match format {
+        Format::Json | Format::Sarif | Format::Cyclonedx => {
+            let mut bytes = text.into_bytes();
+            escape::json(&mut bytes);
+            String::from_utf8(bytes).expect("masking replaces whole characters with `*`")
+        }
+        Format::Md | Format::Dot => text,
     }
 }
 
 /// The audit in one format, as the pieces of its text in order, for writing: the JSON
-/// pack is laid out in parts that are never copied together ([`json::render_parts`]).
+/// pack is laid out in parts that are never copied together ([`json::render_parts`]);
+/// each part holds whole string values, so each is masked on its own.
 pub fn render_parts(format: Format, audit: &Audit) -> Vec<Vec<u8>> {
     match format {
-        Format::Json => json::render_parts(audit),
+        Format::Json => {
+            let mut parts = json::render_parts(audit);
+            parts.iter_mut().for_each(|part| escape::json(part));
+            parts
+        }
         _ => vec![render(format, audit).into_bytes()],
     }
 }

@@ -27,21 +27,13 @@ use std::ops::Range;
 
 /// `text` with every secret value in it masked; borrowed when there is none.
 pub fn mask(text: &str) -> Cow<'_, str> {
-    let mut spans = detected(text);
-    url_passwords(text, &mut spans);
-    named_values(text, &mut spans);
-    docker_login_passwords(text, &mut spans);
-    random_runs(text, &mut spans);
+    let spans = spans(text);
     if spans.is_empty() {
         return Cow::Borrowed(text);
     }
-    spans.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (range, keep) in spans {
-        if range.start < at {
-            continue; // inside a span already masked
-        }
         let shown = range.start + keep;
         out.push_str(&text[at..shown]);
         out.extend(std::iter::repeat_n('*', text[shown..range.end].chars().count()));
@@ -51,8 +43,29 @@ pub fn mask(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Where `text` holds a secret: byte ranges in order, none overlapping, each with the
+/// length of the public prefix that may stay. Every range starts and ends on a character
+/// boundary.
+pub fn spans(text: &str) -> Vec<Span> {
+    let mut spans = detected(text);
+    url_passwords(text, &mut spans);
+    named_values(text, &mut spans);
+    docker_login_passwords(text, &mut spans);
+    random_runs(text, &mut spans);
+    spans.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+    // Overlapping spans are masked as one, with the first one's public prefix.
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for (range, keep) in spans {
+        match merged.last_mut() {
+            Some((last, _)) if range.start < last.end => last.end = last.end.max(range.end),
+            _ => merged.push((range, keep)),
+        }
+    }
+    merged
+}
+
 /// A byte range to mask, and how many of its first bytes may stay (a public prefix).
-type Span = (Range<usize>, usize);
+pub type Span = (Range<usize>, usize);
 
 /// The secret rules' own hits; a PEM armour line (not a secret) stays as it is.
 fn detected(text: &str) -> Vec<Span> {
@@ -120,9 +133,11 @@ fn named_values(text: &str, spans: &mut Vec<Span>) {
         let Some(key) = key_before(bytes, separator) else {
             continue;
         };
-        let key = key.to_ascii_lowercase();
-        let always = ALWAYS_SECRET.iter().any(|k| key.ends_with(k.as_bytes()));
-        if !always && !SECRET_WHEN_RANDOM.iter().any(|k| key.ends_with(k.as_bytes())) {
+        let ends_with = |name: &&str| {
+            key.len() >= name.len() && key[key.len() - name.len()..].eq_ignore_ascii_case(name.as_bytes())
+        };
+        let always = ALWAYS_SECRET.iter().any(ends_with);
+        if !always && !SECRET_WHEN_RANDOM.iter().any(ends_with) {
             continue;
         }
         let Some(value) = value_after(bytes, separator + 1) else {

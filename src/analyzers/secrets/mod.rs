@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-pub use mask::mask;
+pub use mask::{mask, spans, Span};
 
 use crate::model::{Audit, Location, Role, Rule};
 use crate::scan::{File, FileInfo};
@@ -216,11 +216,11 @@ fn redacted(detector: &Detector, value: &[u8]) -> String {
     format!("{prefix}***")
 }
 
-/// Masks every fact of `audit` drawn from a file's or a commit's text that a renderer
-/// prints: finding messages and snippets, scan notes, dependency specifiers and sources,
-/// commit subjects. Snippets were masked when they were cut ([`snippet::excerpt`]); masking them
-/// again finds nothing new but costs little, and keeps this the one place a reader can
-/// check.
+/// Masks the facts of `audit` drawn from a file's or a commit's text: finding messages
+/// and snippets, scan notes, dependency names, specifiers and sources, commit subjects.
+/// The renderers mask whatever they write as well (`render::escape`); this pass is for
+/// what they transform before writing it, where a secret would no longer be recognised
+/// (a dependency name normalised or percent-encoded into a package URL).
 pub fn mask_audit(audit: &mut Audit) {
     let apply = |text: &mut String| {
         if let std::borrow::Cow::Owned(masked) = mask(text) {
@@ -238,9 +238,11 @@ pub fn mask_audit(audit: &mut Audit) {
     }
     let supply = &mut audit.supply_chain;
     for dependency in supply.manifests.iter_mut().flat_map(|m| m.dependencies.iter_mut()) {
+        apply(&mut dependency.name);
         apply(&mut dependency.specifier);
     }
     for package in supply.lockfiles.iter_mut().flat_map(|l| l.packages.iter_mut()) {
+        apply(&mut package.name);
         if let Some(source) = package.source.as_mut() {
             apply(source);
         }
