@@ -53,16 +53,30 @@ pub fn json(text: &mut [u8]) {
         let Some(string) = strings.get(index).filter(|s| s.start <= start) else {
             continue;
         };
-        let mut at = start;
+        // From the string's start, so that a span starting inside an escape sequence
+        // (`n` of `\n`, the digits of `\u00e9`) starts after it.
+        let mut at = string.start;
         let end = range.end.min(string.end);
         while at < end {
             if text[at] == b'\\' {
-                at += 2;
+                at += escape_length(&text[at..]);
                 continue;
             }
-            text[at] = b'*';
+            if at >= start {
+                text[at] = b'*';
+            }
             at += 1;
         }
+    }
+}
+
+/// The length of the escape sequence at the start of `text`: `\uXXXX` or `\` and one
+/// character.
+fn escape_length(text: &[u8]) -> usize {
+    if text.get(1) == Some(&b'u') {
+        6
+    } else {
+        2
     }
 }
 
@@ -73,7 +87,11 @@ fn string_values(text: &[u8]) -> Vec<std::ops::Range<usize>> {
     while let Some(open) = memchr::memchr(b'"', &text[at..]).map(|i| at + i) {
         let mut close = open + 1;
         while close < text.len() && text[close] != b'"' {
-            close += if text[close] == b'\\' { 2 } else { 1 };
+            close += if text[close] == b'\\' {
+                escape_length(&text[close..])
+            } else {
+                1
+            };
         }
         strings.push(open + 1..close.min(text.len()));
         at = close + 1;
@@ -124,6 +142,7 @@ mod tests {
         let value = serde_json::json!({
             "snippet": format!("run: curl -H \"token {token}\" || true"),
             "password: hunter22": ["key", "DB_PASSWORD=\"x\\\"y1\""],
+            "escapes": "é\nAbCdEf0123456789AbCdEf0123456789AbCdEf0123\u{1}0000AbCdEf0123456789AbCdEf0123456789AbCdEf",
             "n": 1
         });
         let mut text = serde_json::to_vec_pretty(&value).expect("serialises");
