@@ -8,7 +8,8 @@
 //! The rule, when `plumb.toml` declares neither `package_depth` nor `package_roots`:
 //!
 //! 1. **Descend.** From the repository root, go down into the subdirectory that holds
-//!    at least two thirds of the directory's source code lines (files of role source), and
+//!    at least two thirds of the directory's source code lines (files of role source, not
+//!    below an examples, samples, demos, tutorials, benchmarks or docs folder), and
 //!    again from there, until no subdirectory does, or until the directory reached is an
 //!    *import root*: a Python top-level package (it holds `__init__.py`, its parent does
 //!    not), a Rust crate's module root (it holds `lib.rs` or `main.rs`) or a directory
@@ -113,7 +114,8 @@ impl<'a> Tree<'a> {
                 _ => {}
             }
             let code = file.lines.code;
-            if file.info.role != Role::Source || code == 0 {
+            // Examples and benchmarks are not where the product's code divides.
+            if file.info.role != Role::Source || code == 0 || crate::scan::role::shows_the_product(path) {
                 continue;
             }
             *tree.direct.entry(dir).or_default() += code;

@@ -634,7 +634,8 @@ fn render_all(audit: &crate::model::Audit) -> Vec<(&'static str, String)> {
 /// - no report names [`OUTSIDE_MARKER`] (no link is followed out of the repository) or
 ///   the absolute path of the folder (reports show the folder's name only), unless the
 ///   input wrote them itself;
-/// - no report holds [`SECRET`]'s 36 characters after `ghp_`.
+/// - no report holds [`SECRET`]'s 36 characters after `ghp_`, unless the input writes
+///   them itself.
 fn check_reports(
     input: &[u8],
     workspace: &Workspace,
@@ -674,8 +675,11 @@ fn check_reports(
             absolute_named || !text.contains(&base),
             "{name} shows the absolute path of the audited folder"
         );
-        // The planted token is not a real one: the line is shown, to find the leak.
-        if let Some(line) = text.lines().find(|line| line.contains(&SECRET[4..])) {
+        // The planted token is not a real one: the line is shown, to find the leak. An
+        // input that writes the token's characters itself (libFuzzer learns them from the
+        // comparisons it watches) may show them where they are no token.
+        let written = memchr::memmem::find(input, &SECRET.as_bytes()[4..]).is_some();
+        if let Some(line) = text.lines().find(|line| !written && line.contains(&SECRET[4..])) {
             panic!("{name} shows the planted secret: {line}");
         }
     }

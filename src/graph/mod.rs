@@ -177,32 +177,12 @@ fn fans(architecture: &Architecture, edges: &[ImportEdge]) -> (Vec<usize>, Vec<u
     (fan_in, fan_in_production, fan_out)
 }
 
-/// Folders whose code shows or measures the product rather than being it.
-const NON_PRODUCTION_DIRS: &[&str] = &[
-    "bench",
-    "benchmark",
-    "benchmarks",
-    "demo",
-    "demos",
-    "doc",
-    "docs",
-    "example",
-    "examples",
-    "sample",
-    "samples",
-    "tutorial",
-    "tutorials",
-];
-
-/// Production code: not a test or docs file, and not below a [`NON_PRODUCTION_DIRS`] folder.
-/// A `__init__.py` that hundreds of tests and examples import is not central to the
-/// product for that; what production code imports it says.
+/// Production code: not a test or docs file, and not below a folder of examples, samples,
+/// demos, tutorials, benchmarks or docs ([`crate::scan::role::shows_the_product`]). A
+/// `__init__.py` that hundreds of tests and examples import is not central to the product
+/// for that; what production code imports it says.
 pub(crate) fn is_production(module: &crate::model::Module) -> bool {
-    let folders = module.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let outside = !folders
-        .split('/')
-        .any(|d| NON_PRODUCTION_DIRS.iter().any(|n| n.eq_ignore_ascii_case(d)));
-    outside && !matches!(module.role, Role::Test | Role::Docs)
+    !crate::scan::role::shows_the_product(&module.path) && !matches!(module.role, Role::Test | Role::Docs)
 }
 
 /// The three fans of every module, for the rankings.

@@ -63,10 +63,12 @@ fn links(edges: &[ImportEdge], surface_of: &[Option<usize>]) -> BTreeSet<(usize,
 fn reach(audit: &Audit, edges: &[ImportEdge], surface_of: &[Option<usize>]) -> Vec<SurfaceReach> {
     let modules = &audit.architecture.modules;
     let importers = eager_importers(modules.len(), edges);
+    // Production code lines only, as the dependents counted below: the share compares
+    // like with like.
     let mut surface_code = vec![0u64; audit.surfaces.surfaces.len()];
     for (module, surface) in modules.iter().zip(surface_of) {
-        if let Some(surface) = surface {
-            surface_code[*surface] += module.code_lines;
+        if let Some(surface) = surface.filter(|_| super::is_production(module)) {
+            surface_code[surface] += module.code_lines;
         }
     }
     let graph_code: u64 = surface_code.iter().sum();

@@ -234,9 +234,9 @@ pub(super) fn docker_login_password(bytes: &[u8], login: usize) -> Option<Range<
     None
 }
 
-/// Runs of 40 or more base64 characters mixing upper case, lower case and digits, with
-/// fewer than four `/`: a key with no format to detect it by (an AWS secret access key is
-/// 40, a PEM body line 64). Hex digests (no upper case), words and paths stay.
+/// Runs of 40 or more base64 characters mixing upper case, lower case and digits that do
+/// not read as a path ([`path_like`]): a key with no format to detect it by (an AWS secret
+/// access key is 40, a PEM body line 64). Hex digests (no upper case), words and paths stay.
 fn random_runs(text: &str, spans: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     let base64 = |c: u8| c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
@@ -247,13 +247,20 @@ fn random_runs(text: &str, spans: &mut Vec<Span>) {
         let mixed = run.iter().any(u8::is_ascii_uppercase)
             && run.iter().any(u8::is_ascii_lowercase)
             && run.iter().any(u8::is_ascii_digit);
-        // A path of many segments is not a key.
-        let slashes = run.iter().filter(|c| **c == b'/').count();
-        if len >= 40 && mixed && slashes < 4 {
+        if len >= 40 && mixed && !path_like(run) {
             spans.push((at..at + len, 0));
         }
         at += len.max(1);
     }
+}
+
+/// A run with `/` that reads as a path: four or more slashes, or a segment of three or
+/// more lower-case letters (`folly/container/F14Intrinsics...`), which a random key's
+/// segments almost never are.
+fn path_like(run: &[u8]) -> bool {
+    let slashes = run.iter().filter(|c| **c == b'/').count();
+    let wordy = |segment: &&[u8]| segment.len() >= 3 && segment.iter().all(u8::is_ascii_lowercase);
+    slashes >= 4 || (slashes > 0 && run.split(|c| *c == b'/').any(|s| wordy(&s)))
 }
 
 #[cfg(test)]
@@ -296,6 +303,8 @@ mod tests {
         assert_eq!(mask("client_secret: 8f3k2l9d0s7a"), "client_secret: ************");
         let aws = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzKEY7Q2W3E";
         assert_eq!(mask(&format!("id,{aws}")), format!("id,{}", "*".repeat(40)));
+        let path = "folly/container/detail/F14IntrinsicsAvailability.h";
+        assert_eq!(mask(path), path, "a path is not a key");
     }
 
     #[test]
