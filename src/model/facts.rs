@@ -163,13 +163,13 @@ pub enum Role {
     Vendored,
     Binary,
     Generated,
-    /// Source-language files that hold data, not code (see `scan::role`, rule 3b).
-    Data,
     Ci,
     Test,
     Build,
     Docs,
     Config,
+    /// Files that would be source but hold data, not code (see `scan::role`, rule 9).
+    Data,
     Source,
     Other,
 }
@@ -180,12 +180,12 @@ impl Role {
         Role::Vendored,
         Role::Binary,
         Role::Generated,
-        Role::Data,
         Role::Ci,
         Role::Test,
         Role::Build,
         Role::Docs,
         Role::Config,
+        Role::Data,
         Role::Source,
         Role::Other,
     ];
