@@ -48,9 +48,12 @@ pub fn render_parts(format: Format, audit: &Audit) -> Vec<Vec<u8>> {
     }
 }
 
-/// `text` with every byte but ASCII letters, digits, URIs' unreserved `-._~` and `keep`
-/// percent-encoded (`%20`, `%C3%A9`), for SARIF artifact URIs and package URLs.
+/// `text`, secrets masked, with every byte but ASCII letters, digits, URIs' unreserved
+/// `-._~` and `keep` percent-encoded (`%20`, `%C3%A9`), for SARIF artifact URIs and
+/// package URLs.
 fn percent_encode(text: &str, keep: &[u8]) -> String {
+    // Masked first: once encoded (`%20ghp_...`), a secret is no longer recognised.
+    let text = crate::analyzers::secrets::mask(text);
     let mut encoded = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) || keep.contains(&byte) {
