@@ -242,7 +242,7 @@ fn audit_and_scan(
     // The scan capped its findings file by file; these were made after it.
     analyzers::cap_per_file(&mut audit.findings, scanned_findings);
     analyzers::cap_audit(&mut audit.findings);
-    // The one place every message, snippet and text-drawn fact passes before rendering.
+    // What the renderers transform before writing it; the rest is masked as written.
     analyzers::secrets::mask_audit(&mut audit);
     audit.normalize();
     (audit, analysis)

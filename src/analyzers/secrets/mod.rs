@@ -216,26 +216,16 @@ fn redacted(detector: &Detector, value: &[u8]) -> String {
     format!("{prefix}***")
 }
 
-/// Masks the facts of `audit` drawn from a file's or a commit's text: finding messages
-/// and snippets, scan notes, dependency names, specifiers and sources, commit subjects.
-/// The renderers mask whatever they write as well (`render::escape`); this pass is for
-/// what they transform before writing it, where a secret would no longer be recognised
-/// (a dependency name normalised or percent-encoded into a package URL).
+/// Masks the dependency facts that the renderers transform before writing them (a name
+/// normalised into a package URL or a `bom-ref`, a specifier or a source made into a
+/// version or a URL), where a secret would no longer be recognised. Everything else is
+/// masked where it is written (`render::escape`), once.
 pub fn mask_audit(audit: &mut Audit) {
     let apply = |text: &mut String| {
         if let std::borrow::Cow::Owned(masked) = mask(text) {
             *text = masked;
         }
     };
-    for finding in &mut audit.findings {
-        apply(&mut finding.message);
-        if let Some(snippet) = finding.snippet.as_mut() {
-            apply(snippet);
-        }
-    }
-    for detail in audit.scan_notes.iter_mut().filter_map(|n| n.detail.as_mut()) {
-        apply(detail);
-    }
     let supply = &mut audit.supply_chain;
     for dependency in supply.manifests.iter_mut().flat_map(|m| m.dependencies.iter_mut()) {
         apply(&mut dependency.name);
@@ -245,14 +235,6 @@ pub fn mask_audit(audit: &mut Audit) {
         apply(&mut package.name);
         if let Some(source) = package.source.as_mut() {
             apply(source);
-        }
-    }
-    if let Some(repository) = audit.repository.as_mut() {
-        for commit in [repository.head.as_mut(), repository.audited_commit.as_mut()]
-            .into_iter()
-            .flatten()
-        {
-            apply(&mut commit.subject);
         }
     }
 }
