@@ -13,6 +13,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod graph;
 mod init;
+pub mod judge;
 pub mod model;
 pub mod render;
 pub mod scan;
@@ -239,12 +240,14 @@ fn audit_and_scan(
     }
     graph::assign_packages(&mut audit);
     graph::measure(&mut audit);
+    judge::findings(&mut audit);
     // The scan capped its findings file by file; these were made after it.
     analyzers::cap_per_file(&mut audit.findings, scanned_findings);
     analyzers::cap_audit(&mut audit.findings);
     // What the renderers transform before writing it; the rest is masked as written.
     analyzers::secrets::mask_audit(&mut audit);
     audit.normalize();
+    judge::judge(&mut audit);
     (audit, analysis)
 }
 
