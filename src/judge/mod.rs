@@ -4,7 +4,12 @@
 //! scores by the published rubric (`docs/scoring.md`), the ranked top issues and the
 //! plan. No I/O: whatever a judgement needs from a file was read by the scan.
 
+mod issues;
+mod plan;
+mod playbook;
+pub mod rubric;
 pub mod rules;
+mod scores;
 
 use crate::model::Audit;
 
@@ -16,4 +21,12 @@ pub fn findings(audit: &mut Audit) {
 }
 
 /// Scores, ranked issues and the plan, once the findings are final.
-pub fn judge(_audit: &mut Audit) {}
+pub fn judge(audit: &mut Audit) {
+    let inputs = scores::Inputs::measure(audit);
+    audit.scores = scores::scores(&inputs);
+    let ranked = issues::ranked(audit);
+    audit.plan = plan::plan(audit, &ranked, &inputs);
+    audit.top_issues = ranked.into_iter().take(issues::TOP).collect();
+    let first_priority = audit.top_issues.iter().map(|i| i.priority.as_str()).min();
+    audit.scores.verdict = scores::verdict(&audit.scores, first_priority);
+}

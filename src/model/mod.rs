@@ -8,6 +8,7 @@
 mod architecture;
 mod facts;
 mod finding;
+mod judgement;
 mod note;
 #[cfg(test)]
 mod sample;
@@ -18,6 +19,7 @@ mod url;
 pub use architecture::*;
 pub use facts::*;
 pub use finding::*;
+pub use judgement::*;
 pub use note::*;
 #[cfg(test)]
 pub use sample::sample;
@@ -55,6 +57,12 @@ pub struct Audit {
     pub rules: Vec<Rule>,
     pub findings: Vec<Finding>,
     pub scan_notes: Vec<ScanNote>,
+    /// Scores by the rubric of `docs/scoring.md` (`crate::judge`).
+    pub scores: Scores,
+    /// Section 8: at most seven, ranked.
+    pub top_issues: Vec<TopIssue>,
+    /// Section 9.
+    pub plan: Plan,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -129,6 +129,9 @@ pub fn sample() -> Audit {
             },
         ],
         scan_notes: Vec::new(),
+        scores: Default::default(),
+        top_issues: Vec::new(),
+        plan: Default::default(),
     };
     audit.normalize();
     audit

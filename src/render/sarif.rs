@@ -63,6 +63,18 @@ fn log(audit: &Audit) -> Log<'_> {
                 .map(|f| result(f, index.get(f.rule.as_str()).copied()))
                 .collect(),
             column_kind: "unicodeCodePoints",
+            properties: RunProperties {
+                rubric_version: &audit.scores.rubric_version,
+                scores: [
+                    ("arch", audit.scores.arch.value),
+                    ("ci", audit.scores.ci.value),
+                    ("overall", audit.scores.overall.value),
+                    ("security", audit.scores.security.value),
+                    ("tests", audit.scores.tests.value),
+                ]
+                .into_iter()
+                .collect(),
+            },
         }],
     }
 }
@@ -201,6 +213,17 @@ struct Run<'a> {
     results: Vec<SarifResult<'a>>,
     /// What a column counts: the model's columns and spans count characters.
     column_kind: &'static str,
+    properties: RunProperties<'a>,
+}
+
+/// The run's property bag (§3.8): the scores of the audit and the rubric that gave them
+/// (`null` for a score that is not assessable), so a log read alone says which rubric
+/// judged it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties<'a> {
+    rubric_version: &'a str,
+    scores: BTreeMap<&'static str, Option<f64>>,
 }
 
 /// tool (§3.18).

@@ -120,8 +120,53 @@ pub fn report(path: &Path, format: &str, extra: &[&str]) -> String {
 }
 
 /// Runs `plumb audit PATH --stdout json EXTRA...` and returns the parsed audit.json.
+/// Every fixture's scores are recomputed from their listed deductions on the way.
 pub fn audit_json(path: &Path, extra: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&report(path, "json", extra)).expect("stdout is JSON")
+    let audit = serde_json::from_str(&report(path, "json", extra)).expect("stdout is JSON");
+    assert_scores_add_up(&audit);
+    audit
+}
+
+/// What a reader of the waterfall does by hand: each assessable score is 10 minus its
+/// deductions, floored at 0; a score that is not assessable has no value and says why;
+/// the overall score is the mean of the assessable ones, rounded to a tenth (halves up).
+pub fn assert_scores_add_up(audit: &serde_json::Value) {
+    let scores = &audit["scores"];
+    let tenths = |v: &serde_json::Value| (v.as_f64().expect("a number") * 10.0).round() as i64;
+    let mut values = Vec::new();
+    for area in ["arch", "tests", "ci", "security"] {
+        let score = &scores[area];
+        assert_eq!(score["rubric_version"], scores["rubric_version"], "{area}");
+        if score["assessable"] == serde_json::Value::Bool(false) {
+            assert!(score["value"].is_null(), "{area}: not assessable, yet a value");
+            assert!(
+                score["not_assessable"].is_string(),
+                "{area}: not assessable, and no reason"
+            );
+            continue;
+        }
+        let lost: i64 = score["deductions"]
+            .as_array()
+            .expect("deductions")
+            .iter()
+            .map(|d| tenths(&d["points"]))
+            .sum();
+        let value = tenths(&score["value"]);
+        assert_eq!(value, (100 - lost).max(0), "{area}: {score}");
+        values.push(value);
+    }
+    let overall = &scores["overall"]["value"];
+    match values.len() {
+        0 => assert!(overall.is_null()),
+        n => {
+            let n = n as i64;
+            assert_eq!(
+                tenths(overall),
+                (2 * values.iter().sum::<i64>() + n) / (2 * n),
+                "overall"
+            );
+        }
+    }
 }
 
 /// The scan notes of an audit as `reason path` lines.
