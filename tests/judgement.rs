@@ -171,6 +171,8 @@ fn the_pack_fills_the_judged_sections() {
     assert!(md.contains("**Verdict:** "), "{md}");
     assert!(!md.contains("not scored by this version"), "{md}");
     assert!(md.contains("**Recommended First Milestone**"), "{md}");
+    // Section 5: the test that imports `app` is counted for its surface.
+    assert!(md.contains("| app | low | 1 | ✅ imported by tests |"), "{md}");
     let sarif: Value = serde_json::from_str(&report(repo.path(), "sarif", &[])).expect("SARIF is JSON");
     assert_eq!(sarif["runs"][0]["properties"]["rubricVersion"], "1");
 }

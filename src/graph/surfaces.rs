@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::analyzers::SurfaceMatcher;
-use crate::model::{Audit, BlastRadius, ImportEdge, ImportKind, SurfaceReach};
+use crate::model::{Audit, BlastRadius, ImportEdge, ImportKind, Role, SurfaceReach};
 
 /// What the graph says about the surfaces, measured read-only beside the other measures.
 pub struct Connections {
@@ -20,6 +20,9 @@ pub struct Connections {
     pub links: BTreeSet<(usize, usize)>,
     /// Every surface's reach, indexed like the surfaces; empty without an import graph.
     pub reach: Vec<SurfaceReach>,
+    /// For every surface, the test modules that import one of its modules directly
+    /// (`None` for a surface with no module in the graph); empty without an import graph.
+    pub test_importers: Vec<Option<usize>>,
 }
 
 /// `edges` are the valid ones: both ends name a module.
@@ -31,15 +34,41 @@ pub fn connections(audit: &Audit, edges: &[ImportEdge]) -> Connections {
         .par_iter()
         .map(|m| matcher.surface_of(&m.path))
         .collect();
-    let reach = if audit.architecture.modules.is_empty() {
-        Vec::new()
+    let (reach, test_importers) = if audit.architecture.modules.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        reach(audit, edges, &surface_of)
+        (
+            reach(audit, edges, &surface_of),
+            test_importers(audit, edges, &surface_of),
+        )
     };
     Connections {
         links: links(edges, &surface_of),
         reach,
+        test_importers,
     }
+}
+
+/// How many test modules import each surface directly (any kind of import): the tests a
+/// change to the surface is checked by, as far as the import graph can tell.
+fn test_importers(audit: &Audit, edges: &[ImportEdge], surface_of: &[Option<usize>]) -> Vec<Option<usize>> {
+    let modules = &audit.architecture.modules;
+    let mut counts: Vec<Option<usize>> = vec![None; audit.surfaces.surfaces.len()];
+    for surface in surface_of.iter().flatten() {
+        counts[*surface] = Some(0);
+    }
+    let mut pairs: HashSet<(usize, usize)> = HashSet::default();
+    for edge in edges {
+        if modules[edge.from].role == Role::Test {
+            if let Some(surface) = surface_of[edge.to] {
+                pairs.insert((surface, edge.from));
+            }
+        }
+    }
+    for (surface, _) in pairs {
+        *counts[surface].get_or_insert(0) += 1;
+    }
+    counts
 }
 
 /// The pairs of different surfaces that an import edge links, in order.
@@ -146,6 +175,7 @@ pub fn measure(audit: &mut Audit, connections: &Connections) {
         surface.depends_on.sort();
         surface.depended_on_by.sort();
         surface.reach = connections.reach.get(index).copied();
+        surface.test_importers = connections.test_importers.get(index).copied().flatten();
         let (radius, reason) = match surface.declared_blast_radius {
             Some(declared) => (declared, "declared in plumb.toml".to_string()),
             None => computed(surface.reach.as_ref()),

@@ -161,6 +161,9 @@ pub struct Surface {
     pub depended_on_by: Vec<String>,
     /// What depends on it; `None` without an import graph.
     pub reach: Option<SurfaceReach>,
+    /// Test modules (role test) that import one of its modules directly; `None` without
+    /// an import graph or without a module of the surface in it.
+    pub test_importers: Option<usize>,
     pub declared_blast_radius: Option<BlastRadius>,
     /// The declared radius, or else the computed one.
     pub blast_radius: BlastRadius,

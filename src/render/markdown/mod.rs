@@ -118,6 +118,7 @@ fn is_numeric_header(header: &str) -> bool {
             | "Observed"
             | "Points"
             | "Running"
+            | "Test modules"
             | "Fan-in (tests, examples, docs)"
             | "Fan-out"
             | "Internal edges"
@@ -413,9 +414,39 @@ fn tests(md: &mut Markdown, audit: &Audit) {
     md.heading("Coverage Snapshot");
     md.line("Not measurable statically: coverage needs the tests to run (deferred, section 10).");
     md.blank();
+    invariants(md, audit);
+}
+
+/// What a static audit can say of a surface's invariants: whether any test imports it,
+/// so a refactor of it is checked by something. Whether those tests pin its behaviour
+/// needs them to run (section 10).
+fn invariants(md: &mut Markdown, audit: &Audit) {
     md.heading("Invariant Verification");
-    md.line(NOT_AUDITED);
+    let surfaces = &audit.surfaces.surfaces;
+    if surfaces.iter().all(|s| s.test_importers.is_none()) {
+        md.line("Not measurable: no import graph, so which tests import which surface is unknown (no language whose imports plumb reads).");
+        md.blank();
+        return;
+    }
+    md.line("Test modules that import each surface with modules in the import graph directly (any import kind), widest blast radius first. A surface no test imports has no automated check of its behaviour that the graph can see; whether the tests that do pin its invariants needs them to run.");
     md.blank();
+    let mut measured: Vec<(&crate::model::Surface, usize)> = surfaces
+        .iter()
+        .filter_map(|s| s.test_importers.map(|tests| (s, tests)))
+        .collect();
+    measured.sort_by(|a, b| b.0.blast_radius.cmp(&a.0.blast_radius).then(a.0.name.cmp(&b.0.name)));
+    let rows = measured.into_iter().map(|(s, tests)| {
+        vec![
+            s.name.clone(),
+            s.blast_radius.name().to_string(),
+            count(tests),
+            match tests {
+                0 => "⚠️ no test imports it".to_string(),
+                _ => "✅ imported by tests".to_string(),
+            },
+        ]
+    });
+    md.table(&["Surface", "Blast Radius", "Test modules", "State"], rows);
 }
 
 fn guardrails(md: &mut Markdown) {
