@@ -179,6 +179,18 @@ fn audit_and_scan(
     generated_at: String,
     tick: &(dyn Fn() + Sync),
 ) -> (Audit, analyzers::Analysis) {
+    audit_and_scan_with(snapshot, options, generated_at, None, tick)
+}
+
+/// [`audit_and_scan`], compared with `baseline` (a `plumb check --baseline` file, read by
+/// the CLI) instead of the snapshot's own.
+fn audit_and_scan_with(
+    snapshot: &Snapshot,
+    options: &ScanOptions,
+    generated_at: String,
+    baseline: Option<model::Baseline>,
+    tick: &(dyn Fn() + Sync),
+) -> (Audit, analyzers::Analysis) {
     // `git status` stats every file and walks for untracked ones: it runs alongside the
     // scan of the tracked files, and its untracked files are scanned after.
     let (status, tracked) = rayon::join(
@@ -221,6 +233,7 @@ fn audit_and_scan(
         supply_chain: Default::default(),
         architecture: Default::default(),
         surfaces: Default::default(),
+        baseline: None,
         analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
         findings: analysis.findings.clone(),
@@ -237,6 +250,9 @@ fn audit_and_scan(
     conclusions.sort_by_key(|(position, _)| *position);
     for (_, conclude) in conclusions {
         conclude(&mut audit);
+    }
+    if baseline.is_some() {
+        audit.baseline = baseline;
     }
     graph::assign_packages(&mut audit);
     graph::measure(&mut audit);

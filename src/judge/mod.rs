@@ -4,6 +4,7 @@
 //! scores by the published rubric (`docs/scoring.md`), the ranked top issues and the
 //! plan. No I/O: whatever a judgement needs from a file was read by the scan.
 
+pub mod baseline;
 pub mod rules;
 
 use crate::model::Audit;
@@ -13,7 +14,11 @@ use crate::model::Audit;
 /// analyzers' own, so suppression, caps and the baseline treat them alike.
 pub fn findings(audit: &mut Audit) {
     rules::apply(audit);
+    // Once every rule is known: the baseline's entries for no rule are findings too.
+    baseline::findings(audit);
 }
 
 /// Scores, ranked issues and the plan, once the findings are final.
-pub fn judge(_audit: &mut Audit) {}
+pub fn judge(audit: &mut Audit) {
+    baseline::compare(audit);
+}
