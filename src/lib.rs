@@ -6,6 +6,7 @@
 //! Markdown, JSON and SARIF. The CLI only wires these together.
 
 pub mod analyzers;
+mod check;
 pub mod cli;
 pub mod error;
 // Also in plumb's own tests, so that `cargo test` runs the fuzz targets' entry points.
@@ -39,6 +40,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit_command(&args),
         Command::Sbom(args) => sbom_command(&args),
         Command::Init(args) => init::run(&args),
+        Command::Baseline(args) => check::baseline_command(&args),
+        Command::Check(args) => check::check_command(&args),
     }
 }
 
