@@ -20,5 +20,7 @@ pub fn findings(audit: &mut Audit) {
 
 /// Scores, ranked issues and the plan, once the findings are final.
 pub fn judge(audit: &mut Audit) {
+    // The comparison refers to findings by their index: it needs them final, so nothing
+    // after it may add, remove or reorder findings.
     baseline::compare(audit);
 }
