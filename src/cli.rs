@@ -28,6 +28,21 @@ Environment:
                      a value that is not a whole number from 0 to 253402300799 exits with 2"
 );
 
+/// `--help` of `check`, whose exit code is its verdict.
+const CHECK_EXIT_CODES: &str = "\
+Exit codes:
+  0    every open finding is in the baseline, no entry has expired, and the score (if a
+       minimum is set) is met; with --strict, no entry is stale either
+  1    new findings, expired entries, a score below the minimum or not assessable, or
+       (--strict) entries whose finding is gone
+  2    a mistake in the command line or its inputs (a malformed --baseline file among
+       them), told in one line on stderr
+  101  a bug in plumb: please report it with its message
+
+Environment:
+  SOURCE_DATE_EPOCH  the audit's time stamp, in seconds since 1970, and the date entries'
+                     `expires` are compared with; a malformed value exits with 2";
+
 /// Static baseline refactoring audit of a git repository: measured, never guessed.
 #[derive(Debug, Parser)]
 #[command(name = "plumb", version, about, after_help = EXIT_CODES_AND_ENVIRONMENT)]
@@ -47,6 +62,15 @@ pub enum Command {
     /// submodules and vendored code, each with its purl, version and where it is declared.
     #[command(after_help = EXIT_CODES_AND_ENVIRONMENT)]
     Sbom(SbomArgs),
+    /// Write the open findings to the baseline that `plumb check` accepts
+    /// (.plumb/baseline.toml), keeping the reason, owner and expiry of entries that still
+    /// match.
+    #[command(after_help = EXIT_CODES_AND_ENVIRONMENT)]
+    Baseline(BaselineArgs),
+    /// Audit, and fail on what the baseline does not accept: new findings, expired
+    /// entries, a score below the minimum. For CI and pre-commit.
+    #[command(after_help = CHECK_EXIT_CODES)]
+    Check(CheckArgs),
     /// Write a commented starter plumb.toml at the repository root from what the scan
     /// finds: surfaces with their globs and blast radius, and the inferred layers.
     #[command(after_help = EXIT_CODES)]
@@ -100,6 +124,84 @@ pub struct AuditArgs {
     /// Files larger than this many bytes are counted and listed, not parsed.
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_file_size: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    /// Anywhere inside a work tree, a bare repository, or a plain directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Take the findings of this commit-ish, straight from the object database.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+
+    /// Write the baseline to this file (atomically) [default: .plumb/baseline.toml under
+    /// the repository root]. An existing file there must read without error: its
+    /// entries' reason, owner and expiry are kept.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Files larger than this many bytes are counted and listed, not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Anywhere inside a work tree, a bare repository, or a plain directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Check this commit-ish straight from the object database, without a checkout.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+
+    /// Compare with this baseline file instead of .plumb/baseline.toml of the snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Fail when the overall score is below this (0 to 10) or not assessable; overrides
+    /// `[check] min_score` of plumb.toml.
+    #[arg(long, value_name = "N", value_parser = score)]
+    pub min_score: Option<f64>,
+
+    /// Fail on stale entries too (their finding is gone), so the baseline only shrinks.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// How to print the verdict: rustc-style text, or GitHub workflow commands that
+    /// annotate the pull request.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: CheckFormat,
+
+    /// Also write the pack (audit.md, audit.json, audit.sarif) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Files larger than this many bytes are counted and listed, not parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
+}
+
+/// `--min-score`: a number from 0 to 10.
+fn score(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|n| (0.0..=10.0).contains(n))
+        .ok_or_else(|| format!("`{text}` is not a number from 0 to 10"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// The new findings rustc-style, as `plumb audit --findings` lists them.
+    Text,
+    /// `::error file=...,line=...::` workflow commands, one a finding.
+    Github,
 }
 
 #[derive(Debug, clap::Args)]

@@ -26,6 +26,10 @@ pub enum UserError {
     InitNeedsWorkTree,
     #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 from 0 to {1}, and is {0:?}")]
     SourceDateEpoch(String, u64),
+    #[error("a bare repository has no work tree to hold .plumb/baseline.toml: pass --output FILE")]
+    BaselineNeedsOutput,
+    #[error("{0}:{1}:{2}: {3}")]
+    Baseline(PathBuf, usize, usize, String),
     #[error("cannot write {0}: {1}")]
     Write(PathBuf, String),
 }

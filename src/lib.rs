@@ -6,6 +6,7 @@
 //! Markdown, JSON and SARIF. The CLI only wires these together.
 
 pub mod analyzers;
+mod check;
 pub mod cli;
 pub mod error;
 // Also in plumb's own tests, so that `cargo test` runs the fuzz targets' entry points.
@@ -39,6 +40,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit_command(&args),
         Command::Sbom(args) => sbom_command(&args),
         Command::Init(args) => init::run(&args),
+        Command::Baseline(args) => check::baseline_command(&args),
+        Command::Check(args) => check::check_command(&args),
     }
 }
 
@@ -179,6 +182,18 @@ fn audit_and_scan(
     generated_at: String,
     tick: &(dyn Fn() + Sync),
 ) -> (Audit, analyzers::Analysis) {
+    audit_and_scan_with(snapshot, options, generated_at, None, tick)
+}
+
+/// [`audit_and_scan`], compared with `baseline` (a `plumb check --baseline` file, read by
+/// the CLI) instead of the snapshot's own.
+fn audit_and_scan_with(
+    snapshot: &Snapshot,
+    options: &ScanOptions,
+    generated_at: String,
+    baseline: Option<model::Baseline>,
+    tick: &(dyn Fn() + Sync),
+) -> (Audit, analyzers::Analysis) {
     // `git status` stats every file and walks for untracked ones: it runs alongside the
     // scan of the tracked files, and its untracked files are scanned after.
     let (status, tracked) = rayon::join(
@@ -221,6 +236,7 @@ fn audit_and_scan(
         supply_chain: Default::default(),
         architecture: Default::default(),
         surfaces: Default::default(),
+        baseline: None,
         analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
         findings: analysis.findings.clone(),
@@ -240,6 +256,9 @@ fn audit_and_scan(
     conclusions.sort_by_key(|(position, _)| *position);
     for (_, conclude) in conclusions {
         conclude(&mut audit);
+    }
+    if baseline.is_some() {
+        audit.baseline = baseline;
     }
     graph::assign_packages(&mut audit);
     graph::measure(&mut audit);

@@ -151,13 +151,21 @@ fn every_mistake_is_a_finding_at_its_line_and_broken_toml_derives_the_surfaces()
         (
             "top = 1\n[[surface]]\nname = 1\npaths = [\"core/**\"]\n\n[[surface]]\nname = \"core\"\npaths = [\"core/**\", 2]\nblast_radius = 3\n\n[layers]\norder = [\"nowhere\"]\n",
             &[
-                "config-invalid 1:1 unknown field `top`, expected one of `surface`, `layers`, `package_depth`, `package_roots`",
+                "config-invalid 1:1 unknown field `top`, expected one of `surface`, `layers`, `package_depth`, `package_roots`, `check`",
                 "config-invalid 3:8 `name` must be a string, not an integer",
                 "config-invalid 8:21 surface `core`: a glob must be a string, not an integer",
                 "config-invalid 9:16 surface `core`: `blast_radius` must be a string, not an integer",
                 "config-unknown-layer 12:10 layer `nowhere` names no package of the import graph",
             ][..],
             "declared",
+        ),
+        (
+            "[check]\nmin_score = 11\nother = 1\n",
+            &[
+                "config-invalid 2:13 `min_score` must be a number from 0 to 10",
+                "config-invalid 3:1 unknown field `other`, expected one of `min_score`",
+            ][..],
+            "derived",
         ),
     ] {
         let repo = project();

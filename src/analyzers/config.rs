@@ -31,7 +31,7 @@ pub const CONFIG_INVALID: Rule = Rule {
     group: "config",
     id: "config-invalid",
     title: "plumb.toml entry that plumb cannot use",
-    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a missing `name` or `paths`, a duplicate name, an unknown blast radius (critical, high, medium, low), a `package_depth` below 1, a `package_roots` entry that is not a relative directory of the repository, or the file asks for more than plumb reads (100 surfaces, 1,000 globs, 100 layers, 100 package roots). The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
+    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a `[check] min_score` outside 0 to 10, a missing `name` or `paths`, a duplicate name, an unknown blast radius (critical, high, medium, low), a `package_depth` below 1, a `package_roots` entry that is not a relative directory of the repository, or the file asks for more than plumb reads (100 surfaces, 1,000 globs, 100 layers, 100 package roots). The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
 };
 
 pub const CONFIG_BAD_GLOB: Rule = Rule {
@@ -206,7 +206,8 @@ fn read(path: &str, text: &str) -> Read {
             "layers" => reader.layers(value, &mut config.layers),
             "package_depth" => config.package_depth = reader.package_depth(value),
             "package_roots" => reader.package_roots(value, &mut config.package_roots),
-            _ => reader.unknown_key(key, &["surface", "layers", "package_depth", "package_roots"]),
+            "check" => config.check.min_score = reader.check(value),
+            _ => reader.unknown_key(key, &["surface", "layers", "package_depth", "package_roots", "check"]),
         }
     }
     if let Some((offset, count)) = reader.globs_left_out {
@@ -426,6 +427,32 @@ impl Reader<'_> {
         };
         self.invalid(value.span().start, message);
         None
+    }
+
+    /// `[check] min_score`: a number from 0 to 10.
+    fn check(&mut self, value: &Spanned<Value<'_>>) -> Option<f64> {
+        let Value::Table(fields) = value.get_ref() else {
+            let message = format!("`check` must be a table, not {}", a(value.get_ref()));
+            self.invalid(value.span().start, message);
+            return None;
+        };
+        for (key, _) in fields.iter().filter(|(key, _)| key.get_ref() != "min_score") {
+            self.unknown_key(key, &["min_score"]);
+        }
+        let min_score = fields.get("min_score")?;
+        let number = match min_score.get_ref() {
+            Value::Integer(number) => number.as_str().parse::<f64>().ok(),
+            Value::Float(number) => number.as_str().parse::<f64>().ok(),
+            _ => None,
+        };
+        match number.filter(|n| (0.0..=10.0).contains(n)) {
+            Some(number) => Some(number),
+            None => {
+                let message = "`min_score` must be a number from 0 to 10".to_string();
+                self.invalid(min_score.span().start, message);
+                None
+            }
+        }
     }
 
     /// `package_roots`: directories, relative, `/`-separated, without `.` or `..`

@@ -4,6 +4,7 @@
 //! Adding one: a file here with a unit struct implementing [`Analyzer`], a `mod` line and
 //! an entry in [`ALL`].
 
+pub mod baseline;
 mod binary_artifacts;
 mod caps;
 mod config;
@@ -33,6 +34,7 @@ pub use imports::{FileImports, GoModule};
 pub use packages::Partition;
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
+pub(crate) use workflows::rules::fingerprint;
 
 /// One independent analysis. Implementations are unit structs listed in [`ALL`].
 pub trait Analyzer: Sync {
@@ -70,6 +72,7 @@ pub type Conclusion = Box<dyn FnOnce(&mut Audit) + Send>;
 /// Every analyzer, in the order their conclusions are applied (each writes its own facts,
 /// and findings are sorted afterwards, so the order does not change results).
 pub const ALL: &[&dyn Analyzer] = &[
+    &baseline::BaselineAnalyzer,
     &binary_artifacts::BinaryArtifactsAnalyzer,
     &config::ConfigAnalyzer,
     &dependencies::DependenciesAnalyzer,
@@ -98,6 +101,8 @@ pub struct Analysis {
     pub ci: CiFacts,
     /// `plumb.toml` at the root, if any.
     pub config: Option<config::ConfigText>,
+    /// `.plumb/baseline.toml`, if any.
+    pub baseline: Option<baseline::BaselineText>,
     pub dependencies: dependencies::Gathered,
     pub supply: supply::SupplyFacts,
     /// Raw imports per file, resolved by the imports analyzer's `finish`.
@@ -121,6 +126,7 @@ impl Analysis {
         self.ci.renovate.extend(other.ci.renovate);
         self.ci.actionlint.extend(other.ci.actionlint);
         self.config = self.config.or(other.config);
+        self.baseline = self.baseline.or(other.baseline);
         self.dependencies.merge(other.dependencies);
         self.supply.merge(other.supply);
         self.raw_imports.extend(other.raw_imports);

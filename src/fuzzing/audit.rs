@@ -123,6 +123,7 @@ pub const PATHS: &[&str] = &[
     ".gitlab-ci.yml",
     ".nvmrc",
     ".python-version",
+    ".plumb/baseline.toml",
 ];
 
 /// Symlink targets: into the repository, out of it (relative and absolute), loops.

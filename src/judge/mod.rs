@@ -4,6 +4,7 @@
 //! scores by the published rubric (`docs/scoring.md`), the ranked top issues and the
 //! plan. No I/O: whatever a judgement needs from a file was read by the scan.
 
+pub mod baseline;
 mod issues;
 mod plan;
 mod playbook;
@@ -18,10 +19,15 @@ use crate::model::Audit;
 /// analyzers' own, so suppression, caps and the baseline treat them alike.
 pub fn findings(audit: &mut Audit) {
     rules::apply(audit);
+    // Once every rule is known: the baseline's entries for no rule are findings too.
+    baseline::findings(audit);
 }
 
 /// Scores, ranked issues and the plan, once the findings are final.
 pub fn judge(audit: &mut Audit) {
+    // The comparison refers to findings by their index: it needs them final, so nothing
+    // after it may add, remove or reorder findings (the scores and the plan only read them).
+    baseline::compare(audit);
     let inputs = scores::Inputs::measure(audit);
     audit.scores = scores::scores(&inputs);
     let ranked = issues::ranked(audit);

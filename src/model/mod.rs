@@ -6,6 +6,7 @@
 //! paths, no host names) so that the same snapshot gives byte-identical JSON anywhere.
 
 mod architecture;
+mod baseline;
 mod facts;
 mod finding;
 mod judgement;
@@ -17,6 +18,7 @@ mod surfaces;
 mod url;
 
 pub use architecture::*;
+pub use baseline::*;
 pub use facts::*;
 pub use finding::*;
 pub use judgement::*;
@@ -50,6 +52,8 @@ pub struct Audit {
     pub supply_chain: SupplyChain,
     pub architecture: Architecture,
     pub surfaces: SurfaceFacts,
+    /// The baseline the findings were compared with, if any (`plumb check`).
+    pub baseline: Option<Baseline>,
     /// Ids of the analyzers that ran; a section whose analyzer is absent says
     /// "not audited by this version".
     pub analyzers: Vec<String>,

@@ -1,8 +1,10 @@
 //! Renderers: one module per output format, each reading the model only.
 
+pub mod baseline_file;
 pub mod cyclonedx;
 mod dot;
 pub mod escape;
+pub mod gate;
 mod json;
 mod markdown;
 mod sarif;

@@ -28,17 +28,28 @@ pub fn findings(audit: &Audit) -> String {
     out
 }
 
-fn finding_block(out: &mut String, audit: &Audit, finding: &Finding) {
-    let location = &finding.location;
-    let level = match finding.severity {
+/// One finding, rustc-style: `medium[rule]: message`, its place, its line with a caret,
+/// and the rule's help.
+pub(super) fn finding_block(out: &mut String, audit: &Audit, finding: &Finding) {
+    let headline = format!("{}[{}]: {}", level(finding.severity), finding.rule, finding.message);
+    headed_block(out, audit, finding, &headline);
+}
+
+pub(super) fn level(severity: Severity) -> &'static str {
+    match severity {
         Severity::High => "high",
         Severity::Medium => "medium",
         Severity::Low => "low",
         Severity::Info => "info",
-    };
+    }
+}
+
+/// [`finding_block`] under another first line (`headline`, escaped here).
+pub(super) fn headed_block(out: &mut String, audit: &Audit, finding: &Finding, headline: &str) {
+    let location = &finding.location;
     let gutter = location.line.to_string().len();
     let pad = " ".repeat(gutter);
-    let _ = writeln!(out, "{level}[{}]: {}", finding.rule, escape::terminal(&finding.message));
+    let _ = writeln!(out, "{}", escape::terminal(headline));
     let path = escape::terminal(&location.path);
     let _ = writeln!(out, "{pad}--> {path}:{}:{}", location.line, location.column);
     if let Some(snippet) = &finding.snippet {

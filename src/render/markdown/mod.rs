@@ -2,6 +2,7 @@
 //! taken from the model. A section whose analyzer is not in this version says so.
 
 mod architecture;
+mod baseline;
 mod ci;
 mod dependencies;
 mod judgement;
@@ -502,6 +503,7 @@ fn deferred(md: &mut Markdown, audit: &Audit) {
         ]);
     }
     md.table(&["ID", "Issue", "Reason Deferred", "Revisit When"], rows);
+    baseline::entries(md, audit);
 }
 
 fn score_trend(md: &mut Markdown, audit: &Audit) {
