@@ -28,4 +28,6 @@ pub enum UserError {
     SourceDateEpoch(String, u64),
     #[error("cannot write {0}: {1}")]
     Write(PathBuf, String),
+    #[error("--update-refactor-md: {0}")]
+    RefactorMd(String),
 }

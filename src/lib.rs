@@ -15,6 +15,7 @@ pub mod graph;
 mod init;
 pub mod judge;
 pub mod model;
+pub mod refactor_md;
 pub mod render;
 pub mod scan;
 pub mod source;
@@ -221,6 +222,7 @@ fn audit_and_scan(
         supply_chain: Default::default(),
         architecture: Default::default(),
         surfaces: Default::default(),
+        governance: Default::default(),
         analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
         findings: analysis.findings.clone(),

@@ -9,6 +9,7 @@ mod caps;
 mod config;
 mod dependencies;
 mod god_modules;
+mod governance;
 mod imports;
 mod inventory;
 mod module_tree;
@@ -74,6 +75,7 @@ pub const ALL: &[&dyn Analyzer] = &[
     &config::ConfigAnalyzer,
     &dependencies::DependenciesAnalyzer,
     &god_modules::GodModulesAnalyzer,
+    &governance::GovernanceAnalyzer,
     &imports::ImportsAnalyzer,
     &inventory::InventoryAnalyzer,
     &module_tree::ModuleTreeAnalyzer,
@@ -103,6 +105,7 @@ pub struct Analysis {
     /// Raw imports per file, resolved by the imports analyzer's `finish`.
     pub raw_imports: Vec<FileImports>,
     pub go_modules: Vec<GoModule>,
+    pub governance: governance::Gathered,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -120,11 +123,13 @@ impl Analysis {
         self.ci.dependabot.extend(other.ci.dependabot);
         self.ci.renovate.extend(other.ci.renovate);
         self.ci.actionlint.extend(other.ci.actionlint);
+        self.ci.workflow_linters.extend(other.ci.workflow_linters);
         self.config = self.config.or(other.config);
         self.dependencies.merge(other.dependencies);
         self.supply.merge(other.supply);
         self.raw_imports.extend(other.raw_imports);
         self.go_modules.extend(other.go_modules);
+        self.governance.merge(other.governance);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self

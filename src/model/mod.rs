@@ -8,6 +8,7 @@
 mod architecture;
 mod facts;
 mod finding;
+mod governance;
 mod note;
 #[cfg(test)]
 mod sample;
@@ -18,6 +19,7 @@ mod url;
 pub use architecture::*;
 pub use facts::*;
 pub use finding::*;
+pub use governance::*;
 pub use note::*;
 #[cfg(test)]
 pub use sample::sample;
@@ -48,6 +50,7 @@ pub struct Audit {
     pub supply_chain: SupplyChain,
     pub architecture: Architecture,
     pub surfaces: SurfaceFacts,
+    pub governance: Governance,
     /// Ids of the analyzers that ran; a section whose analyzer is absent says
     /// "not audited by this version".
     pub analyzers: Vec<String>,

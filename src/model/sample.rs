@@ -57,6 +57,7 @@ pub fn sample() -> Audit {
         supply_chain: Default::default(),
         architecture: Default::default(),
         surfaces: Default::default(),
+        governance: Default::default(),
         analyzers: vec!["sample".to_string()],
         // Deliberately out of order: `normalize` sorts them, as it does for a real audit.
         rules: vec![
