@@ -52,6 +52,8 @@ pub struct PlumbConfig {
     /// `package_roots`: directories whose subdirectories are packages, as written
     /// (trailing `/` removed).
     pub package_roots: Vec<String>,
+    /// `[[guardrail]]` tables.
+    pub guardrails: Vec<super::GuardrailDecl>,
     /// The file's text, kept for findings that point into it after the scan.
     #[serde(skip)]
     pub text: String,
