@@ -34,6 +34,8 @@ pub use imports::{FileImports, GoModule};
 pub use packages::Partition;
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
+/// For findings judged after the scan at a file's line: snippet, fingerprint, suppression.
+pub(crate) use workflows::rules::{fingerprint, Judgement, Reporter};
 
 /// One independent analysis. Implementations are unit structs listed in [`ALL`].
 pub trait Analyzer: Sync {

@@ -4,6 +4,7 @@
 //! scores by the published rubric (`docs/scoring.md`), the ranked top issues and the
 //! plan. No I/O: whatever a judgement needs from a file was read by the scan.
 
+pub mod guardrails;
 pub mod rules;
 
 use crate::model::Audit;
@@ -13,6 +14,7 @@ use crate::model::Audit;
 /// analyzers' own, so suppression, caps and the baseline treat them alike.
 pub fn findings(audit: &mut Audit) {
     rules::apply(audit);
+    guardrails::apply(audit);
 }
 
 /// Scores, ranked issues and the plan, once the findings are final.
