@@ -5,6 +5,7 @@ mod dot;
 pub mod escape;
 mod json;
 mod markdown;
+pub mod refactor_md;
 mod sarif;
 pub mod terminal;
 
