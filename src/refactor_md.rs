@@ -154,10 +154,42 @@ pub enum Updated {
     Unchanged,
 }
 
+/// Checks, before an audit, that `root/REFACTOR.md` can be updated: a regular UTF-8
+/// file with one block. [`update`] checks again when it writes.
+pub fn check(root: &Path) -> Result<(), UserError> {
+    let (text, _) = read(root)?;
+    splice(&text, "").map(|_| ()).map_err(refused)
+}
+
 /// Rewrites the block of `root/REFACTOR.md` with `content`, atomically: a temporary file
 /// beside it, renamed over it once whole, with the file's permissions. Never follows a
 /// symlink (the file could lead out of the repository).
 pub fn update(root: &Path, content: &str) -> Result<Updated, UserError> {
+    let (text, permissions) = read(root)?;
+    let updated = splice(&text, content).map_err(refused)?;
+    if updated == text {
+        return Ok(Updated::Unchanged);
+    }
+    let path = root.join(FILE);
+    write_beside(&path, updated.as_bytes(), permissions).map_err(|e| UserError::Write(path, e.to_string()))?;
+    Ok(Updated::Written)
+}
+
+/// Why a file without one block is not written.
+fn refused(state: MarkerState) -> UserError {
+    UserError::RefactorMd(match state {
+        MarkerState::Malformed { line, problem } => {
+            format!("{FILE} line {line}: {problem}; its markers must make one block, `{BEGIN}` then `{END}`")
+        }
+        _ => format!(
+            "{FILE} has no plumb block: add a line `{BEGIN}` and, below it, a line `{END}` where plumb may write, then run again"
+        ),
+    })
+}
+
+/// The text of `root/REFACTOR.md` and its permissions, if it is a regular UTF-8 file of
+/// a sensible size.
+fn read(root: &Path) -> Result<(String, std::fs::Permissions), UserError> {
     let path = root.join(FILE);
     let refuse = |reason: String| UserError::RefactorMd(reason);
     let metadata = match std::fs::symlink_metadata(&path) {
@@ -181,25 +213,7 @@ pub fn update(root: &Path, content: &str) -> Result<Updated, UserError> {
     }
     let bytes = std::fs::read(&path).map_err(|e| UserError::Unreadable(path.clone(), e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| refuse(format!("{FILE} is not UTF-8 text")))?;
-    let updated = match splice(&text, content) {
-        Ok(updated) => updated,
-        Err(MarkerState::Malformed { line, problem }) => {
-            return Err(refuse(format!(
-                "{FILE} line {line}: {problem}; its markers must make one block, `{BEGIN}` then `{END}`"
-            )))
-        }
-        Err(_) => {
-            return Err(refuse(format!(
-                "{FILE} has no plumb block: add a line `{BEGIN}` and, below it, a line `{END}` where plumb may write, then run again"
-            )))
-        }
-    };
-    if updated == text {
-        return Ok(Updated::Unchanged);
-    }
-    write_beside(&path, updated.as_bytes(), metadata.permissions())
-        .map_err(|e| UserError::Write(path, e.to_string()))?;
-    Ok(Updated::Written)
+    Ok((text, metadata.permissions()))
 }
 
 /// Writes a temporary file in `path`'s folder and renames it over `path`; the temporary
