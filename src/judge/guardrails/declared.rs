@@ -300,7 +300,7 @@ impl Check<'_, '_> {
                 severity: Severity::High,
                 confidence: Confidence::High,
                 message: format!(
-                    "vendored folder `{}` ({} files, {} code lines) is not in the list of guardrail \"{}\"",
+                    "vendored folder `{}` (files: {}, code lines: {}) is not in the list of guardrail \"{}\"",
                     component.path, component.files, component.code_lines, self.decl.name
                 ),
                 remediation: GUARDRAIL_BROKEN.help,
