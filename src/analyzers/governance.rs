@@ -73,7 +73,7 @@ enum Kind {
     PreCommit,
     Codeowners,
     Contracts,
-    /// Any other source file: only its `plumb: ignore[...]` comments.
+    /// Any other text file: only its `plumb: ignore[...]` comments.
     Source,
 }
 
@@ -101,7 +101,8 @@ fn kind(file: &FileInfo) -> Option<Kind> {
         "CODEOWNERS" if in_policy_dir => Kind::Codeowners,
         PRE_COMMIT if at_root => Kind::PreCommit,
         ".importlinter" | "setup.cfg" | "pyproject.toml" | "tach.toml" if at_root => Kind::Contracts,
-        _ if file.language.is_some() && matches!(file.role, Role::Source | Role::Test | Role::Other) => Kind::Source,
+        // Any file a judged finding may point into: an import's, a workflow's.
+        _ if file.language.is_some() && file.role != Role::Binary => Kind::Source,
         _ => return None,
     })
 }

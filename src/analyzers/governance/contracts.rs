@@ -30,6 +30,8 @@ type Table<'t> = toml::de::DeTable<'t>;
 /// real ones, and a hostile file cannot make the judge's work grow without bound.
 const MAX_BYTES: usize = 1 << 20;
 const MAX_CONTRACTS: usize = 500;
+/// Modules one list of a contract names (sources, layers, `depends_on`...).
+const MAX_NAMES: usize = 100;
 /// The longest dotted name checked for existence, in components.
 const MAX_DEPTH: usize = 12;
 
@@ -138,6 +140,17 @@ impl ParsedContracts {
         });
     }
 
+    /// `list`, cut to [`MAX_NAMES`] with a problem at the first name left out.
+    fn capped(&mut self, list: Vec<NamedModule>, what: &str) -> Vec<NamedModule> {
+        let mut list = list;
+        if let Some(first) = list.get(MAX_NAMES) {
+            let message = format!("{what} names {} modules: plumb reads the first {MAX_NAMES}", list.len());
+            self.problem(first.line, message);
+            list.truncate(MAX_NAMES);
+        }
+        list
+    }
+
     fn too_large(&mut self, text: &str) -> bool {
         if text.len() > MAX_BYTES {
             self.problem(
@@ -180,7 +193,8 @@ impl ParsedContracts {
             return self.problem(line, format!("contract `{name}` has no `type`"));
         };
         let mut ignore_imports = Vec::new();
-        for entry in fields.modules("ignore_imports") {
+        let ignored = fields.modules("ignore_imports");
+        for entry in self.capped(ignored, &format!("contract `{name}`: `ignore_imports`")) {
             match entry.name.split_once("->") {
                 Some((importer, imported)) => ignore_imports.push(IgnoredImport {
                     importer: importer.trim().to_string(),
@@ -198,7 +212,8 @@ impl ParsedContracts {
         }
         let kind = match contract_type {
             "forbidden" => {
-                let (sources, forbidden) = (fields.modules("source_modules"), fields.modules("forbidden_modules"));
+                let sources = self.capped(fields.modules("source_modules"), &format!("contract `{name}`"));
+                let forbidden = self.capped(fields.modules("forbidden_modules"), &format!("contract `{name}`"));
                 if sources.is_empty() || forbidden.is_empty() {
                     return self.problem(
                         line,
@@ -212,7 +227,7 @@ impl ParsedContracts {
                 }
             }
             "independence" => {
-                let modules = fields.modules("modules");
+                let modules = self.capped(fields.modules("modules"), &format!("contract `{name}`"));
                 if modules.len() < 2 {
                     return self.problem(line, format!("contract `{name}` needs two `modules` or more"));
                 }
@@ -224,7 +239,7 @@ impl ParsedContracts {
                 };
                 let raw = RawLayers {
                     levels,
-                    containers: fields.modules("containers"),
+                    containers: self.capped(fields.modules("containers"), &format!("contract `{name}`")),
                 };
                 self.layers.push((self.file.contracts.len(), raw));
                 ContractKind::Layers { stacks: Vec::new() }
@@ -246,7 +261,7 @@ impl ParsedContracts {
     /// `layers`: one line a layer, `a | b` for independent siblings, `a : b` for
     /// siblings that may import each other, `(a)` for an optional one.
     fn levels(&mut self, name: &str, fields: &Fields) -> Option<Vec<RawLevel>> {
-        let lines = fields.modules("layers");
+        let lines = self.capped(fields.modules("layers"), &format!("contract `{name}`: `layers`"));
         if lines.len() < 2 {
             self.problem(
                 fields.values.get("layers").map_or(1, |(line, _)| *line),
@@ -254,7 +269,7 @@ impl ParsedContracts {
             );
             return None;
         }
-        let mut levels = Vec::new();
+        let (mut levels, mut total) = (Vec::new(), 0);
         for entry in lines {
             let (pipes, colons) = (entry.name.contains('|'), entry.name.contains(':'));
             if pipes && colons {
@@ -281,6 +296,13 @@ impl ParsedContracts {
                     )
                 })
                 .collect();
+            let items: Vec<(NamedModule, bool)> = items;
+            total += items.len();
+            if total > MAX_NAMES {
+                let message = format!("contract `{name}`: its layers name more than {MAX_NAMES} modules");
+                self.problem(entry.line, message);
+                return None;
+            }
             levels.push(RawLevel {
                 items,
                 independent: !colons,
@@ -539,8 +561,11 @@ fn tach_module(parsed: &mut ParsedContracts, reader: &TomlReader<'_>, table: &Ta
                 .collect(),
         )
     };
-    let depends_on = dependencies("depends_on");
-    let cannot_depend_on = dependencies("cannot_depend_on").unwrap_or_default();
+    let depends_on = dependencies("depends_on").map(|list| parsed.capped(list, "`depends_on`"));
+    let cannot_depend_on = parsed.capped(
+        dependencies("cannot_depend_on").unwrap_or_default(),
+        "`cannot_depend_on`",
+    );
     let mut notes = Vec::new();
     if table.get("visibility").is_some() {
         notes.push("`visibility` is not evaluated".to_string());
@@ -734,6 +759,22 @@ mod tests {
         assert!(
             matches!(&file.contracts[1].kind, ContractKind::Unsupported { contract_type } if contract_type == "mypackage.contracts.Custom")
         );
+    }
+
+    #[test]
+    fn a_list_past_the_limit_is_cut_with_a_problem_at_the_first_name_left_out() {
+        let sources: String = (0..150).map(|i| format!("    pkg.m{i}\n")).collect();
+        let text = format!(
+            "[importlinter]\nroot_package = pkg\n[importlinter:contract:f]\nname = F\ntype = forbidden\nsource_modules =\n{sources}forbidden_modules =\n    pkg.x\n"
+        );
+        let parsed = read(".importlinter", &text).expect("import-linter file");
+        let ContractKind::Forbidden { sources, .. } = &parsed.file.contracts[0].kind else {
+            panic!("{:?}", parsed.file.contracts)
+        };
+        assert_eq!(sources.len(), MAX_NAMES);
+        let problem = &parsed.file.problems[0];
+        assert_eq!(problem.location.line, 7 + MAX_NAMES);
+        assert!(problem.value.contains("names 150 modules"), "{}", problem.value);
     }
 
     #[test]

@@ -12,13 +12,16 @@
 //!   layers and independence, outside the other layers or modules of the contract);
 //! - tach: direct imports only, as `tach check`; interfaces and visibility not evaluated.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::analyzers::{Judgement, Reporter};
 use crate::model::{
     Audit, Confidence, Contract, ContractFile, ContractKind, ContractTool, GuardReason, ImportEdge, ImportKind, Module,
     Severity, TachModule,
 };
 
-use super::chains::{dotted_match, is_within, violations, Pair, View, Violation, BUDGET};
+use super::chains::{cost, dotted_match, is_within, violations, Pair, View, Violation, BUDGET};
 use super::{edge_finding, kind_name, listed, row, EdgeBreak, Judged, GUARDRAIL_INVALID, GUARDRAIL_UNKNOWN_MODULE};
 
 /// How many modules of a chain a message names.
@@ -114,34 +117,34 @@ fn import_linter(audit: &Audit, file: &ContractFile, budget: &mut usize, judged:
                 })
             })
             .collect();
-        let mut search = Search {
-            view: &view,
-            ignored: &ignored,
-            budget: &mut *budget,
-            out_of_budget: false,
-            broken: Vec::new(),
-        };
+        let mut search = Search::new(&view, &ignored, budget);
         let (contract_type, indirect) = match &contract.kind {
             ContractKind::Forbidden {
                 sources,
                 forbidden,
                 allow_indirect,
             } => {
+                let none = vec![false; view.modules.len()];
                 for source in sources {
                     for target in forbidden {
                         let why = format!("`{}` must not import `{}`", source.name, target.name);
-                        search.pair(&source.name, &target.name, &[], !allow_indirect, why);
+                        search.pair(&source.name, &target.name, &none, !allow_indirect, why);
                     }
                 }
                 ("forbidden", !allow_indirect)
             }
             ContractKind::Independence { modules } => {
                 let names: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
-                for a in &names {
-                    for b in names.iter().filter(|b| *b != a) {
-                        let why = format!("`{a}` and `{b}` must be independent");
-                        search.pair(a, b, &names, true, why);
+                match search.union(&names) {
+                    Some(blocked) => {
+                        for a in &names {
+                            for b in names.iter().filter(|b| *b != a) {
+                                let why = format!("`{a}` and `{b}` must be independent");
+                                search.pair(a, b, &blocked, true, why);
+                            }
+                        }
                     }
+                    None => search.pairs_skipped = true,
                 }
                 ("independence", true)
             }
@@ -168,14 +171,14 @@ fn import_linter(audit: &Audit, file: &ContractFile, budget: &mut usize, judged:
             }
             ContractKind::TachModule(_) => continue,
         };
-        let out_of_budget = search.out_of_budget;
+        let (chains_skipped, pairs_skipped) = (search.chains_skipped, search.pairs_skipped);
         let broken = search.broken;
         let count = broken.len();
         for broken in broken {
             let finding = contract_finding(audit, file, contract, "import-linter contract", broken);
             judged.findings.push(finding);
         }
-        let assessable = contract.missing.is_empty() && graph_modules > 0;
+        let assessable = contract.missing.is_empty() && graph_modules > 0 && !pairs_skipped;
         let mut status = row(
             &contract.name,
             &format!("import-linter {contract_type}"),
@@ -185,10 +188,11 @@ fn import_linter(audit: &Audit, file: &ContractFile, budget: &mut usize, judged:
             assessable,
         );
         status.notes.push(kinds_note(file));
-        status.notes.push(match (indirect, out_of_budget) {
-            (_, true) => "indirect imports not checked: the search budget ran out on this graph".to_string(),
-            (true, false) => "indirect imports checked".to_string(),
-            (false, false) => "direct imports only (`allow_indirect_imports`)".to_string(),
+        status.notes.push(match (indirect, chains_skipped, pairs_skipped) {
+            (_, _, true) => "not all of it checked: plumb's work limit for contracts ran out on this graph".to_string(),
+            (_, true, false) => "indirect imports not checked: plumb's work limit for contracts ran out".to_string(),
+            (true, false, false) => "indirect imports checked".to_string(),
+            (false, false, false) => "direct imports only (`allow_indirect_imports`)".to_string(),
         });
         notes(&mut status.notes, contract, graph_modules);
         judged.rows.push(status);
@@ -207,32 +211,88 @@ fn notes(notes: &mut Vec<String>, contract: &Contract, graph_modules: usize) {
     notes.extend(contract.notes.iter().cloned());
 }
 
-/// The searches of one contract.
+/// The searches of one contract, within the audit's budget.
 struct Search<'v, 'a> {
     view: &'v View<'a>,
     ignored: &'v [bool],
     budget: &'v mut usize,
-    out_of_budget: bool,
+    /// Each named module's mask, computed once.
+    masks: HashMap<String, Rc<Vec<bool>>>,
+    /// Chains of some pair were not searched, or some pair not checked at all.
+    chains_skipped: bool,
+    pairs_skipped: bool,
     broken: Vec<Broken<'a>>,
 }
 
-impl Search<'_, '_> {
-    /// Imports from `source` into `target`, chains not passing through `others`.
-    fn pair(&mut self, source: &str, target: &str, others: &[&str], indirect: bool, why: String) {
-        let (source_mask, target_mask) = (self.view.members(source), self.view.members(target));
-        let mut blocked = vec![false; self.view.modules.len()];
-        for other in others.iter().filter(|o| **o != source && **o != target) {
-            for (b, m) in blocked.iter_mut().zip(self.view.members(other)) {
-                *b |= m;
+impl<'v, 'a> Search<'v, 'a> {
+    fn new(view: &'v View<'a>, ignored: &'v [bool], budget: &'v mut usize) -> Self {
+        Search {
+            view,
+            ignored,
+            budget,
+            masks: HashMap::new(),
+            chains_skipped: false,
+            pairs_skipped: false,
+            broken: Vec::new(),
+        }
+    }
+
+    /// Takes `cost` from the budget, if it holds that much.
+    fn spend(&mut self, cost: usize) -> bool {
+        let enough = *self.budget >= cost;
+        if enough {
+            *self.budget -= cost;
+        }
+        enough
+    }
+
+    /// The module `name` and its descendants.
+    fn mask(&mut self, name: &str) -> Option<Rc<Vec<bool>>> {
+        if let Some(mask) = self.masks.get(name) {
+            return Some(mask.clone());
+        }
+        if !self.spend(self.view.modules.len()) {
+            return None;
+        }
+        let mask = Rc::new(self.view.members(name));
+        self.masks.insert(name.to_string(), mask.clone());
+        Some(mask)
+    }
+
+    /// Every module of `names`, as one mask.
+    fn union(&mut self, names: &[&str]) -> Option<Vec<bool>> {
+        let mut union = vec![false; self.view.modules.len()];
+        for name in names {
+            for (u, m) in union.iter_mut().zip(self.mask(name)?.iter()) {
+                *u |= m;
             }
         }
+        Some(union)
+    }
+
+    /// Imports from `source` into `target`; chains not passing through `blocked`.
+    fn pair(&mut self, source: &str, target: &str, blocked: &[bool], indirect: bool, why: String) {
+        let (Some(source_mask), Some(target_mask)) = (self.mask(source), self.mask(target)) else {
+            self.pairs_skipped = true;
+            return;
+        };
+        let indirect = match indirect {
+            true if self.spend(cost(self.view, true)) => true,
+            _ if self.spend(cost(self.view, false)) => {
+                self.chains_skipped |= indirect;
+                false
+            }
+            _ => {
+                self.pairs_skipped = true;
+                return;
+            }
+        };
         let pair = Pair {
             source: &source_mask,
             target: &target_mask,
-            blocked: &blocked,
+            blocked,
         };
-        let (found, skipped) = violations(self.view, &pair, self.ignored, indirect, self.budget);
-        self.out_of_budget |= skipped;
+        let found = violations(self.view, &pair, self.ignored, indirect);
         self.broken.extend(found.into_iter().map(|violation| Broken {
             violation,
             why: why.clone(),
@@ -240,18 +300,22 @@ impl Search<'_, '_> {
     }
 
     /// A stack of layers: no lower layer imports a higher one, independent siblings do
-    /// not import each other.
+    /// not import each other; chains do not pass through the stack's other layers.
     fn stack(&mut self, stack: &[crate::model::LayerLevel]) {
         let all: Vec<&str> = stack
             .iter()
             .flat_map(|l| l.modules.iter().map(|m| m.name.as_str()))
             .collect();
+        let Some(blocked) = self.union(&all) else {
+            self.pairs_skipped = true;
+            return;
+        };
         for (high_index, high) in stack.iter().enumerate() {
             for low in &stack[high_index + 1..] {
                 for l in &low.modules {
                     for h in &high.modules {
                         let why = format!("layer `{}` is below `{}`", l.name, h.name);
-                        self.pair(&l.name, &h.name, &all, true, why);
+                        self.pair(&l.name, &h.name, &blocked, true, why);
                     }
                 }
             }
@@ -259,7 +323,7 @@ impl Search<'_, '_> {
                 for a in &high.modules {
                     for b in high.modules.iter().filter(|b| b.name != a.name) {
                         let why = format!("`{}` and `{}` are independent siblings of one layer", a.name, b.name);
-                        self.pair(&a.name, &b.name, &all, true, why);
+                        self.pair(&a.name, &b.name, &blocked, true, why);
                     }
                 }
             }
@@ -437,5 +501,53 @@ fn tach_refusal(file: &ContractFile, from: &TachModule, to: &TachModule) -> Opti
             from.module.name
         )),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Architecture, Role};
+
+    /// `a.x` imports `b.y`, which imports `c.z`.
+    fn chain() -> Architecture {
+        let module = |name: &str| Module {
+            path: format!("{}.py", name.replace('.', "/")),
+            name: name.to_string(),
+            language: "Python".to_string(),
+            package: String::new(),
+            code_lines: 1,
+            role: Role::Source,
+        };
+        let edge = |from, to| ImportEdge {
+            from,
+            to,
+            line: 1,
+            kind: ImportKind::Eager,
+            text: "import x".into(),
+            guard: None,
+        };
+        Architecture {
+            modules: vec![module("a.x"), module("b.y"), module("c.z")],
+            edges: vec![edge(0, 1), edge(1, 2)],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn past_the_budget_chains_then_pairs_are_left_out_and_said_so() {
+        let architecture = chain();
+        let view = View::new(&architecture, |_| true, |_| true);
+        let ignored = vec![false; view.edges.len()];
+        let none = vec![false; 3];
+        let search_with = |mut budget: usize| {
+            let mut search = Search::new(&view, &ignored, &mut budget);
+            search.pair("a", "c", &none, true, String::new());
+            (search.broken.len(), search.chains_skipped, search.pairs_skipped)
+        };
+        // Two masks (3 each), a direct pass (3) and a chain search (3 + 2).
+        assert_eq!(search_with(14), (1, false, false), "the chain a → b → c");
+        assert_eq!(search_with(9), (0, true, false), "direct imports only");
+        assert_eq!(search_with(5), (0, false, true), "not even the masks");
     }
 }

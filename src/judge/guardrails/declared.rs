@@ -11,7 +11,9 @@ use crate::model::{
     PlumbConfig, Severity,
 };
 
-use super::{edge_finding, kind_name, listed, row, EdgeBreak, Judged, GUARDRAIL_BROKEN, GUARDRAIL_UNKNOWN_MODULE};
+use super::{
+    edge_finding, kind_name, listed, row, suppressed, EdgeBreak, Judged, GUARDRAIL_BROKEN, GUARDRAIL_UNKNOWN_MODULE,
+};
 
 pub(super) fn judge(audit: &Audit, judged: &mut Judged) {
     let Some(config) = &audit.surfaces.config else { return };
@@ -230,7 +232,8 @@ impl Check<'_, '_> {
                 self.source()
             );
             let fingerprint = fingerprint(&[GUARDRAIL_BROKEN.id, &file.path, &self.config.path, &self.decl.name]);
-            self.findings.push(file_finding(&file.path, message, fingerprint));
+            self.findings
+                .push(file_finding(self.audit, &file.path, message, fingerprint));
         }
         let mut status = self.row(over, true);
         status
@@ -270,9 +273,14 @@ impl Check<'_, '_> {
                 &self.config.path,
                 &self.decl.name,
             ]);
-            let mut finding = file_finding(&r.location.path, message, fingerprint);
+            let mut finding = file_finding(self.audit, &r.location.path, message, fingerprint);
             finding.location = r.location.clone();
             finding.span = r.uses.chars().count();
+            finding.suppressed = suppressed(
+                self.audit.governance.inline_ignores.get(&r.location.path),
+                GUARDRAIL_BROKEN.id,
+                r.location.line,
+            );
             self.findings.push(finding);
         }
         let mut status = self.row(broken, true);
@@ -359,8 +367,9 @@ fn covers(name: &str, package: &str) -> bool {
     name == package || (name != "." && package.strip_prefix(name).is_some_and(|rest| rest.starts_with('/')))
 }
 
-/// A finding at a whole file (line 1), without snippet.
-fn file_finding(path: &str, message: String, fingerprint: String) -> Finding {
+/// A finding at a whole file (line 1), without snippet; a `plumb: ignore[...]` on its
+/// first line silences it.
+fn file_finding(audit: &Audit, path: &str, message: String, fingerprint: String) -> Finding {
     Finding {
         location: Location {
             path: path.to_string(),
@@ -376,6 +385,6 @@ fn file_finding(path: &str, message: String, fingerprint: String) -> Finding {
         snippet_column: 1,
         span: 0,
         fingerprint,
-        suppressed: false,
+        suppressed: suppressed(audit.governance.inline_ignores.get(path), GUARDRAIL_BROKEN.id, 1),
     }
 }
