@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{
     DocFile, Evidence, Governance, GovernanceFolder, InlineIgnores, Location, PreCommit, PreCommitHook, RefactorMd,
-    Role,
+    Role, SkipReason,
 };
 use crate::refactor_md;
 use crate::scan::{File, FileInfo};
@@ -174,6 +174,7 @@ impl Analyzer for GovernanceAnalyzer {
     fn finish(&self, analysis: &Analysis) -> Conclusion {
         let gathered = &analysis.governance;
         let mut docs = gathered.docs.clone();
+        docs.extend(linked_docs(analysis, &gathered.docs));
         docs.sort();
         let contributing_path = super::posture::policy_file(analysis, is_contributing);
         let contributing = docs
@@ -211,6 +212,59 @@ impl Analyzer for GovernanceAnalyzer {
             audit.governance.codeowners = codeowners.map(|measured| measured.by_surface(&audit.surfaces.surfaces));
         })
     }
+}
+
+/// Agent instructions and CONTRIBUTING files that are symlinks (AGENTS.md to CLAUDE.md is
+/// common): never followed, listed with their target and its lines when it is one of
+/// them.
+fn linked_docs(analysis: &Analysis, read: &[DocFile]) -> Vec<DocFile> {
+    let mut found = Vec::new();
+    for file in analysis.tracked() {
+        let kind = match kind(&file.info) {
+            Some(Kind::Agent(kind)) => kind,
+            Some(Kind::Contributing) => "CONTRIBUTING",
+            _ => continue,
+        };
+        if read.iter().any(|d| d.path == file.info.path) {
+            continue;
+        }
+        let Some(note) = analysis.notes.iter().find(|n| n.path == file.info.path) else {
+            continue;
+        };
+        let (said, lines) = match (note.reason, note.detail.as_deref()) {
+            (SkipReason::SymlinkInside, Some(target)) => {
+                let lines = read
+                    .iter()
+                    .find(|d| d.path == resolve(&file.info.path, target))
+                    .map_or(0, |d| d.lines);
+                (format!("{kind}, a symlink to {target}"), lines)
+            }
+            (reason, _) => (format!("{kind}, not read: {}", reason.describe()), 0),
+        };
+        found.push(DocFile {
+            path: file.info.path.clone(),
+            kind: said,
+            lines,
+        });
+    }
+    found
+}
+
+/// A symlink's target as a repository path, from the link's folder.
+fn resolve(link: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = link
+        .rsplit_once('/')
+        .map_or(Vec::new(), |(dir, _)| dir.split('/').collect());
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
 }
 
 fn doc(path: &str, kind: &'static str, text: &str) -> DocFile {
@@ -334,6 +388,12 @@ fn linters(analysis: &Analysis, pre_commit: Option<&PreCommit>) -> Vec<Evidence>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_symlink_target_is_read_from_the_link_folder() {
+        assert_eq!(resolve("AGENTS.md", "CLAUDE.md"), "CLAUDE.md");
+        assert_eq!(resolve("a/b/AGENTS.md", "../docs/./AI.md"), "a/docs/AI.md");
+    }
 
     #[test]
     fn pre_commit_hooks_with_their_lines_and_a_parse_error_at_its_line() {

@@ -236,7 +236,7 @@ fn file_rows(audit: &Audit) -> Vec<Vec<String>> {
         if linters.is_empty() {
             "none".into()
         } else {
-            plural(linters.len(), "run")
+            plural(linters.len(), "place")
         },
         if linters.is_empty() {
             "no workflow or pre-commit hook runs actionlint, zizmor, ghalint, poutine, octoscan or pinact".into()
