@@ -124,6 +124,13 @@ pub struct AuditArgs {
     /// Files larger than this many bytes are counted and listed, not parsed.
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_file_size: u64,
+
+    /// Also rewrite the block between the lines `<!-- plumb:begin -->` and
+    /// `<!-- plumb:end -->` of REFACTOR.md at the root of the work tree with the verdict,
+    /// key figures and guardrails; the rest of the file is never touched. Without one such
+    /// block the run stops before the scan (exit 2).
+    #[arg(long, conflicts_with = "rev")]
+    pub update_refactor_md: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -32,4 +32,6 @@ pub enum UserError {
     Baseline(PathBuf, usize, usize, String),
     #[error("cannot write {0}: {1}")]
     Write(PathBuf, String),
+    #[error("--update-refactor-md: {0}")]
+    RefactorMd(String),
 }

@@ -16,6 +16,7 @@ pub mod graph;
 mod init;
 pub mod judge;
 pub mod model;
+pub mod refactor_md;
 pub mod render;
 pub mod scan;
 pub mod source;
@@ -48,6 +49,19 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
 fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     let generated_at = generated_at()?;
     let snapshot = Snapshot::open(&args.path, args.rev.as_deref())?;
+    // Checked before the scan: a REFACTOR.md without its block stops the run at once.
+    let refactor_root = match (args.update_refactor_md, &snapshot.worktree) {
+        (false, _) => None,
+        (true, Some(root)) => {
+            refactor_md::check(root)?;
+            Some(root.clone())
+        }
+        (true, None) => {
+            return Err(
+                UserError::RefactorMd("a bare repository has no work tree holding REFACTOR.md".to_string()).into(),
+            )
+        }
+    };
     let out_dir = match (&args.stdout, &args.out, &snapshot.worktree) {
         (Some(_), _, _) => None,
         (None, Some(out), _) => Some(out.clone()),
@@ -66,12 +80,19 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     progress.finish();
 
     let listing = args.findings.then(|| render::terminal::findings(&audit));
+    // Rendered now: the audit is not kept once the pack is rendered.
+    let refactor_block = refactor_root
+        .as_ref()
+        .map(|root| (root, render::refactor_md::block(&audit)));
     if let Some(format) = args.stdout {
         // The report owns stdout: the listing goes to stderr, before it.
         if let Some(listing) = &listing {
             print_or_stop(Stream::Stderr, listing)?;
         }
         print_or_stop(Stream::Stdout, &render::render(format, &audit))?;
+        if let Some((root, block)) = refactor_block {
+            update_refactor_md(root, &block)?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let out_dir = out_dir.expect("an output folder is chosen unless --stdout");
@@ -94,14 +115,30 @@ fn audit_command(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     std::mem::forget((audit, scanned));
     // The pack first: a reader that stops the listing early (`| head`) still gets it.
     render::write_pack(&out_dir, &files, args.quiet)?;
+    let refactor_note = match refactor_block {
+        Some((root, block)) => Some(update_refactor_md(root, &block)?),
+        None => None,
+    };
     let printed = match listing {
         Some(listing) => print_or_stop(Stream::Stdout, &listing)?,
         None => Printed::All,
     };
     if let (Printed::All, Some(summary)) = (printed, summary) {
+        let summary = match refactor_note {
+            Some(note) => format!("{summary}\n{note}"),
+            None => summary,
+        };
         print_or_stop(Stream::Stdout, &format!("{summary}\n"))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Rewrites REFACTOR.md's block; what was done, for the closing lines.
+fn update_refactor_md(root: &Path, block: &str) -> Result<String, UserError> {
+    Ok(match refactor_md::update(root, block)? {
+        refactor_md::Updated::Written => format!("plumb: rewrote the plumb block of {}", refactor_md::FILE),
+        refactor_md::Updated::Unchanged => format!("plumb: the plumb block of {} is up to date", refactor_md::FILE),
+    })
 }
 
 /// `plumb sbom`: the audit of `plumb audit`, rendered as CycloneDX only. A BOM written into
@@ -237,6 +274,7 @@ fn audit_and_scan_with(
         architecture: Default::default(),
         surfaces: Default::default(),
         baseline: None,
+        governance: Default::default(),
         analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
         findings: analysis.findings.clone(),

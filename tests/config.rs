@@ -151,7 +151,7 @@ fn every_mistake_is_a_finding_at_its_line_and_broken_toml_derives_the_surfaces()
         (
             "top = 1\n[[surface]]\nname = 1\npaths = [\"core/**\"]\n\n[[surface]]\nname = \"core\"\npaths = [\"core/**\", 2]\nblast_radius = 3\n\n[layers]\norder = [\"nowhere\"]\n",
             &[
-                "config-invalid 1:1 unknown field `top`, expected one of `surface`, `layers`, `package_depth`, `package_roots`, `check`",
+                "config-invalid 1:1 unknown field `top`, expected one of `surface`, `layers`, `package_depth`, `package_roots`, `check`, `guardrail`",
                 "config-invalid 3:8 `name` must be a string, not an integer",
                 "config-invalid 8:21 surface `core`: a glob must be a string, not an integer",
                 "config-invalid 9:16 surface `core`: `blast_radius` must be a string, not an integer",

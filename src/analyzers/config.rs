@@ -22,6 +22,8 @@ use super::positions::Positions;
 use super::workflows::rules::{Judgement, Reporter};
 use super::{Analysis, Analyzer, Conclusion};
 
+mod guardrails;
+
 pub struct ConfigAnalyzer;
 
 /// Where the configuration lives: the root of the audited tree.
@@ -31,7 +33,7 @@ pub const CONFIG_INVALID: Rule = Rule {
     group: "config",
     id: "config-invalid",
     title: "plumb.toml entry that plumb cannot use",
-    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a `[check] min_score` outside 0 to 10, a missing `name` or `paths`, a duplicate name, an unknown blast radius (critical, high, medium, low), a `package_depth` below 1, a `package_roots` entry that is not a relative directory of the repository, or the file asks for more than plumb reads (100 surfaces, 1,000 globs, 100 layers, 100 package roots). The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
+    help: "The file is not valid TOML, or an entry has an unknown key, a wrong type, a `[check] min_score` outside 0 to 10, a missing `name` or `paths`, a duplicate name, an unknown blast radius (critical, high, medium, low), a `package_depth` below 1, a `package_roots` entry that is not a relative directory of the repository, a `[[guardrail]]` without exactly one rule (`forbid`, `layers`, `max_file_lines`, `actions_pinned`, `vendored`), or the file asks for more than plumb reads (100 surfaces, 1,000 globs, 100 layers, 100 package roots, 100 guardrails). The entry is ignored; fix the reported line. `plumb init` writes a valid starter.",
 };
 
 pub const CONFIG_BAD_GLOB: Rule = Rule {
@@ -125,6 +127,10 @@ impl Analyzer for ConfigAnalyzer {
         if let Some(config) = declared {
             findings.extend(unmatched_globs(config, &glob_at, &unmatched));
         }
+        let file_limits = config
+            .as_ref()
+            .map(|c| guardrails::file_limits(&c.guardrails, &files))
+            .unwrap_or_default();
         let facts = SurfaceFacts {
             source: if declared.is_some() {
                 SurfaceSource::Declared
@@ -138,6 +144,7 @@ impl Analyzer for ConfigAnalyzer {
         Box::new(move |audit| {
             audit.findings.extend(findings);
             audit.surfaces = facts;
+            audit.governance.file_limits = file_limits;
         })
     }
 }
@@ -207,7 +214,18 @@ fn read(path: &str, text: &str) -> Read {
             "package_depth" => config.package_depth = reader.package_depth(value),
             "package_roots" => reader.package_roots(value, &mut config.package_roots),
             "check" => config.check.min_score = reader.check(value),
-            _ => reader.unknown_key(key, &["surface", "layers", "package_depth", "package_roots", "check"]),
+            "guardrail" => reader.guardrails(value, &mut config.guardrails),
+            _ => reader.unknown_key(
+                key,
+                &[
+                    "surface",
+                    "layers",
+                    "package_depth",
+                    "package_roots",
+                    "check",
+                    "guardrail",
+                ],
+            ),
         }
     }
     if let Some((offset, count)) = reader.globs_left_out {

@@ -22,10 +22,7 @@ impl Analyzer for GodModulesAnalyzer {
     }
 
     fn finish(&self, analysis: &Analysis) -> Conclusion {
-        let mut candidates: Vec<&FileRecord> = analysis
-            .tracked()
-            .filter(|f| HAND_MAINTAINED.contains(&f.info.role) && f.info.language.is_some() && f.lines.code > 0)
-            .collect();
+        let mut candidates: Vec<&FileRecord> = analysis.tracked().filter(|f| is_hand_maintained(f)).collect();
         candidates.sort_by(|a, b| {
             b.lines
                 .code
@@ -45,6 +42,12 @@ impl Analyzer for GodModulesAnalyzer {
             audit.god_modules.by_language = by_language;
         })
     }
+}
+
+/// A file people edit by hand, with code: role source, test, build or ci, in a known
+/// language.
+pub fn is_hand_maintained(file: &FileRecord) -> bool {
+    HAND_MAINTAINED.contains(&file.info.role) && file.info.language.is_some() && file.lines.code > 0
 }
 
 fn language_name(file: &FileRecord) -> String {

@@ -10,6 +10,7 @@ mod caps;
 mod config;
 mod dependencies;
 mod god_modules;
+mod governance;
 mod imports;
 mod inventory;
 mod module_tree;
@@ -34,7 +35,8 @@ pub use imports::{FileImports, GoModule};
 pub use packages::Partition;
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
-pub(crate) use workflows::rules::fingerprint;
+/// For findings judged after the scan at a file's line: snippet, fingerprint, suppression.
+pub(crate) use workflows::rules::{fingerprint, Judgement, Reporter};
 
 /// One independent analysis. Implementations are unit structs listed in [`ALL`].
 pub trait Analyzer: Sync {
@@ -77,6 +79,7 @@ pub const ALL: &[&dyn Analyzer] = &[
     &config::ConfigAnalyzer,
     &dependencies::DependenciesAnalyzer,
     &god_modules::GodModulesAnalyzer,
+    &governance::GovernanceAnalyzer,
     &imports::ImportsAnalyzer,
     &inventory::InventoryAnalyzer,
     &module_tree::ModuleTreeAnalyzer,
@@ -108,6 +111,7 @@ pub struct Analysis {
     /// Raw imports per file, resolved by the imports analyzer's `finish`.
     pub raw_imports: Vec<FileImports>,
     pub go_modules: Vec<GoModule>,
+    pub governance: governance::Gathered,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -125,12 +129,14 @@ impl Analysis {
         self.ci.dependabot.extend(other.ci.dependabot);
         self.ci.renovate.extend(other.ci.renovate);
         self.ci.actionlint.extend(other.ci.actionlint);
+        self.ci.workflow_linters.extend(other.ci.workflow_linters);
         self.config = self.config.or(other.config);
         self.baseline = self.baseline.or(other.baseline);
         self.dependencies.merge(other.dependencies);
         self.supply.merge(other.supply);
         self.raw_imports.extend(other.raw_imports);
         self.go_modules.extend(other.go_modules);
+        self.governance.merge(other.governance);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self

@@ -12,7 +12,7 @@ use super::{Analysis, Analyzer, Conclusion};
 pub struct PostureAnalyzer;
 
 /// Where GitHub looks for `SECURITY.md` and `CODEOWNERS`, in its order of precedence.
-const POLICY_DIRS: &[&str] = &[".github/", "", "docs/"];
+pub(super) const POLICY_DIRS: &[&str] = &[".github/", "", "docs/"];
 
 /// Actions and reusable workflows that produce provenance or signatures (matched on the
 /// `uses:` name before `@`; a trailing `/` matches an owner's every action).
@@ -68,7 +68,7 @@ impl Analyzer for PostureAnalyzer {
 }
 
 /// The first tracked file, in GitHub's order of folders, whose name passes `is_named`.
-fn policy_file(analysis: &Analysis, is_named: impl Fn(&str) -> bool) -> Option<String> {
+pub(super) fn policy_file(analysis: &Analysis, is_named: impl Fn(&str) -> bool) -> Option<String> {
     POLICY_DIRS.iter().find_map(|dir| {
         analysis
             .tracked()

@@ -5,6 +5,7 @@
 //! plan. No I/O: whatever a judgement needs from a file was read by the scan.
 
 pub mod baseline;
+pub mod guardrails;
 mod issues;
 mod plan;
 mod playbook;
@@ -19,6 +20,7 @@ use crate::model::Audit;
 /// analyzers' own, so suppression, caps and the baseline treat them alike.
 pub fn findings(audit: &mut Audit) {
     rules::apply(audit);
+    guardrails::apply(audit);
     // Once every rule is known: the baseline's entries for no rule are findings too.
     baseline::findings(audit);
 }

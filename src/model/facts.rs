@@ -382,6 +382,9 @@ pub struct CiFacts {
     pub renovate: Vec<String>,
     /// Where a workflow runs actionlint.
     pub actionlint: Vec<Location>,
+    /// Where a workflow runs a linter of workflows (actionlint, zizmor, ...): the tool's
+    /// name, and the `uses:` or `run:` that runs it.
+    pub workflow_linters: Vec<super::Evidence>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]

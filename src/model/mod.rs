@@ -9,6 +9,7 @@ mod architecture;
 mod baseline;
 mod facts;
 mod finding;
+mod governance;
 mod judgement;
 mod note;
 #[cfg(test)]
@@ -21,6 +22,7 @@ pub use architecture::*;
 pub use baseline::*;
 pub use facts::*;
 pub use finding::*;
+pub use governance::*;
 pub use judgement::*;
 pub use note::*;
 #[cfg(test)]
@@ -54,6 +56,8 @@ pub struct Audit {
     pub surfaces: SurfaceFacts,
     /// The baseline the findings were compared with, if any (`plumb check`).
     pub baseline: Option<Baseline>,
+    /// Section 7: the refactor's governance files and the guardrails checked.
+    pub governance: Governance,
     /// Ids of the analyzers that ran; a section whose analyzer is absent says
     /// "not audited by this version".
     pub analyzers: Vec<String>,

@@ -58,6 +58,7 @@ pub fn sample() -> Audit {
         architecture: Default::default(),
         surfaces: Default::default(),
         baseline: None,
+        governance: Default::default(),
         analyzers: vec!["sample".to_string()],
         // Deliberately out of order: `normalize` sorts them, as it does for a real audit.
         rules: vec![

@@ -54,6 +54,8 @@ pub struct PlumbConfig {
     pub package_roots: Vec<String>,
     /// `[check]`: what `plumb check` asks beyond the baseline.
     pub check: super::CheckConfig,
+    /// `[[guardrail]]` tables.
+    pub guardrails: Vec<super::GuardrailDecl>,
     /// The file's text, kept for findings that point into it after the scan.
     #[serde(skip)]
     pub text: String,

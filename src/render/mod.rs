@@ -7,6 +7,7 @@ pub mod escape;
 pub mod gate;
 mod json;
 mod markdown;
+pub mod refactor_md;
 mod sarif;
 pub mod terminal;
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{ActionRef, CiFacts, Confidence, PinKind, Severity, WorkflowFacts};
+use crate::model::{ActionRef, CiFacts, Confidence, Evidence, PinKind, Severity, WorkflowFacts};
 
 use super::rules::{self, Judgement, Reporter};
 use super::yaml::{self, Node};
@@ -463,6 +463,12 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
         if action.contains("actionlint") {
             ci.actionlint.push(location(r.path, uses_node));
         }
+        for tool in workflow_linters(&action) {
+            ci.workflow_linters.push(Evidence {
+                value: tool.to_string(),
+                location: location(r.path, uses_node),
+            });
+        }
         if action == "actions/github-script" {
             if let Some(script) = with.and_then(|w| yaml::get(w, "script")) {
                 template_injection(script, start, r);
@@ -478,7 +484,22 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
         if script.contains("actionlint") {
             ci.actionlint.push(location(r.path, run));
         }
+        for tool in workflow_linters(&script) {
+            ci.workflow_linters.push(Evidence {
+                value: tool.to_string(),
+                location: location(r.path, run),
+            });
+        }
     }
+}
+
+/// Linters of GitHub workflow files, as their actions, commands and pre-commit hooks
+/// are named.
+pub const WORKFLOW_LINTERS: &[&str] = &["actionlint", "ghalint", "octoscan", "pinact", "poutine", "zizmor"];
+
+/// The workflow linters `text` names (an action's name, a script).
+pub fn workflow_linters(text: &str) -> impl Iterator<Item = &'static str> + '_ {
+    WORKFLOW_LINTERS.iter().copied().filter(move |tool| text.contains(tool))
 }
 
 impl JobContext {

@@ -6,9 +6,9 @@
 //! finding about a step points at the step's first line, one about a job at its key, one
 //! about the whole workflow at line 1 or at `on:`.
 
-mod checks;
+pub mod checks;
 pub mod rules;
-mod yaml;
+pub mod yaml;
 
 use crate::model::{ActionFacts, Confidence, DependabotFacts, Location, Role, Rule, Severity};
 use crate::scan::{File, FileInfo};
@@ -91,6 +91,7 @@ impl Analyzer for WorkflowsAnalyzer {
         ci.dependabot.sort();
         ci.renovate.sort();
         ci.actionlint.sort();
+        ci.workflow_linters.sort();
         let finding = missing_update_tool(&ci);
         Box::new(move |audit| {
             audit.findings.extend(finding);

@@ -200,7 +200,7 @@ impl<'a> Reporter<'a> {
 
 /// The rule ids named by `plumb: ignore[...]` comments, by 1-based line: one search over
 /// the text for the marker, then the lines it is on.
-fn ignores(text: &str) -> Vec<(usize, Vec<&str>)> {
+pub(crate) fn ignores(text: &str) -> Vec<(usize, Vec<&str>)> {
     const MARKER: &str = "plumb: ignore[";
     let mut out: Vec<(usize, Vec<&str>)> = Vec::new();
     let (mut line, mut counted_to) = (1, 0);

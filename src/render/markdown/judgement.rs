@@ -184,6 +184,26 @@ pub fn action_plan(md: &mut Markdown, audit: &Audit) {
     }
     md.line("Each item is one pull request's worth of one issue (whole files, at most 20 files and 100 findings); Complexity from that size, Priority from the issue, Blockers from the documented order between rules, and the score points the item restores when it lands after the items above it.");
     md.blank();
+    plan_table(md, audit);
+    for line in &plan.remaining {
+        md.line(format!("- Later: {line}."));
+    }
+    if !plan.remaining.is_empty() {
+        md.blank();
+    }
+    if !plan.first_milestone.is_empty() {
+        let ids: Vec<String> = plan.first_milestone.iter().map(|id| format!("**{id}**")).collect();
+        md.line(format!(
+            "**Recommended First Milestone**: {}: the first items of the highest priority that nothing blocks.",
+            ids.join(" + ")
+        ));
+        md.blank();
+    }
+}
+
+/// The plan's items as one table (section 9, and the block of REFACTOR.md).
+pub fn plan_table(md: &mut Markdown, audit: &Audit) {
+    let plan = &audit.plan;
     let rows = plan.items.iter().map(|item| {
         let blockers = match item.blockers.is_empty() {
             true => "None".to_string(),
@@ -217,20 +237,22 @@ pub fn action_plan(md: &mut Markdown, audit: &Audit) {
         &["ID", "Task", "Complexity", "Priority", "Blockers", "Clears", "Restores"],
         rows,
     );
-    for line in &plan.remaining {
-        md.line(format!("- Later: {line}."));
-    }
-    if !plan.remaining.is_empty() {
-        md.blank();
-    }
-    if !plan.first_milestone.is_empty() {
-        let ids: Vec<String> = plan.first_milestone.iter().map(|id| format!("**{id}**")).collect();
-        md.line(format!(
-            "**Recommended First Milestone**: {}: the first items of the highest priority that nothing blocks.",
-            ids.join(" + ")
-        ));
-        md.blank();
-    }
+}
+
+/// The scores in one row, each with its value or "not assessable" (REFACTOR.md's block).
+pub fn scores_table(md: &mut Markdown, audit: &Audit) {
+    let [arch, tests, ci, security] = areas(audit).map(|(_, s)| value(s));
+    md.table(
+        &["Arch", "Tests", "CI", "Security", "Overall", "Rubric"],
+        [vec![
+            arch,
+            tests,
+            ci,
+            security,
+            value(&audit.scores.overall),
+            audit.scores.rubric_version.clone(),
+        ]],
+    );
 }
 
 fn complexity_badge(complexity: &str) -> String {

@@ -5,7 +5,10 @@ mod architecture;
 mod baseline;
 mod ci;
 mod dependencies;
+mod guardrails;
 mod judgement;
+
+pub(crate) use judgement::{plan_table, scores_table};
 mod security;
 
 use super::escape;
@@ -17,6 +20,8 @@ const NOT_AUDITED: &str = "_Not audited by this version._";
 /// How many rows long lists show; audit.json has them all.
 const LIST_ROWS: usize = 20;
 
+pub(super) use guardrails::guardrail_table;
+
 pub fn render(audit: &Audit) -> String {
     let mut md = Markdown(String::new());
     header(&mut md, audit);
@@ -26,7 +31,7 @@ pub fn render(audit: &Audit) -> String {
     ci::section(&mut md, audit);
     tests(&mut md, audit);
     security::section(&mut md, audit);
-    guardrails(&mut md);
+    guardrails::section(&mut md, audit);
     judgement::top_issues(&mut md, audit);
     judgement::action_plan(&mut md, audit);
     deferred(&mut md, audit);
@@ -44,18 +49,18 @@ pub fn render(audit: &Audit) -> String {
 }
 
 /// A string builder whose writes cannot fail.
-struct Markdown(String);
+pub(super) struct Markdown(pub(super) String);
 
 impl Markdown {
     /// One line of the document. Control characters in it are shown escaped
     /// ([`escape::markdown`]): whatever of the repository a line quotes (a path, a commit
     /// subject, a message) stays on its line, and no section has to remember to escape.
-    fn line(&mut self, text: impl AsRef<str>) {
+    pub(super) fn line(&mut self, text: impl AsRef<str>) {
         self.0.push_str(&escape::markdown(text.as_ref()));
         self.0.push('\n');
     }
 
-    fn blank(&mut self) {
+    pub(super) fn blank(&mut self) {
         self.0.push('\n');
     }
 
@@ -71,7 +76,7 @@ impl Markdown {
         self.blank();
     }
 
-    fn table(&mut self, headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
+    pub(super) fn table(&mut self, headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
         self.line(format!("| {} |", headers.join(" | ")));
         let rule: Vec<String> = headers
             .iter()
@@ -131,11 +136,12 @@ fn is_numeric_header(header: &str) -> bool {
             | "Score"
             | "Layer"
             | "Against layers"
+            | "Owned files"
     )
 }
 
 /// `1234567` → `1,234,567`.
-fn int(n: impl Into<u64>) -> String {
+pub(super) fn int(n: impl Into<u64>) -> String {
     let digits = n.into().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -147,12 +153,12 @@ fn int(n: impl Into<u64>) -> String {
     out
 }
 
-fn count(n: usize) -> String {
+pub(super) fn count(n: usize) -> String {
     int(n as u64)
 }
 
 /// `1 file`, `2 files`.
-fn plural(n: usize, noun: &str) -> String {
+pub(super) fn plural(n: usize, noun: &str) -> String {
     match n {
         1 => format!("1 {noun}"),
         _ => format!("{} {noun}s", count(n)),
@@ -184,7 +190,7 @@ fn table_cell(text: &str) -> String {
 /// one backtick more than the longest run of backticks inside it (CommonMark closes a
 /// span at a run of the same length), padded with a space where the text starts or ends
 /// with a backtick or a space.
-fn code(text: &str) -> String {
+pub(super) fn code(text: &str) -> String {
     let text = escape::markdown(text);
     let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     if longest_run == 0 {
@@ -448,12 +454,6 @@ fn invariants(md: &mut Markdown, audit: &Audit) {
         ]
     });
     md.table(&["Surface", "Blast Radius", "Test modules", "State"], rows);
-}
-
-fn guardrails(md: &mut Markdown) {
-    md.section("7. Guardrail Compliance Check (Baseline)");
-    md.line(NOT_AUDITED);
-    md.blank();
 }
 
 fn severity_name(severity: Severity) -> &'static str {
