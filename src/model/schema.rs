@@ -1,6 +1,6 @@
 //! The JSON Schema of `audit.json`, generated from the model's types so that it cannot drift
 //! from what plumb writes. It is committed as `docs/audit.schema.json`, the contract that
-//! dashboards and roll-ups build on (README, "`audit.json` as a contract"): a test here fails
+//! dashboards and roll-ups build on (README, "`audit.json` and its schema"): a test here fails
 //! when the committed file is not the generated one, and rewrites it under `UPDATE_SCHEMA=1`
 //! unless the change breaks the contract while [`SCHEMA_VERSION`] stays the same.
 //!
@@ -32,8 +32,8 @@ pub fn audit_schema() -> Value {
     schema["description"] = format!(
         "The `audit.json` of plumb's audit pack, schema_version {SCHEMA_VERSION}. Within one \
          schema_version, fields and enum values are only ever added: a reader ignores keys and \
-         tolerates values it does not know. Any other change (a field removed, renamed, retyped \
-         or given another meaning) comes with a new schema_version."
+         tolerates values it does not know. Any other change (a field removed, renamed, retyped, \
+         no longer always written or given another meaning) comes with a new schema_version."
     )
     .into();
     // A file valid under this schema is one of this version: readers can dispatch on it.
