@@ -236,7 +236,7 @@ fn permission_denied_file_is_a_note_not_a_failure() {
         .env("HOME", &out);
     let output = common::as_nobody(command).output().expect("runs");
     assert!(output.status.success(), "{}", stderr_of(&output));
-    let audit: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let audit = common::parse_audit_json(std::str::from_utf8(&output.stdout).expect("UTF-8"));
     assert!(
         notes(&audit).contains(&"unreadable secret.py".to_string()),
         "{:?}",
@@ -355,8 +355,7 @@ fn pack_is_written_atomically_and_the_repository_is_untouched() {
     let first = std::fs::read_to_string(pack.join("audit.json")).expect("json");
     plumb().arg("audit").arg(repo.path()).output().expect("runs");
     let second = std::fs::read_to_string(pack.join("audit.json")).expect("json");
-    let inventory =
-        |text: &str| serde_json::from_str::<serde_json::Value>(text).expect("json")["inventory"]["languages"].clone();
+    let inventory = |text: &str| common::parse_audit_json(text)["inventory"]["languages"].clone();
     assert_eq!(inventory(&first), inventory(&second));
 }
 

@@ -214,8 +214,7 @@ fn an_earlier_sbom_in_the_tree_is_not_analysed() {
     let repo = fixture();
     common::audit_in_place(repo.path(), "cyclonedx");
     common::audit_in_place(repo.path(), "json");
-    let text = std::fs::read_to_string(repo.path().join("docs/audit/audit.json")).expect("audit.json");
-    let audit: Value = serde_json::from_str(&text).expect("audit.json");
+    let audit = common::read_audit_json(&repo.path().join("docs/audit/audit.json"));
     let notes = common::notes(&audit);
     assert!(
         notes.contains(&"plumb-output docs/audit/sbom.cdx.json".to_string()),

@@ -118,8 +118,7 @@ fn two_runs_on_one_folder_leave_the_pack_of_one() {
         for mut child in children {
             assert!(child.wait().expect("plumb ends").success());
         }
-        let json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("audit.json")).expect("json")).expect("JSON");
+        let json = common::read_audit_json(&out.join("audit.json"));
         let date = &json["generated_at"].as_str().expect("a time stamp")[..10];
         let md = std::fs::read_to_string(out.join("audit.md")).expect("md");
         assert!(
@@ -189,8 +188,7 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
         audit["inventory"]["untracked"]["files"], 3,
         "before: the leftovers counted"
     );
-    let written: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("audit.json")).expect("json")).expect("JSON");
+    let written = common::read_audit_json(&out.join("audit.json"));
     assert_eq!(
         written["inventory"]["untracked"]["files"], 2,
         "the stale file is gone before the scan"

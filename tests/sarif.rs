@@ -146,9 +146,7 @@ fn an_earlier_audit_sarif_is_not_analysed() {
     common::audit_in_place(repo.path(), "sarif");
     // Even a run that does not write SARIF leaves the earlier audit.sarif alone.
     common::audit_in_place(repo.path(), "json");
-    let audit: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo.path().join("docs/audit/audit.json")).expect("json"))
-            .expect("audit.json");
+    let audit = common::read_audit_json(&repo.path().join("docs/audit/audit.json"));
     let notes: Vec<String> = common::notes(&audit);
     assert!(
         notes.contains(&"plumb-output docs/audit/audit.sarif".to_string()),

@@ -412,6 +412,9 @@ fn every_output(repo: &std::path::Path) -> Vec<(String, String)> {
             .output()
             .expect("plumb runs");
         assert!(output.status.success(), "--stdout {format}");
+        if format == "json" {
+            common::parse_audit_json(&text(&output.stdout));
+        }
         outputs.push((format!("--stdout {format}"), text(&output.stdout)));
         outputs.push((format!("stderr of --stdout {format}"), text(&output.stderr)));
     }

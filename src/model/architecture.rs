@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Architecture {
     /// Every module (one source file) that takes part in the graph, sorted by path; edges
     /// refer to modules by index into this list.
@@ -26,6 +27,7 @@ pub struct Architecture {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Module {
     pub path: String,
     /// Dotted name for Python (`torch.nn.functional`), the path otherwise.
@@ -41,6 +43,7 @@ pub struct Module {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ImportKind {
     /// Executed when the module loads.
@@ -54,6 +57,7 @@ pub enum ImportKind {
 
 /// What made an import lazy or typing-only, at its line: the evidence a reader checks.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Guard {
     pub reason: GuardReason,
     /// The guarding statement as written (`if TYPE_CHECKING or SLOW_IMPORT`, `def load`,
@@ -64,6 +68,7 @@ pub struct Guard {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum GuardReason {
     /// A branch of an `if` whose condition names `TYPE_CHECKING`: typing-only when the
@@ -106,7 +111,28 @@ impl Serialize for ImportEdge {
     }
 }
 
+/// The schema of the array [`ImportEdge`] serialises to, for `docs/audit.schema.json`.
+#[cfg(test)]
+impl schemars::JsonSchema for ImportEdge {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ImportEdge".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema = <(usize, usize, usize, ImportKind)>::json_schema(generator);
+        schema.insert(
+            "description".to_string(),
+            "A resolved import, as the array `[from, to, line, kind]`: `from` and `to` index \
+             `architecture.modules` (the importing and the imported module), `line` is the \
+             1-based line of the import statement in `from`."
+                .into(),
+        );
+        schema
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Unresolved {
     pub language: String,
     pub count: usize,
@@ -117,6 +143,7 @@ pub struct Unresolved {
 /// Lazy imports of one language the scan saw but could not read a target from, for one
 /// reason (`_import_structure` built at run time, ...).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Uncertain {
     pub language: String,
     pub reason: String,
@@ -126,6 +153,7 @@ pub struct Uncertain {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ExternalImport {
     pub language: String,
     pub name: String,
@@ -135,6 +163,7 @@ pub struct ExternalImport {
 
 /// The graph stage's measures of [`Architecture`]: every figure is counted from its edges.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ArchitectureMeasures {
     /// Distinct modules importing each module, indexed like [`Architecture::modules`].
     pub fan_in: Vec<usize>,
@@ -156,6 +185,7 @@ pub struct ArchitectureMeasures {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PackageMeasures {
     pub name: String,
     pub modules: usize,
@@ -173,6 +203,7 @@ pub struct PackageMeasures {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RankedModule {
     pub path: String,
     pub package: String,
@@ -189,6 +220,7 @@ pub struct RankedModule {
 /// Strongly connected components of the module graph with more than one module, or one
 /// module importing itself: over every import edge, and over eager ones alone.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Cycles {
     /// Modules that sit in some cycle of any imports.
     pub modules_in_cycles: usize,
@@ -203,6 +235,7 @@ pub struct Cycles {
 /// The cycles of one graph (in [`Cycles::eager`], of eager imports: its components have
 /// no lazy or typing-only edge, and `eager_cycle` is always true).
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CycleSet {
     pub modules_in_cycles: usize,
     /// Largest first, then by the path of their first module.
@@ -210,6 +243,7 @@ pub struct CycleSet {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CycleComponent {
     /// Module paths, sorted.
     pub modules: Vec<String>,
@@ -228,6 +262,7 @@ pub struct CycleComponent {
 
 /// One import edge, written so a reader can open the file at the line.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct EdgeEvidence {
     pub from: String,
     pub to: String,
@@ -240,6 +275,7 @@ pub struct EdgeEvidence {
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum LayerSource {
     /// Inferred from the acyclic order of the package graph's condensation.
@@ -250,6 +286,7 @@ pub enum LayerSource {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Layering {
     pub source: LayerSource,
     /// Layers from the top (depends on the others) to the bottom; packages sorted within.
@@ -265,6 +302,7 @@ pub struct Layering {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PackageDependency {
     pub from: String,
     pub to: String,
@@ -278,6 +316,7 @@ pub struct PackageDependency {
 /// Imports of private modules (a path component starting with `_`, dunder names such as
 /// `__init__` excepted) from another package.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Encapsulation {
     pub private_imports: usize,
     /// The first of them, in path order.

@@ -8,6 +8,7 @@ use super::Location;
 
 /// The baseline this audit was compared with.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Baseline {
     /// Where it was read: a path of the snapshot, or the `--baseline` file as given.
     pub path: String,
@@ -24,6 +25,7 @@ pub struct Baseline {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum BaselineSource {
     /// `.plumb/baseline.toml` of the audited snapshot, read by the scan.
@@ -34,6 +36,7 @@ pub enum BaselineSource {
 
 /// One accepted finding, as written in the file, and what became of it in this audit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct BaselineEntry {
     pub rule: String,
     /// Where the finding was when the entry was written; a finding that moved with its
@@ -55,6 +58,7 @@ pub struct BaselineEntry {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum EntryStatus {
     /// Past its `expires` date while its finding is still open: `plumb check` fails.
@@ -67,6 +71,7 @@ pub enum EntryStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Matched {
     /// Index of the finding in the audit's `findings`.
     pub finding: usize,
@@ -75,6 +80,7 @@ pub struct Matched {
 
 /// An open finding that no entry accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NewFinding {
     /// Index of the finding in the audit's `findings`.
     pub finding: usize,
@@ -86,6 +92,7 @@ pub struct NewFinding {
 
 /// `[check]` of `plumb.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CheckConfig {
     /// `min_score`: `plumb check` fails when the overall score is below it (0 to 10), as
     /// with `--min-score`, which overrides it.

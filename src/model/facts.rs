@@ -8,6 +8,7 @@ use super::Location;
 
 /// What was audited, described without machine-specific paths.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SnapshotFacts {
     pub kind: SnapshotKind,
     /// The repository's name for reports: the `owner/name` of its remote's URL when it
@@ -26,6 +27,7 @@ pub struct SnapshotFacts {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum NameSource {
     /// The path of the fetch URL of `origin`, or of the only remote.
@@ -35,6 +37,7 @@ pub enum NameSource {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum SnapshotKind {
     /// Tracked files as the index lists them, with their work-tree contents.
@@ -46,6 +49,7 @@ pub enum SnapshotKind {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RepositoryFacts {
     pub bare: bool,
     pub shallow: bool,
@@ -63,6 +67,7 @@ pub struct RepositoryFacts {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CommitFacts {
     pub sha: String,
     pub author: String,
@@ -73,6 +78,7 @@ pub struct CommitFacts {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Upstream {
     pub name: String,
     /// Commits on the branch that the upstream lacks; `None` when the upstream ref is absent.
@@ -81,6 +87,7 @@ pub struct Upstream {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Remote {
     pub name: String,
     /// Fetch URL with any credentials replaced by `***`.
@@ -90,6 +97,7 @@ pub struct Remote {
 
 /// Counts and the first paths of each kind, like `git status`.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WorktreeStatus {
     pub staged: PathSample,
     pub modified: PathSample,
@@ -105,6 +113,7 @@ impl WorktreeStatus {
 
 /// How many paths there are, and the first of them in path order.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PathSample {
     pub count: usize,
     pub first: Vec<String>,
@@ -124,6 +133,7 @@ impl PathSample {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Submodule {
     pub path: String,
     /// The commit the superproject pins.
@@ -138,6 +148,7 @@ pub struct Submodule {
 
 /// Code, comment and blank lines as tokei counts them.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct LineCounts {
     pub code: u64,
     pub comments: u64,
@@ -158,6 +169,7 @@ impl LineCounts {
 
 /// Exactly one per file; see `scan::role` for the rule that assigns it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     Vendored,
@@ -208,6 +220,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Inventory {
     /// Entries the git index (or the tree) lists: files, symlinks and submodules, as
     /// `git ls-files` / `git ls-tree -r` count them.
@@ -228,6 +241,7 @@ pub struct Inventory {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct LanguageStats {
     /// tokei's language name.
     pub name: String,
@@ -239,6 +253,7 @@ pub struct LanguageStats {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RoleStats {
     pub role: Role,
     pub files: usize,
@@ -247,6 +262,7 @@ pub struct RoleStats {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SizedPath {
     pub path: String,
     pub bytes: u64,
@@ -254,6 +270,7 @@ pub struct SizedPath {
 
 /// Untracked, not ignored files: counted apart from the tracked inventory.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct UntrackedSummary {
     pub files: usize,
     pub bytes: u64,
@@ -264,6 +281,7 @@ pub struct UntrackedSummary {
 
 /// A directory of the top two levels of the tree, measured.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ModuleNode {
     /// Directory path; `.` collects the files at the root.
     pub path: String,
@@ -277,12 +295,14 @@ pub struct ModuleNode {
 
 /// The largest hand-maintained files by code lines.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GodModules {
     pub overall: Vec<FileSize>,
     pub by_language: BTreeMap<String, Vec<FileSize>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct FileSize {
     pub path: String,
     pub language: String,
@@ -291,6 +311,7 @@ pub struct FileSize {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TestInventory {
     /// Files whose role is `test`.
     pub files: usize,
@@ -307,6 +328,7 @@ pub struct TestInventory {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TestGroup {
     pub language: String,
     pub framework: String,
@@ -315,6 +337,7 @@ pub struct TestGroup {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TestDirectory {
     pub path: String,
     pub files: usize,
@@ -323,6 +346,7 @@ pub struct TestDirectory {
 
 /// Whether test files name a source module that exists (`test_foo.py` ↔ `foo.py`).
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Mirroring {
     /// Test files whose name follows a convention that names a subject.
     pub named_tests: usize,
@@ -334,6 +358,7 @@ pub struct Mirroring {
 
 /// A toolchain version declared in the tree, with where it is declared.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ToolchainDecl {
     pub toolchain: Toolchain,
     pub value: String,
@@ -345,6 +370,7 @@ pub struct ToolchainDecl {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Toolchain {
     Python,
@@ -371,6 +397,7 @@ impl Toolchain {
 /// GitHub Actions as the tree declares it: workflows, local actions, every `uses:`, and
 /// the dependency-update configuration.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CiFacts {
     pub workflows: Vec<WorkflowFacts>,
     /// Local actions (`action.yml`), composite or not.
@@ -388,6 +415,7 @@ pub struct CiFacts {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WorkflowFacts {
     pub path: String,
     pub name: Option<String>,
@@ -419,6 +447,7 @@ pub struct WorkflowFacts {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ActionFacts {
     pub path: String,
     pub name: Option<String>,
@@ -428,6 +457,7 @@ pub struct ActionFacts {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ActionRef {
     pub location: Location,
     pub uses: String,
@@ -438,6 +468,7 @@ pub struct ActionRef {
 
 /// How a `uses:` reference is pinned.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PinKind {
     /// A full commit SHA: immutable.
@@ -457,6 +488,7 @@ pub enum PinKind {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct DependabotFacts {
     pub path: String,
     /// `package-ecosystem` of every update entry, as written.

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Info,
@@ -12,6 +13,7 @@ pub enum Severity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
     Low,
@@ -22,6 +24,7 @@ pub enum Confidence {
 /// A place in the snapshot. Lines and columns are 1-based; a parser's 0-based positions
 /// are converted where they enter the model.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Location {
     pub path: String,
     pub line: usize,
@@ -31,6 +34,7 @@ pub struct Location {
 /// What a rule checks, for reports and SARIF rule metadata. Each analyzer declares its
 /// rules as `const`s next to the code that applies them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Rule {
     /// The analyzer that reports it (`workflows`), for grouping in reports.
     pub group: &'static str,
@@ -44,6 +48,7 @@ pub struct Rule {
 
 /// Field order is the sort order: by place, then rule.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Finding {
     pub location: Location,
     /// The id of a [`Rule`] listed in [`super::Audit::rules`].

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{Evidence, FileSize, Location};
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Governance {
     /// `REFACTOR.md` at the root, if any.
     pub refactor_md: Option<RefactorMd>,
@@ -53,6 +54,7 @@ impl Governance {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RefactorMd {
     pub path: String,
     pub lines: usize,
@@ -64,6 +66,7 @@ pub struct RefactorMd {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case", tag = "state")]
 pub enum MarkerState {
     /// Neither marker.
@@ -76,6 +79,7 @@ pub enum MarkerState {
 
 /// A folder of the refactor's records.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GovernanceFolder {
     pub path: String,
     /// Tracked files below it, plumb's own reports included.
@@ -90,6 +94,7 @@ pub struct GovernanceFolder {
 
 /// A document, its kind and its size.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct DocFile {
     pub path: String,
     /// What it is (`AGENTS.md`, `Cursor rules`, `Copilot instructions`, ...).
@@ -98,6 +103,7 @@ pub struct DocFile {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PreCommit {
     pub path: String,
     /// Every hook of every repository, in file order.
@@ -107,6 +113,7 @@ pub struct PreCommit {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PreCommitHook {
     pub id: String,
     /// The hook's `repo:` as written (`local`, `meta` or a URL).
@@ -115,6 +122,7 @@ pub struct PreCommitHook {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Codeowners {
     /// The file GitHub reads (`.github/`, then the root, then `docs/`).
     pub path: String,
@@ -131,6 +139,7 @@ pub struct Codeowners {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SurfaceOwnership {
     pub surface: String,
     pub files: usize,
@@ -139,6 +148,7 @@ pub struct SurfaceOwnership {
 
 /// Where a contract tool's configuration was read from.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ContractTool {
     ImportLinter,
@@ -156,6 +166,7 @@ impl ContractTool {
 
 /// One configuration file of import-linter or tach, as read.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ContractFile {
     pub path: String,
     pub tool: ContractTool,
@@ -178,6 +189,7 @@ pub struct ContractFile {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TachLayer {
     pub name: String,
     /// A closed layer cannot be passed over: the layers above it import only it.
@@ -186,6 +198,7 @@ pub struct TachLayer {
 
 /// A module a contract names, where it is named.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct NamedModule {
     /// Dotted (`mypackage.models`), or a tach glob (`libs.**`).
     pub name: String,
@@ -193,6 +206,7 @@ pub struct NamedModule {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Contract {
     /// import-linter: `name`; tach: the module's path.
     pub name: String,
@@ -210,6 +224,7 @@ pub struct Contract {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case", tag = "type")]
 pub enum ContractKind {
     /// No source module may import a forbidden one (descendants included), directly or,
@@ -231,6 +246,7 @@ pub enum ContractKind {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct LayerLevel {
     pub modules: Vec<NamedModule>,
     /// `a | b`: siblings that must not import each other; `a : b` may.
@@ -238,6 +254,7 @@ pub struct LayerLevel {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TachModule {
     pub module: NamedModule,
     /// `None`: `depends_on` omitted, the module may import any other.
@@ -251,6 +268,7 @@ pub struct TachModule {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct IgnoredImport {
     pub importer: String,
     pub imported: String,
@@ -259,6 +277,7 @@ pub struct IgnoredImport {
 
 /// A `[[guardrail]]` of `plumb.toml`, as read.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GuardrailDecl {
     /// `name`, or a description of the rule when it has none.
     pub name: String,
@@ -268,6 +287,7 @@ pub struct GuardrailDecl {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum GuardrailRule {
     /// No import from a package at or below `from` to one at or below `to`.
@@ -297,6 +317,7 @@ impl GuardrailRule {
 
 /// The hand-maintained files over one `max_file_lines` limit.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct FileLimit {
     pub max: u64,
     pub files_over: usize,
@@ -306,6 +327,7 @@ pub struct FileLimit {
 
 /// A guardrail's row in section 7.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct GuardrailStatus {
     pub name: String,
     /// What kind of guardrail (`plumb.toml forbid`, `import-linter layers`, `tach module`).
@@ -320,6 +342,7 @@ pub struct GuardrailStatus {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum GuardrailState {
     Kept,

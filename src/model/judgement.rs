@@ -11,6 +11,7 @@ pub const RUBRIC_VERSION: &str = "1";
 
 /// The four scores of the seed's Scoring Key and their mean.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Scores {
     pub rubric_version: String,
     pub arch: Score,
@@ -25,6 +26,7 @@ pub struct Scores {
 
 /// One score: 10 minus its deductions, floored at 0, in tenths of a point.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Score {
     /// `None` when not assessable.
     pub value: Option<f64>,
@@ -44,6 +46,7 @@ pub struct Score {
 
 /// One line of a score's waterfall.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Deduction {
     /// What was counted, in words (`modules in eager import cycles`).
     pub input: String,
@@ -61,6 +64,7 @@ pub struct Deduction {
 
 /// An issue of section 8: the open findings of one rule, ranked against every other rule.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct TopIssue {
     /// 1-based rank.
     pub rank: usize,
@@ -88,6 +92,7 @@ pub struct TopIssue {
 
 /// `rank = severity weight × blast radius weight × breadth`.
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RankInputs {
     pub severity_weight: u64,
     pub blast_radius: super::BlastRadius,
@@ -99,6 +104,7 @@ pub struct RankInputs {
 
 /// A finding quoted as evidence: where, how bad, and its message.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct IssueEvidence {
     pub location: Location,
     pub severity: Severity,
@@ -107,6 +113,7 @@ pub struct IssueEvidence {
 
 /// An item of section 9: one pull request's worth of one issue's findings.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PlanItem {
     /// `M01`, `M02`, ... in plan order.
     pub id: String,
@@ -126,12 +133,14 @@ pub struct PlanItem {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Blocker {
     pub item: String,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Restore {
     pub score: String,
     pub points: f64,
@@ -139,6 +148,7 @@ pub struct Restore {
 
 /// Section 9: the items in the order to land them, and the first milestone.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Plan {
     pub items: Vec<PlanItem>,
     /// The ids of the recommended first milestone: the first items of the highest

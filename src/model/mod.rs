@@ -14,6 +14,8 @@ mod judgement;
 mod note;
 #[cfg(test)]
 mod sample;
+#[cfg(test)]
+mod schema;
 mod supply;
 mod surfaces;
 mod url;
@@ -33,11 +35,14 @@ pub use url::redact_url;
 
 use serde::Serialize;
 
-/// Version of the `audit.json` layout. Bump it when a field changes meaning or goes away.
+/// Version of the `audit.json` layout, whose contract is `docs/audit.schema.json` (see
+/// `schema`). Bump it on any breaking change: a field removed, renamed, retyped or given
+/// another meaning; adding fields or enum values is not one.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// One audit of one snapshot.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Audit {
     pub schema_version: u32,
     pub tool: Tool,
@@ -74,6 +79,7 @@ pub struct Audit {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Tool {
     pub name: String,
     pub version: String,

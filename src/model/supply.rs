@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::Location;
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SupplyChain {
     /// Every manifest parsed, sorted by path.
     pub manifests: Vec<Manifest>,
@@ -21,6 +22,7 @@ pub struct SupplyChain {
 
 /// A package ecosystem, named as in package URLs (purl types) where one exists.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Ecosystem {
     Pypi,
@@ -36,6 +38,7 @@ pub enum Ecosystem {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Manifest {
     pub path: String,
     pub ecosystem: Ecosystem,
@@ -50,6 +53,7 @@ pub struct Manifest {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Dependency {
     /// Normalised the way the ecosystem compares names (PEP 503 for Python).
     pub name: String,
@@ -66,6 +70,7 @@ pub struct Dependency {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum DependencyScope {
     Runtime,
@@ -77,6 +82,7 @@ pub enum DependencyScope {
 /// How tightly a declared dependency is pinned; the rule is written next to the parser
 /// that decides it.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PinClass {
     /// An exact version plus a content hash (`--hash=`, image digest, `URL_HASH`, commit SHA).
@@ -105,6 +111,7 @@ impl PinClass {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Lockfile {
     pub path: String,
     pub ecosystem: Ecosystem,
@@ -114,6 +121,7 @@ pub struct Lockfile {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct LockedPackage {
     /// The name it is installed and referred to by.
     pub name: String,
@@ -134,6 +142,7 @@ pub struct LockedPackage {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct VendoredComponent {
     /// The component's folder (`third_party/pybind11`).
     pub path: String,
@@ -149,12 +158,14 @@ pub struct VendoredComponent {
 
 /// A value read from the tree, with where it was read.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Evidence {
     pub value: String,
     pub location: Location,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct LicenseMatch {
     /// SPDX license id (`Apache-2.0`).
     pub spdx: String,
@@ -165,6 +176,7 @@ pub struct LicenseMatch {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct BinaryArtifact {
     pub path: String,
     /// `executable`, `shared-library`, `static-library`, `jar`, `class`, `pyc`, `archive`, ...
@@ -175,6 +187,7 @@ pub struct BinaryArtifact {
 /// Files and workflow steps that show how the repository is kept safe; `None` or empty
 /// means absent (measured, not assumed).
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SecurityPosture {
     pub security_policy: Option<String>,
     pub codeowners: Option<String>,

@@ -7,6 +7,7 @@ use serde::Serialize;
 /// How far a change to a surface reaches, from a declaration or the rule in
 /// `graph::surfaces`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum BlastRadius {
     #[default]
@@ -41,6 +42,7 @@ impl BlastRadius {
 
 /// `plumb.toml` as read, after validation (entries with errors left out).
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PlumbConfig {
     pub path: String,
     pub surfaces: Vec<SurfaceDecl>,
@@ -62,6 +64,7 @@ pub struct PlumbConfig {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SurfaceDecl {
     pub name: String,
     pub paths: Vec<String>,
@@ -72,12 +75,14 @@ pub struct SurfaceDecl {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct LayerDecl {
     pub package: String,
     pub line: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum SurfaceSource {
     /// One surface per package (see [`PackageRule`]) holding source files.
@@ -88,6 +93,7 @@ pub enum SurfaceSource {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SurfaceFacts {
     pub source: SurfaceSource,
     pub config: Option<PlumbConfig>,
@@ -102,6 +108,7 @@ pub struct SurfaceFacts {
 /// any other path to its first `depth` directories (`.` for a file at the repository
 /// root).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PackageRule {
     pub source: PackageRuleSource,
     /// Sorted; the deepest root holding a path decides.
@@ -124,6 +131,7 @@ impl Default for PackageRule {
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PackageRuleSource {
     /// Descended from the tree's source code lines.
@@ -137,6 +145,7 @@ pub enum PackageRuleSource {
 /// surfaces that import one of its modules through eager imports, directly or through
 /// other modules.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SurfaceReach {
     /// Dependent modules (files; Go: package directories) in other surfaces.
     pub dependent_modules: usize,
@@ -149,6 +158,7 @@ pub struct SurfaceReach {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Surface {
     pub name: String,
     /// Globs matched against repository-relative paths; a file belongs to the first

@@ -102,7 +102,7 @@ pub fn plumb() -> Command {
 }
 
 /// Runs `plumb audit PATH --stdout FORMAT EXTRA...` and returns what it printed; panics
-/// when plumb fails.
+/// when plumb fails, or when `audit.json` is not valid against its schema.
 pub fn report(path: &Path, format: &str, extra: &[&str]) -> String {
     let output = plumb()
         .arg("audit")
@@ -116,15 +116,17 @@ pub fn report(path: &Path, format: &str, extra: &[&str]) -> String {
         "plumb failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    let text = String::from_utf8(output.stdout).expect("UTF-8 output");
+    if format == "json" {
+        parse_audit_json(&text);
+    }
+    text
 }
 
-/// Runs `plumb audit PATH --stdout json EXTRA...` and returns the parsed audit.json.
-/// Every fixture's scores are recomputed from their listed deductions on the way.
+/// Runs `plumb audit PATH --stdout json EXTRA...` and returns the parsed audit.json, valid
+/// against its schema, its scores recomputed from their deductions.
 pub fn audit_json(path: &Path, extra: &[&str]) -> serde_json::Value {
-    let audit = serde_json::from_str(&report(path, "json", extra)).expect("stdout is JSON");
-    assert_scores_add_up(&audit);
-    audit
+    parse_audit_json(&report(path, "json", extra))
 }
 
 /// What a reader of the waterfall does by hand: each assessable score is 10 minus its
@@ -167,6 +169,51 @@ pub fn assert_scores_add_up(audit: &serde_json::Value) {
             );
         }
     }
+}
+
+/// An `audit.json` file of a pack the tests wrote, parsed and valid against its schema.
+pub fn read_audit_json(path: &Path) -> serde_json::Value {
+    parse_audit_json(&std::fs::read_to_string(path).expect("audit.json is readable"))
+}
+
+/// `text` parsed as `audit.json`; panics unless it is valid against
+/// `docs/audit.schema.json`, so that every audit the tests read holds to the contract.
+pub fn parse_audit_json(text: &str) -> serde_json::Value {
+    let audit = serde_json::from_str(text).expect("audit.json is JSON");
+    let errors = schema_errors(&audit);
+    assert!(
+        errors.is_empty(),
+        "audit.json is not valid against docs/audit.schema.json (if the model changed on \
+         purpose, regenerate the schema: `UPDATE_SCHEMA=1 cargo test --lib committed_schema`):\n{}",
+        errors.join("\n")
+    );
+    assert_scores_add_up(&audit);
+    audit
+}
+
+/// Where `audit` departs from `docs/audit.schema.json`, one `/json/pointer: message` line
+/// per error (the first 20, each cut to 300 bytes: a message may quote a whole object).
+pub fn schema_errors(audit: &serde_json::Value) -> Vec<String> {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/audit.schema.json");
+        let text = std::fs::read_to_string(&path).expect("docs/audit.schema.json is committed");
+        let schema = serde_json::from_str(&text).expect("the schema is JSON");
+        jsonschema::draft202012::new(&schema).expect("the schema is a valid JSON Schema 2020-12")
+    });
+    validator
+        .iter_errors(audit)
+        .take(20)
+        .map(|error| {
+            let mut line = format!("{}: {error}", error.instance_path());
+            if line.len() > 300 {
+                let end = (0..=300).rev().find(|&i| line.is_char_boundary(i)).unwrap_or(0);
+                line.truncate(end);
+                line.push('…');
+            }
+            line
+        })
+        .collect()
 }
 
 /// The scan notes of an audit as `reason path` lines.
