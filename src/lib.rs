@@ -225,6 +225,7 @@ fn audit_and_scan(
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
         findings: analysis.findings.clone(),
         scan_notes: analysis.notes.clone(),
+        inline_suppressions: Default::default(),
     };
     // Long finishes first: each thread runs its share of the list in order.
     let mut order: Vec<(usize, &dyn analyzers::Analyzer)> = analyzers::ALL.iter().copied().enumerate().collect();

@@ -24,7 +24,7 @@ mod toolchains;
 mod vendored;
 mod workflows;
 
-use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
+use crate::model::{Audit, CiFacts, FileSuppressions, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
 pub use caps::{cap_audit, cap_per_file, PER_AUDIT, PER_RULE_AND_FILE};
@@ -105,6 +105,8 @@ pub struct Analysis {
     pub go_modules: Vec<GoModule>,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
+    /// Files with `plumb: ignore[...]` comments, found by the secrets pass.
+    pub suppressions: Vec<FileSuppressions>,
 }
 
 impl Analysis {
@@ -127,6 +129,7 @@ impl Analysis {
         self.go_modules.extend(other.go_modules);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
+        self.suppressions.extend(other.suppressions);
         self
     }
 
@@ -147,6 +150,7 @@ impl Analysis {
         self.go_modules.sort();
         self.findings.sort();
         self.notes.sort();
+        self.suppressions.sort();
     }
 
     /// The tracked (inventoried) files.

@@ -12,6 +12,7 @@ mod note;
 #[cfg(test)]
 mod sample;
 mod supply;
+mod suppression;
 mod surfaces;
 mod url;
 
@@ -22,6 +23,7 @@ pub use note::*;
 #[cfg(test)]
 pub use sample::sample;
 pub use supply::*;
+pub use suppression::*;
 pub use surfaces::*;
 pub use url::redact_url;
 
@@ -55,6 +57,9 @@ pub struct Audit {
     pub rules: Vec<Rule>,
     pub findings: Vec<Finding>,
     pub scan_notes: Vec<ScanNote>,
+    /// The `plumb: ignore[...]` comments, for the findings judged after the scan.
+    #[serde(skip)]
+    pub inline_suppressions: InlineSuppressions,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -129,6 +129,7 @@ pub fn sample() -> Audit {
             },
         ],
         scan_notes: Vec::new(),
+        inline_suppressions: Default::default(),
     };
     audit.normalize();
     audit
