@@ -125,6 +125,7 @@ impl Analyzer for ConfigAnalyzer {
         if let Some(config) = declared {
             findings.extend(unmatched_globs(config, &glob_at, &unmatched));
         }
+        let packages = super::packages::package_files(&files, &package_rule);
         let facts = SurfaceFacts {
             source: if declared.is_some() {
                 SurfaceSource::Declared
@@ -134,6 +135,7 @@ impl Analyzer for ConfigAnalyzer {
             config,
             package_rule,
             surfaces,
+            packages,
         };
         Box::new(move |audit| {
             audit.findings.extend(findings);

@@ -27,12 +27,14 @@ mod workflows;
 use crate::model::{Audit, CiFacts, FileSuppressions, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
+pub(crate) use caps::thousands;
 pub use caps::{cap_audit, cap_per_file, PER_AUDIT, PER_RULE_AND_FILE};
 pub use config::{unknown_layers, SurfaceMatcher, CONFIG_PATH};
 pub use imports::{FileImports, GoModule};
 pub use packages::Partition;
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
+pub(crate) use workflows::fingerprint;
 
 /// One independent analysis. Implementations are unit structs listed in [`ALL`].
 pub trait Analyzer: Sync {

@@ -32,8 +32,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use tokei::LanguageType;
 
-use crate::model::{Confidence, Finding, PackageRule, PackageRuleSource, PlumbConfig, Role, Severity, Surface};
+use crate::model::{
+    Confidence, Finding, PackageFiles, PackageRule, PackageRuleSource, PlumbConfig, Role, Severity, Surface,
+};
 use crate::scan::FileRecord;
 
 use super::workflows::rules::{Judgement, Reporter};
@@ -334,6 +337,48 @@ pub fn derived_surfaces(files: &[&FileRecord], rule: &PackageRule) -> Vec<Surfac
                 ..Default::default()
             }
         })
+        .collect()
+}
+
+/// Source languages that describe rather than run: markup, stylesheets and templates. A
+/// package of them has nothing for a unit test to call.
+const NOT_PROGRAMS: &[LanguageType] = {
+    use LanguageType::*;
+    &[
+        Css, Handlebars, Html, Jinja2, Less, Liquid, PostCss, Sass, Stylus, Svg, Xaml, Xml,
+    ]
+};
+
+/// The production source and the test files of every package holding either, by name.
+pub fn package_files(files: &[&FileRecord], rule: &PackageRule) -> Vec<PackageFiles> {
+    let partition = Partition::new(rule);
+    // With the code lines of each package's largest source file so far.
+    let mut packages: BTreeMap<String, (PackageFiles, u64)> = BTreeMap::new();
+    for file in files {
+        let path = file.info.path.as_str();
+        let program = file.info.language.is_some_and(|l| !NOT_PROGRAMS.contains(&l));
+        let source = file.info.role == Role::Source && program && !crate::scan::role::shows_the_product(path);
+        let test = file.info.role == Role::Test && file.info.language.is_some();
+        if !source && !test {
+            continue;
+        }
+        let name = partition.package(path, false).name;
+        let (package, most) = packages.entry(name).or_default();
+        if test {
+            package.test_files += 1;
+            continue;
+        }
+        package.source_files += 1;
+        package.source_code_lines += file.lines.code;
+        // Files are in path order: the first of the largest keeps its place on a tie.
+        if package.largest_source.is_none() || file.lines.code > *most {
+            package.largest_source = Some(path.to_string());
+            *most = file.lines.code;
+        }
+    }
+    packages
+        .into_iter()
+        .map(|(name, (files, _))| PackageFiles { name, ..files })
         .collect()
 }
 
