@@ -23,8 +23,9 @@ pub const OVERSIZED_FILE: Rule = Rule {
 /// A god module has at least this many code lines: below it a module is small enough to
 /// read whole, however many import it (a constants file, a package `__init__`).
 pub const GOD_MODULE_MIN_CODE_LINES: u64 = 500;
-/// And at least this many production importers (plumb's choice, no standard exists): 20
-/// importers are more than one pull request can review the change of a shared module in.
+/// And at least this many production importers. No standard exists: plumb's choice, which
+/// with the size above keeps 14 of executorch's 6,175 modules and 22 of ruff's 3,245,
+/// the head of section 3's ranking.
 pub const GOD_MODULE_MIN_FAN_IN: usize = 20;
 /// From this score (code lines × production importers) a god module is high severity: a
 /// 1,000-line module that 100 modules import.
