@@ -352,34 +352,57 @@ const NOT_PROGRAMS: &[LanguageType] = {
 /// The production source and the test files of every package holding either, by name.
 pub fn package_files(files: &[&FileRecord], rule: &PackageRule) -> Vec<PackageFiles> {
     let partition = Partition::new(rule);
-    // With the code lines of each package's largest source file so far.
-    let mut packages: BTreeMap<String, (PackageFiles, u64)> = BTreeMap::new();
+    // Each package, with the code lines of its largest source file so far.
+    let mut packages: Vec<(PackageFiles, u64)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::default();
+    // Files are in path order, so a directory's files come together: its package and
+    // whether it shows the product are found once per directory, not once per file.
+    let mut last: Option<(&str, usize, bool)> = None;
     for file in files {
         let path = file.info.path.as_str();
-        let program = file.info.language.is_some_and(|l| !NOT_PROGRAMS.contains(&l));
-        let source = file.info.role == Role::Source && program && !crate::scan::role::shows_the_product(path);
-        let test = file.info.role == Role::Test && file.info.language.is_some();
-        if !source && !test {
+        let language = file.info.language;
+        let test = file.info.role == Role::Test && language.is_some();
+        let source = file.info.role == Role::Source && language.is_some_and(|l| !NOT_PROGRAMS.contains(&l));
+        if !test && !source {
             continue;
         }
-        let name = partition.package(path, false).name;
-        let (package, most) = packages.entry(name).or_default();
+        let dir = parent(path);
+        let (package, showcase) = match last {
+            Some((at, package, showcase)) if at == dir => (package, showcase),
+            _ => {
+                let name = partition.package(path, false).name;
+                let next = packages.len();
+                let package = *index.entry(name.clone()).or_insert(next);
+                if package == next {
+                    packages.push((
+                        PackageFiles {
+                            name,
+                            ..Default::default()
+                        },
+                        0,
+                    ));
+                }
+                let showcase = crate::scan::role::shows_the_product(path);
+                last = Some((dir, package, showcase));
+                (package, showcase)
+            }
+        };
+        let (package, most) = &mut packages[package];
         if test {
             package.test_files += 1;
-            continue;
-        }
-        package.source_files += 1;
-        package.source_code_lines += file.lines.code;
-        // Files are in path order: the first of the largest keeps its place on a tie.
-        if package.largest_source.is_none() || file.lines.code > *most {
-            package.largest_source = Some(path.to_string());
-            *most = file.lines.code;
+        } else if !showcase {
+            package.source_files += 1;
+            package.source_code_lines += file.lines.code;
+            // The first of the largest keeps its place on a tie.
+            if package.largest_source.is_none() || file.lines.code > *most {
+                package.largest_source = Some(path.to_string());
+                *most = file.lines.code;
+            }
         }
     }
+    let mut packages: Vec<PackageFiles> = packages.into_iter().map(|(package, _)| package).collect();
+    packages.sort_by(|a, b| a.name.cmp(&b.name));
     packages
-        .into_iter()
-        .map(|(name, (files, _))| PackageFiles { name, ..files })
-        .collect()
 }
 
 /// Declared package roots that hold no tracked file, as findings at their line: they

@@ -31,7 +31,8 @@ pub fn findings(audit: &Audit, packages: &Packages<'_>) -> Vec<Finding> {
         .map(|(i, (from, to, _))| ((*from, *to), i))
         .collect();
     let mut first = vec![None; offending.len()];
-    for (edge, from, to) in packages.edges() {
+    // Most edges stay inside their package: those are passed over before any lookup.
+    for (edge, from, to) in packages.edges().filter(|(_, from, to)| from != to) {
         if let Some(&i) = slot.get(&(from, to)) {
             first[i].get_or_insert(edge);
         }
