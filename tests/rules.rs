@@ -338,6 +338,18 @@ fn little_test_code_is_a_low_ratio_at_the_test_directory() {
     repo.write("tests/test_app.py", python_lines(100)).commit("more tests");
     let audit = audit_json(repo.path(), &[]);
     assert!(findings(&audit, "test-ratio-low").is_empty());
+
+    // No test directory: the largest source file shows it.
+    let flat = TestRepo::new();
+    flat.write("src/app.py", python_lines(1000))
+        .write("src/util.py", python_lines(10))
+        .write("test_app.py", python_lines(5))
+        .commit("fixture");
+    let audit = audit_json(flat.path(), &[]);
+    assert_eq!(
+        findings(&audit, "test-ratio-low"),
+        ["src/app.py:1 medium 0.004 test code lines per source code line, below 0.1: 5 code lines in 1 test file for 1,010 code lines of source"]
+    );
 }
 
 #[test]
