@@ -339,6 +339,11 @@ fn little_test_code_is_a_low_ratio_at_the_test_directory() {
     let audit = audit_json(repo.path(), &[]);
     assert!(findings(&audit, "test-ratio-low").is_empty());
 
+    // Too little source to judge.
+    let tiny = TestRepo::new();
+    tiny.write("src/app.py", python_lines(499)).commit("fixture");
+    assert!(findings(&audit_json(tiny.path(), &[]), "test-ratio-low").is_empty());
+
     // No test directory: the largest source file shows it.
     let flat = TestRepo::new();
     flat.write("src/app.py", python_lines(1000))

@@ -18,7 +18,7 @@ pub const TEST_RATIO_LOW: Rule = Rule {
     group: "tests",
     id: "test-ratio-low",
     title: "little test code for the source code",
-    help: "Test code lines per source code line, over the repository (files of role test against files of role source), is below 0.1, the poor band of section 3's Testability assessment: most of the code has no test that would catch a behaviour change in a refactor. Add tests around the code the refactor touches first (characterisation tests of its entry points), and let the ratio rise with each pull request. Inline tests (Rust `#[test]` in source files) count as source here and lower the ratio, so the confidence is medium where there are some. Reported at the largest test directory, or without one at the largest source file, line 1.",
+    help: "Test code lines per source code line, over the repository (files of role test against files of role source), is below 0.1, the poor band of section 3's Testability assessment: most of the code has no test that would catch a behaviour change in a refactor. Add tests around the code the refactor touches first (characterisation tests of its entry points), and let the ratio rise with each pull request. Inline tests (Rust `#[test]` in source files) count as source here and lower the ratio, so the confidence is medium where there are some. Repositories with fewer than 500 source code lines are not judged. Reported at the largest test directory, or without one at the largest source file, line 1.",
 };
 
 /// Packages with less production source than this are not judged by `no-tests`: a
@@ -27,6 +27,9 @@ pub const NO_TESTS_MIN_CODE_LINES: u64 = 500;
 /// Below this many test code lines per source code line the ratio is low: the boundary
 /// of the poor band of section 3's Testability assessment.
 pub const TEST_RATIO_LOW_BELOW: f64 = 0.1;
+/// Repositories with less source than this are not judged by `test-ratio-low`, as
+/// packages are not by `no-tests`: a ratio of a few lines says nothing.
+pub const TEST_RATIO_MIN_SOURCE_LINES: u64 = NO_TESTS_MIN_CODE_LINES;
 
 pub fn findings(audit: &Audit, packages: &Packages<'_>) -> Vec<Finding> {
     let mut found = no_tests(audit, packages);
@@ -93,7 +96,7 @@ fn reached_by_tests<'a>(audit: &'a Audit, packages: &Packages<'a>) -> FxHashSet<
 
 fn test_ratio_low(audit: &Audit) -> Option<Finding> {
     let tests = &audit.tests;
-    if tests.source_code == 0 {
+    if tests.source_code < TEST_RATIO_MIN_SOURCE_LINES {
         return None;
     }
     let ratio = tests.code as f64 / tests.source_code as f64;
