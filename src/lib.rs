@@ -282,6 +282,7 @@ fn audit_and_scan_with(
         scores: Default::default(),
         top_issues: Vec::new(),
         plan: Default::default(),
+        inline_suppressions: Default::default(),
     };
     // Long finishes first: each thread runs its share of the list in order.
     let mut order: Vec<(usize, &dyn analyzers::Analyzer)> = analyzers::ALL.iter().copied().enumerate().collect();

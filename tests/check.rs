@@ -38,6 +38,7 @@ fn fixture() -> TestRepo {
             ".github/dependabot.yml",
             "version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n",
         )
+        .write("SECURITY.md", "Report vulnerabilities to security@example.com.\n")
         .write("docker/Dockerfile", "FROM python:3.12\nRUN true\n")
         .write("pkg/__init__.py", "")
         .write("pkg/core.py", "def answer():\n    return 42\n")
@@ -94,20 +95,9 @@ fn places(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The `import-cycle` rule is added beside this work by issue 20's architecture rules.
-/// Until it is merged the new cycle below is no finding; once it is, this assertion fails
-/// and says to flip the constant, which makes the test expect the cycle's finding too.
-const IMPORT_CYCLE_RULE_MERGED: bool = false;
-
 #[test]
 fn a_baseline_passes_until_a_pull_request_adds_findings_and_then_only_those_are_listed() {
     let repo = fixture();
-    let rules = audit_json(repo.path(), &[])["rules"].to_string();
-    assert_eq!(
-        rules.contains("\"import-cycle\""),
-        IMPORT_CYCLE_RULE_MERGED,
-        "the import-cycle rule is (not) in this build: flip IMPORT_CYCLE_RULE_MERGED"
-    );
     let (code, before) = check(&repo, &[]);
     assert_eq!(code, 1, "without a baseline every open finding is new: {before}");
     assert_eq!(headlines(&before).len(), 2, "{before}");
@@ -133,13 +123,11 @@ fn a_baseline_passes_until_a_pull_request_adds_findings_and_then_only_those_are_
         .write(
             "tests/test_a.py",
             "from pkg.a import f\n\n\ndef test_f():\n    assert f() == 1\n",
-        );
+        )
+        .commit("the pull request");
     let (code, failed) = check(&repo, &[]);
     assert_eq!(code, 1, "{failed}");
-    let mut expected = vec![".github/workflows/ci.yml:14:9"];
-    if IMPORT_CYCLE_RULE_MERGED {
-        expected.insert(0, "pkg/a.py:1:1");
-    }
+    let expected = vec![".github/workflows/ci.yml:14:9", "pkg/a.py:1:1"];
     let mut found = places(&failed);
     found.sort();
     assert_eq!(found, expected, "{failed}");
@@ -148,15 +136,8 @@ fn a_baseline_passes_until_a_pull_request_adds_findings_and_then_only_those_are_
         !failed.contains("actions/checkout@v4"),
         "the old finding moved a line down: {failed}"
     );
-    let count = if IMPORT_CYCLE_RULE_MERGED {
-        "2 new findings"
-    } else {
-        "1 new finding"
-    };
     assert!(
-        failed.ends_with(&format!(
-            "plumb check: failed: {count} against .plumb/baseline.toml (2 entries)\n"
-        )),
+        failed.ends_with("plumb check: failed: 2 new findings against .plumb/baseline.toml (2 entries)\n"),
         "{failed}"
     );
 }

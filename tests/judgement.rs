@@ -56,7 +56,7 @@ fn scores_list_every_input_and_add_up() {
         .collect();
     assert!(security.contains(&"unpinned-uses"), "{security:?}");
     assert!(security.contains(&"no-dependency-updates"), "{security:?}");
-    // The branch pin is high: 1–9 findings at weight 1.0.
+    // The branch pin is high: 1–9 findings, level 1, at weight 0.5.
     let unpinned = &scores["security"]["deductions"]
         .as_array()
         .expect("deductions")
@@ -65,7 +65,7 @@ fn scores_list_every_input_and_add_up() {
         .expect("unpinned-uses deduction")
         .clone();
     assert_eq!(unpinned["observed"], 2);
-    assert_eq!(unpinned["points"], 1.0);
+    assert_eq!(unpinned["points"], 0.5);
     let cycle = scores["arch"]["deductions"]
         .as_array()
         .expect("deductions")
@@ -74,13 +74,14 @@ fn scores_list_every_input_and_add_up() {
         .expect("cycle input")
         .clone();
     assert_eq!(cycle["observed"], 2);
-    assert_eq!(cycle["points"], 1.0);
+    assert_eq!(cycle["points"], 0.5);
 }
 
 #[test]
 fn a_folder_without_code_tests_or_workflows_is_not_assessable_but_for_security() {
     let repo = TestRepo::plain();
-    repo.write("README.md", "# Notes\n");
+    repo.write("README.md", "# Notes\n")
+        .write("SECURITY.md", "Report vulnerabilities to security@example.com.\n");
     let audit = audit_json(repo.path(), &[]);
     let scores = &audit["scores"];
     for area in ["arch", "tests", "ci"] {
@@ -148,7 +149,7 @@ fn the_plan_pins_actions_before_enabling_updates_for_them() {
     );
     // The last item of a rule restores what its findings cost.
     assert_eq!(items[pin]["restores"][0]["score"], "security");
-    assert_eq!(items[pin]["restores"][0]["points"], 1.0);
+    assert_eq!(items[pin]["restores"][0]["points"], 0.5);
     assert!(!audit["plan"]["first_milestone"].as_array().expect("ids").is_empty());
 }
 

@@ -75,9 +75,21 @@ fn found(text: &str, rule: &str) -> Vec<String> {
     of_rule(&audit_workflow(text), rule)
 }
 
-/// Every finding of the audit, compact.
+/// Every finding of the workflow rules, compact (the fixtures have no security policy,
+/// which another rule reports).
 fn all(audit: &Value) -> Vec<String> {
-    findings(audit).iter().map(compact).collect()
+    let workflow_rules: Vec<&Value> = audit["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter(|r| r["group"] == "workflows")
+        .map(|r| &r["id"])
+        .collect();
+    findings(audit)
+        .iter()
+        .filter(|f| workflow_rules.contains(&&f["rule"]))
+        .map(compact)
+        .collect()
 }
 
 /// The one finding of `rule` in the audit.

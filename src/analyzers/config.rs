@@ -131,6 +131,7 @@ impl Analyzer for ConfigAnalyzer {
             .as_ref()
             .map(|c| guardrails::file_limits(&c.guardrails, &files))
             .unwrap_or_default();
+        let packages = super::packages::package_files(&files, &package_rule);
         let facts = SurfaceFacts {
             source: if declared.is_some() {
                 SurfaceSource::Declared
@@ -140,6 +141,7 @@ impl Analyzer for ConfigAnalyzer {
             config,
             package_rule,
             surfaces,
+            packages,
         };
         Box::new(move |audit| {
             audit.findings.extend(findings);

@@ -1,9 +1,11 @@
 //! God-module candidates: the largest hand-maintained files by code lines, overall and per
 //! language. Hand-maintained means role source, test, build or ci: vendored, generated,
-//! docs and config files are left out, since nobody refactors them by hand.
+//! docs and config files are left out, since nobody refactors them by hand. Also every
+//! source file over the `oversized-file` rule's limit, which the judge reports.
 
 use std::collections::BTreeMap;
 
+use crate::judge::rules::OVERSIZED_FILE_CODE_LINES;
 use crate::model::{FileSize, Role};
 use crate::scan::FileRecord;
 
@@ -37,9 +39,17 @@ impl Analyzer for GodModulesAnalyzer {
             }
         }
         let overall = candidates.iter().take(TOP).map(|f| size(f)).collect();
+        // Largest first, so the oversized ones lead the list.
+        let oversized = candidates
+            .iter()
+            .take_while(|f| f.lines.code > OVERSIZED_FILE_CODE_LINES)
+            .filter(|f| f.info.role == Role::Source)
+            .map(|f| size(f))
+            .collect();
         Box::new(move |audit| {
             audit.god_modules.overall = overall;
             audit.god_modules.by_language = by_language;
+            audit.god_modules.oversized = oversized;
         })
     }
 }

@@ -14,11 +14,8 @@ mod codeowners;
 mod contracts;
 mod ini;
 
-use std::collections::BTreeMap;
-
 use crate::model::{
-    DocFile, Evidence, Governance, GovernanceFolder, InlineIgnores, Location, PreCommit, PreCommitHook, RefactorMd,
-    Role, SkipReason,
+    DocFile, Evidence, Governance, GovernanceFolder, Location, PreCommit, PreCommitHook, RefactorMd, Role, SkipReason,
 };
 use crate::refactor_md;
 use crate::scan::{File, FileInfo};
@@ -49,7 +46,6 @@ pub struct Gathered {
     pre_commit: Option<PreCommit>,
     codeowners: Vec<CodeownersText>,
     contracts: Vec<ParsedContracts>,
-    inline_ignores: Vec<(String, InlineIgnores)>,
 }
 
 impl Gathered {
@@ -59,7 +55,6 @@ impl Gathered {
         self.pre_commit = self.pre_commit.take().or(other.pre_commit);
         self.codeowners.extend(other.codeowners);
         self.contracts.extend(other.contracts);
-        self.inline_ignores.extend(other.inline_ignores);
     }
 }
 
@@ -73,8 +68,6 @@ enum Kind {
     PreCommit,
     Codeowners,
     Contracts,
-    /// Any other text file: only its `plumb: ignore[...]` comments.
-    Source,
 }
 
 fn kind(file: &FileInfo) -> Option<Kind> {
@@ -101,8 +94,6 @@ fn kind(file: &FileInfo) -> Option<Kind> {
         "CODEOWNERS" if in_policy_dir => Kind::Codeowners,
         PRE_COMMIT if at_root => Kind::PreCommit,
         ".importlinter" | "setup.cfg" | "pyproject.toml" | "tach.toml" if at_root => Kind::Contracts,
-        // Any file a judged finding may point into: an import's, a workflow's.
-        _ if file.language.is_some() && file.role != Role::Binary => Kind::Source,
         _ => return None,
     })
 }
@@ -136,17 +127,6 @@ impl Analyzer for GovernanceAnalyzer {
 
     fn visit(&self, file: &File<'_>, out: &mut Analysis) {
         let Some(kind) = kind(file.info) else { return };
-        if kind == Kind::Source {
-            // Most files have none: one search of the bytes, and the text only when found.
-            if memchr::memmem::find(file.bytes, b"plumb: ignore[").is_some() {
-                if let Some(text) = file.text() {
-                    out.governance
-                        .inline_ignores
-                        .push((file.info.path.clone(), owned_ignores(text)));
-                }
-            }
-            return;
-        }
         let Some(text) = file.text() else { return };
         let path = &file.info.path;
         let gathered = &mut out.governance;
@@ -167,7 +147,6 @@ impl Analyzer for GovernanceAnalyzer {
                 text: text.to_string(),
             }),
             Kind::Contracts => gathered.contracts.extend(contracts::read(path, text)),
-            Kind::Source => {}
         }
     }
 
@@ -188,7 +167,6 @@ impl Analyzer for GovernanceAnalyzer {
             .and_then(|path| gathered.codeowners.iter().find(|c| c.path == path))
             .map(|text| codeowners::measure(text, analysis));
         let contract_files = contracts::resolve(&gathered.contracts, analysis);
-        let inline_ignores: BTreeMap<String, InlineIgnores> = gathered.inline_ignores.iter().cloned().collect();
         let facts = Governance {
             refactor_md: gathered.refactor_md.clone(),
             folders: folders(analysis),
@@ -201,7 +179,6 @@ impl Analyzer for GovernanceAnalyzer {
             contract_files,
             file_limits: Vec::new(),
             guardrails: Vec::new(),
-            inline_ignores,
         };
         Box::new(move |audit| {
             // `file_limits` is the config analyzer's, applied before this (`ALL` order).
@@ -273,13 +250,6 @@ fn doc(path: &str, kind: &'static str, text: &str) -> DocFile {
         kind: kind.to_string(),
         lines: text.lines().count(),
     }
-}
-
-fn owned_ignores(text: &str) -> InlineIgnores {
-    super::workflows::rules::ignores(text)
-        .into_iter()
-        .map(|(line, ids)| (line, ids.into_iter().map(str::to_string).collect()))
-        .collect()
 }
 
 /// Tracked files below each records folder; plumb's reports told apart by name.

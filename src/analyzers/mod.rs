@@ -26,9 +26,10 @@ mod toolchains;
 mod vendored;
 mod workflows;
 
-use crate::model::{Audit, CiFacts, Finding, Rule, ScanNote, ToolchainDecl};
+use crate::model::{Audit, CiFacts, FileSuppressions, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
+pub(crate) use caps::thousands;
 pub use caps::{cap_audit, cap_per_file, PER_AUDIT, PER_RULE_AND_FILE};
 pub use config::{unknown_layers, SurfaceMatcher, CONFIG_PATH};
 pub use imports::{FileImports, GoModule};
@@ -114,6 +115,8 @@ pub struct Analysis {
     pub governance: governance::Gathered,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
+    /// Files with `plumb: ignore[...]` comments, found by the secrets pass.
+    pub suppressions: Vec<FileSuppressions>,
 }
 
 impl Analysis {
@@ -139,6 +142,7 @@ impl Analysis {
         self.governance.merge(other.governance);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
+        self.suppressions.extend(other.suppressions);
         self
     }
 
@@ -159,6 +163,7 @@ impl Analysis {
         self.go_modules.sort();
         self.findings.sort();
         self.notes.sort();
+        self.suppressions.sort();
     }
 
     /// The tracked (inventoried) files.

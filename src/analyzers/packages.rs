@@ -32,8 +32,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use tokei::LanguageType;
 
-use crate::model::{Confidence, Finding, PackageRule, PackageRuleSource, PlumbConfig, Role, Severity, Surface};
+use crate::model::{
+    Confidence, Finding, PackageFiles, PackageRule, PackageRuleSource, PlumbConfig, Role, Severity, Surface,
+};
 use crate::scan::FileRecord;
 
 use super::workflows::rules::{Judgement, Reporter};
@@ -335,6 +338,71 @@ pub fn derived_surfaces(files: &[&FileRecord], rule: &PackageRule) -> Vec<Surfac
             }
         })
         .collect()
+}
+
+/// Source languages that describe rather than run: markup, stylesheets and templates. A
+/// package of them has nothing for a unit test to call.
+const NOT_PROGRAMS: &[LanguageType] = {
+    use LanguageType::*;
+    &[
+        Css, Handlebars, Html, Jinja2, Less, Liquid, PostCss, Sass, Stylus, Svg, Xaml, Xml,
+    ]
+};
+
+/// The production source and the test files of every package holding either, by name.
+pub fn package_files(files: &[&FileRecord], rule: &PackageRule) -> Vec<PackageFiles> {
+    let partition = Partition::new(rule);
+    // Each package, with the code lines of its largest source file so far.
+    let mut packages: Vec<(PackageFiles, u64)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::default();
+    // Files are in path order, so a directory's files come together: its package and
+    // whether it shows the product are found once per directory, not once per file.
+    let mut last: Option<(&str, usize, bool)> = None;
+    for file in files {
+        let path = file.info.path.as_str();
+        let language = file.info.language;
+        let test = file.info.role == Role::Test && language.is_some();
+        let source = file.info.role == Role::Source && language.is_some_and(|l| !NOT_PROGRAMS.contains(&l));
+        if !test && !source {
+            continue;
+        }
+        let dir = parent(path);
+        let (package, showcase) = match last {
+            Some((at, package, showcase)) if at == dir => (package, showcase),
+            _ => {
+                let name = partition.package(path, false).name;
+                let next = packages.len();
+                let package = *index.entry(name.clone()).or_insert(next);
+                if package == next {
+                    packages.push((
+                        PackageFiles {
+                            name,
+                            ..Default::default()
+                        },
+                        0,
+                    ));
+                }
+                let showcase = crate::scan::role::shows_the_product(path);
+                last = Some((dir, package, showcase));
+                (package, showcase)
+            }
+        };
+        let (package, most) = &mut packages[package];
+        if test {
+            package.test_files += 1;
+        } else if !showcase {
+            package.source_files += 1;
+            package.source_code_lines += file.lines.code;
+            // The first of the largest keeps its place on a tie.
+            if package.largest_source.is_none() || file.lines.code > *most {
+                package.largest_source = Some(path.to_string());
+                *most = file.lines.code;
+            }
+        }
+    }
+    let mut packages: Vec<PackageFiles> = packages.into_iter().map(|(package, _)| package).collect();
+    packages.sort_by(|a, b| a.name.cmp(&b.name));
+    packages
 }
 
 /// Declared package roots that hold no tracked file, as findings at their line: they

@@ -189,12 +189,20 @@ impl Analyzer for TestsAnalyzer {
             .collect();
         directories.sort_by(|a, b| b.files.cmp(&a.files).then_with(|| a.path.cmp(&b.path)));
 
+        // Test files are sorted by path: so are these.
+        let inline_test_paths: Vec<String> = analysis
+            .test_files
+            .iter()
+            .filter(|t| t.inline)
+            .map(|t| t.path.clone())
+            .collect();
         let inventory = TestInventory {
             files: tests.len(),
             code: tests.iter().map(code).sum(),
             groups,
             directories,
-            inline_test_files: analysis.test_files.iter().filter(|t| t.inline).count(),
+            inline_test_files: inline_test_paths.len(),
+            inline_test_paths,
             source_files: sources.len(),
             source_code: sources.iter().map(code).sum(),
             mirroring: mirroring(&tests, &sources),

@@ -109,7 +109,7 @@ fn unknown_layers(audit: &Audit) -> Vec<crate::model::Finding> {
 
 /// The edges whose ends name modules of the list; the extraction guarantees it (then the
 /// list is borrowed as it is), but a wrong index must not bring the audit down.
-fn valid_edges(architecture: &Architecture) -> Cow<'_, [ImportEdge]> {
+pub(crate) fn valid_edges(architecture: &Architecture) -> Cow<'_, [ImportEdge]> {
     let n = architecture.modules.len();
     let valid = |e: &&ImportEdge| e.from < n && e.to < n;
     if architecture.edges.iter().all(|e| valid(&e)) {
@@ -201,7 +201,7 @@ pub(crate) struct PackageIndex<'a> {
 }
 
 impl<'a> PackageIndex<'a> {
-    fn new(architecture: &'a Architecture) -> PackageIndex<'a> {
+    pub(crate) fn new(architecture: &'a Architecture) -> PackageIndex<'a> {
         let set: std::collections::BTreeSet<&str> = architecture.modules.iter().map(|m| m.package.as_str()).collect();
         let names: Vec<&str> = set.into_iter().collect();
         let of = architecture
@@ -298,7 +298,7 @@ fn encapsulation(architecture: &Architecture, index: &PackageIndex<'_>, edges: &
     result
 }
 
-fn is_private(path: &str) -> bool {
+pub(crate) fn is_private(path: &str) -> bool {
     path.split('/').any(|component| {
         let stem = component.split('.').next().unwrap_or(component);
         let dunder = stem.len() > 4 && stem.starts_with("__") && stem.ends_with("__");

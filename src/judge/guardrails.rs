@@ -15,9 +15,7 @@ mod declared;
 use std::sync::Arc;
 
 use crate::analyzers::fingerprint;
-use crate::model::{
-    Audit, Confidence, Finding, GuardrailState, GuardrailStatus, ImportEdge, InlineIgnores, Location, Rule, Severity,
-};
+use crate::model::{Audit, Confidence, Finding, GuardrailState, GuardrailStatus, ImportEdge, Location, Rule, Severity};
 
 pub const GUARDRAIL_BROKEN: Rule = Rule {
     group: "guardrails",
@@ -122,21 +120,13 @@ fn edge_finding(audit: &Audit, edge: &ImportEdge, broken: EdgeBreak<'_>) -> Find
         snippet_column: 1,
         span: text.chars().count(),
         fingerprint,
-        suppressed: suppressed(
-            audit.governance.inline_ignores.get(path),
-            GUARDRAIL_BROKEN.id,
-            edge.line,
-        ),
+        suppressed: suppressed(audit, path, GUARDRAIL_BROKEN.id, edge.line),
     }
 }
 
-/// `plumb: ignore[rule]` on the line or the line above.
-fn suppressed(ignores: Option<&InlineIgnores>, rule: &str, line: usize) -> bool {
-    ignores.is_some_and(|ignores| {
-        ignores
-            .iter()
-            .any(|(at, ids)| (*at == line || *at + 1 == line) && ids.iter().any(|id| id == rule))
-    })
+/// `plumb: ignore[rule]` on the line or the line above (`InlineSuppressions`).
+fn suppressed(audit: &Audit, path: &str, rule: &str, line: usize) -> bool {
+    audit.inline_suppressions.suppressed(path, rule, line)
 }
 
 /// `a`, `b` and `c`; at most `keep` named, then how many more.

@@ -190,7 +190,7 @@ mod tests {
             .iter()
             .flat_map(|a| a.rules())
             .map(|r| r.id)
-            .chain(crate::judge::rules::RULES.iter().map(|r| r.id))
+            .chain(crate::judge::rules::ALL.iter().map(|r| r.id))
             .collect();
         for (id, _) in PLAYBOOKS {
             assert!(ids.contains(id), "the playbook of {id} names no rule");

@@ -52,7 +52,16 @@ const WORKFLOW_SECURITY_RULES: &[&str] = &[
 
 /// Rules whose figure enters a score as a measured fact rather than as a count of
 /// findings (one `import-cycle` finding can stand for 200 modules): counted once, there.
-pub const COUNTED_AS_FACTS: &[&str] = &["import-cycle", "layer-violation", "private-import", "test-ratio-low"];
+///
+/// `package-cycle` is counted by the layers' input: with inferred layers every import
+/// against them lies in a package cycle, and the edges are the finer count.
+pub const COUNTED_AS_FACTS: &[&str] = &[
+    "import-cycle",
+    "layer-violation",
+    "package-cycle",
+    "private-import",
+    "test-ratio-low",
+];
 
 /// The score a rule's open findings count in, by its group; `None` for plumb's own
 /// configuration (`config`), which says nothing about the audited code.
@@ -67,13 +76,14 @@ pub fn area_of(group: &str, rule: &str) -> Option<Area> {
     }
 }
 
-/// What one open finding's severity weighs, in tenths: high 1.0, medium 0.5, low 0.2,
-/// info 0 (an info finding is a fact, not a fault).
+/// What a level of the rule steps weighs at the highest severity among a rule's open
+/// findings, in tenths: high 0.5, medium 0.3, low 0.1, info 0 (an info finding is a fact,
+/// not a fault).
 pub fn severity_tenths(severity: Severity) -> u32 {
     match severity {
-        Severity::High => 10,
-        Severity::Medium => 5,
-        Severity::Low => 2,
+        Severity::High => 5,
+        Severity::Medium => 3,
+        Severity::Low => 1,
         Severity::Info => 0,
     }
 }
@@ -88,8 +98,16 @@ impl Steps {
         self.0.iter().rev().find(|(threshold, _)| count >= *threshold).copied()
     }
 
+    /// The range of counts of the step reached (`10–99`, `≥ 1000`), or `0` below the first.
+    pub fn range(self, count: u64) -> String {
+        match self.describe(count, 10).split(" → ").next() {
+            Some(range) if self.reached(count).is_some() => range.to_string(),
+            _ => format!("{count}"),
+        }
+    }
+
     /// The step reached, as the waterfall shows it: `10–99 → 1.0`, `≥ 100 → 2.0`, or
-    /// `< 10 → 0` when none is.
+    /// `< 10 → 0` when none is; `scale` multiplies the step's value (10: as it is).
     pub fn describe(self, count: u64, scale: u32) -> String {
         let Some((threshold, tenths)) = self.reached(count) else {
             let first = self.0.first().map_or(1, |(t, _)| *t);
@@ -105,16 +123,17 @@ impl Steps {
     }
 }
 
-/// The steps of every rule input: how many open findings, times the weight of the
-/// highest severity among them (1–9: 1×, 10–99: 2×, 100 or more: 3×).
-pub const RULE_STEPS: Steps = Steps(&[(1, 10), (10, 20), (100, 30)]);
+/// The levels of every rule input, one more for every tenfold more open findings (1–9:
+/// level 1, 10–99: 2, 100–999: 3, 1,000 or more: 4), each level worth the weight of the
+/// highest severity among them. Levels are kept ×10 so that they read as tenths.
+pub const RULE_STEPS: Steps = Steps(&[(1, 10), (10, 20), (100, 30), (1000, 40)]);
 
 /// Modules in eager import cycles (`architecture.measures.cycles.eager`).
-pub const EAGER_CYCLE_STEPS: Steps = Steps(&[(2, 10), (10, 20), (50, 30)]);
+pub const EAGER_CYCLE_STEPS: Steps = Steps(&[(2, 5), (10, 10), (50, 15), (200, 20)]);
 /// Cross-package import edges against the inferred or declared layers.
-pub const LAYER_STEPS: Steps = Steps(&[(1, 5), (10, 10), (100, 20)]);
+pub const LAYER_STEPS: Steps = Steps(&[(1, 5), (10, 10), (100, 15), (1000, 20)]);
 /// Imports of another package's private (underscore) modules.
-pub const PRIVATE_IMPORT_STEPS: Steps = Steps(&[(1, 5), (10, 10), (100, 15)]);
+pub const PRIVATE_IMPORT_STEPS: Steps = Steps(&[(1, 3), (10, 6), (100, 9), (1000, 12)]);
 /// Test code lines per 100 source code lines, below each threshold: `< 10 → 3.0`,
 /// `< 25 → 2.0`, `< 50 → 1.0`. (Read upwards: the lowest threshold the share is under.)
 pub const TEST_SHARE_BELOW: &[(u64, u32)] = &[(10, 30), (25, 20), (50, 10)];
@@ -130,6 +149,7 @@ pub fn tenths_text(tenths: u32) -> String {
 pub const READY_OVERALL: u32 = 80;
 pub const READY_LOWEST: u32 = 60;
 pub const CONDITIONAL_OVERALL: u32 = 60;
+pub const CONDITIONAL_LOWEST: u32 = 40;
 
 #[cfg(test)]
 mod tests {
@@ -140,10 +160,11 @@ mod tests {
         assert_eq!(RULE_STEPS.reached(0), None);
         assert_eq!(RULE_STEPS.reached(9), Some((1, 10)));
         assert_eq!(RULE_STEPS.reached(10), Some((10, 20)));
-        assert_eq!(RULE_STEPS.reached(1000), Some((100, 30)));
+        assert_eq!(RULE_STEPS.reached(999), Some((100, 30)));
+        assert_eq!(RULE_STEPS.reached(1000), Some((1000, 40)));
         assert_eq!(RULE_STEPS.describe(0, 10), "< 1 → 0");
         assert_eq!(RULE_STEPS.describe(12, 5), "10–99 → 1.0");
-        assert_eq!(EAGER_CYCLE_STEPS.describe(233, 10), "≥ 50 → 3.0");
+        assert_eq!(EAGER_CYCLE_STEPS.describe(233, 10), "≥ 200 → 2.0");
     }
 
     /// The published rubric names this version and every rule this code sorts by hand.

@@ -255,9 +255,10 @@ fn rule_deductions(area: Area, inputs: &Inputs) -> Vec<(Deduction, u32)> {
         .filter(|(id, tally)| tally.area == area && !rubric::COUNTED_AS_FACTS.contains(&id.as_str()))
         .map(|(id, tally)| {
             let weight = rubric::severity_tenths(tally.worst);
-            let tenths = rubric::RULE_STEPS
+            let level = rubric::RULE_STEPS
                 .reached(tally.open)
-                .map_or(0, |(_, t)| t * weight / 10);
+                .map_or(0, |(_, level)| level / 10);
+            let tenths = level * weight;
             let deduction = Deduction {
                 input: format!(
                     "open `{id}` findings ({}), highest severity {}",
@@ -268,8 +269,8 @@ fn rule_deductions(area: Area, inputs: &Inputs) -> Vec<(Deduction, u32)> {
                 observed: tally.open,
                 of: None,
                 step: format!(
-                    "{} × {}",
-                    rubric::RULE_STEPS.describe(tally.open, 10),
+                    "{}: level {level} × {}",
+                    rubric::RULE_STEPS.range(tally.open),
                     rubric::tenths_text(weight)
                 ),
                 points: f64::from(tenths) / 10.0,
@@ -328,7 +329,7 @@ fn overall(scores: &[&Score; 4]) -> Score {
 }
 
 /// The header's verdict: ready when the overall score is 8 or more and none is under 6,
-/// ready with conditions from 6, else stabilise first; `first_priority` is the highest
+/// ready with conditions from 6 with none under 4, else stabilise first; `first_priority` is the highest
 /// priority among the top issues, which the conditions name.
 pub fn verdict(scores: &Scores, first_priority: Option<&str>) -> String {
     let overall = &scores.overall;
@@ -355,7 +356,7 @@ pub fn verdict(scores: &Scores, first_priority: Option<&str>) -> String {
     let first = first_priority.map_or(String::new(), |p| format!(": fix the {p} issues first"));
     if overall_tenths >= rubric::READY_OVERALL && lowest.0 >= rubric::READY_LOWEST {
         format!("READY FOR PHASED REFACTORING; {summary}")
-    } else if overall_tenths >= rubric::CONDITIONAL_OVERALL {
+    } else if overall_tenths >= rubric::CONDITIONAL_OVERALL && lowest.0 >= rubric::CONDITIONAL_LOWEST {
         format!("READY WITH CONDITIONS{first}; {summary}")
     } else {
         format!("STABILISE BEFORE REFACTORING{first}; {summary}")

@@ -260,6 +260,16 @@ pub struct CycleComponent {
     pub shortest: Vec<EdgeEvidence>,
 }
 
+impl CycleComponent {
+    /// Made of Rust modules only: inside one crate, `mod` points down and `use super::`/
+    /// `use crate::` points back up, so nearly every module sits in such a cycle (ruff:
+    /// 1,670 of 3,245 modules). The compiler takes a crate whole and nothing runs in import
+    /// order, so it is coupling to read, not a load-time failure.
+    pub fn of_rust_modules_only(&self) -> bool {
+        self.modules.iter().all(|m| m.ends_with(".rs"))
+    }
+}
+
 /// One import edge, written so a reader can open the file at the line.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]

@@ -299,6 +299,10 @@ pub struct ModuleNode {
 pub struct GodModules {
     pub overall: Vec<FileSize>,
     pub by_language: BTreeMap<String, Vec<FileSize>>,
+    /// Every source file (role source) over the `oversized-file` rule's limit, largest
+    /// first: what the rule reports, so not written again in `audit.json`.
+    #[serde(skip)]
+    pub oversized: Vec<FileSize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -322,6 +326,10 @@ pub struct TestInventory {
     pub directories: Vec<TestDirectory>,
     /// Source files (role `source`) that carry tests inline, e.g. Rust `#[test]`.
     pub inline_test_files: usize,
+    /// Their paths, sorted, for the `no-tests` rule (a package whose files test themselves
+    /// has tests); the count above is what `audit.json` shows.
+    #[serde(skip)]
+    pub inline_test_paths: Vec<String>,
     pub source_files: usize,
     pub source_code: u64,
     pub mirroring: Mirroring,

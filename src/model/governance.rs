@@ -4,8 +4,6 @@
 //! the guardrails declared in `plumb.toml`, and the table of every guardrail with its
 //! status. The governance analyzer fills the facts, the judge the table (section 7).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::{Evidence, FileSize, Location};
@@ -37,16 +35,7 @@ pub struct Governance {
     /// Every guardrail, declared in `plumb.toml` or kept as a contract, with its status:
     /// written by the judge.
     pub guardrails: Vec<GuardrailStatus>,
-    /// `plumb: ignore[...]` comments of source files, by path: the rule ids, by 1-based
-    /// line. Findings judged on import edges after the scan are suppressed by them, as
-    /// the analyzers' are. Only files that have one are listed.
-    #[serde(skip)]
-    pub inline_ignores: BTreeMap<String, InlineIgnores>,
 }
-
-/// The `plumb: ignore[...]` comments of one file: the rule ids, by 1-based line, in line
-/// order.
-pub type InlineIgnores = Vec<(usize, Vec<String>)>;
 
 impl Governance {
     /// How many entries a list of files keeps.

@@ -17,6 +17,7 @@ mod sample;
 #[cfg(test)]
 mod schema;
 mod supply;
+mod suppression;
 mod surfaces;
 mod url;
 
@@ -30,6 +31,7 @@ pub use note::*;
 #[cfg(test)]
 pub use sample::sample;
 pub use supply::*;
+pub use suppression::*;
 pub use surfaces::*;
 pub use url::redact_url;
 
@@ -76,6 +78,9 @@ pub struct Audit {
     pub top_issues: Vec<TopIssue>,
     /// Section 9.
     pub plan: Plan,
+    /// The `plumb: ignore[...]` comments, for the findings judged after the scan.
+    #[serde(skip)]
+    pub inline_suppressions: InlineSuppressions,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -134,6 +134,7 @@ pub fn sample() -> Audit {
         scores: Default::default(),
         top_issues: Vec::new(),
         plan: Default::default(),
+        inline_suppressions: Default::default(),
     };
     audit.normalize();
     audit

@@ -101,6 +101,25 @@ pub struct SurfaceFacts {
     /// graph stage aggregates modules by it.
     pub package_rule: PackageRule,
     pub surfaces: Vec<Surface>,
+    /// The source and test files of every package holding some, sorted by name: what
+    /// the `no-tests` rule reads (its findings carry the figures).
+    #[serde(skip)]
+    pub packages: Vec<PackageFiles>,
+}
+
+/// The files of one package (see [`PackageRule`]) that say whether it is tested.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageFiles {
+    pub name: String,
+    /// Production source: files of role source, in a programming language (not markup,
+    /// stylesheets or templates), not below an examples, samples, demos, tutorials,
+    /// benchmarks or docs folder.
+    pub source_files: usize,
+    pub source_code_lines: u64,
+    /// The production source file with the most code lines (the first by path among equals).
+    pub largest_source: Option<String>,
+    /// Files of role test in a language tokei knows.
+    pub test_files: usize,
 }
 
 /// The unit "package" (`analyzers::packages` has the rule): a path under a root belongs

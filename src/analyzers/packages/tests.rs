@@ -4,7 +4,7 @@
 use crate::model::{LineCounts, PackageRule, PackageRuleSource, PlumbConfig, Role};
 use crate::scan::{FileInfo, FileRecord};
 
-use super::{derived_surfaces, rule, Partition};
+use super::{derived_surfaces, package_files, rule, Partition};
 
 /// Files as `(path, code lines)`; the role follows the path (`tests/` is test, the rest
 /// source), as the scan's rule would.
@@ -309,4 +309,42 @@ fn an_empty_tree_has_the_first_segment_rule() {
     let rule = inferred(&[]);
     assert!(rule.roots.is_empty());
     assert_eq!(rule.depth, 1);
+}
+
+/// Per package, its production source in a programming language (not examples, not a
+/// stylesheet) and its test files; the first of the largest source files on a tie.
+#[test]
+fn package_files_count_production_source_and_tests() {
+    let mut files = records(&[
+        ("a/big.py", 300),
+        ("a/small.py", 100),
+        ("a/style.css", 900),
+        ("a/tie.py", 300),
+        ("b/examples/demo.py", 700),
+        ("b/x.py", 10),
+        ("tests/test_a.py", 20),
+    ]);
+    for file in &mut files {
+        let css = file.info.path.ends_with(".css");
+        file.info.language = Some(if css {
+            tokei::LanguageType::Css
+        } else {
+            tokei::LanguageType::Python
+        });
+    }
+    let refs: Vec<&FileRecord> = files.iter().collect();
+    let found: Vec<String> = package_files(&refs, &PackageRule::default())
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{} {} {} {} {}",
+                p.name,
+                p.source_files,
+                p.source_code_lines,
+                p.largest_source.unwrap_or_default(),
+                p.test_files
+            )
+        })
+        .collect();
+    assert_eq!(found, ["a 3 700 a/big.py 0", "b 1 10 b/x.py 0", "tests 0 0  1"]);
 }

@@ -14,8 +14,9 @@ use crate::model::{ActionFacts, Confidence, DependabotFacts, Location, Role, Rul
 use crate::scan::{File, FileInfo};
 
 use super::{Analysis, Analyzer, Conclusion};
+pub(crate) use rules::fingerprint;
 use rules::Judgement;
-pub(super) use rules::{fingerprint, Reporter};
+pub(super) use rules::Reporter;
 use yaml::Node;
 
 pub struct WorkflowsAnalyzer;

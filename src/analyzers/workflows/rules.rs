@@ -3,7 +3,7 @@
 //! inline suppression.
 
 use crate::analyzers::snippet::{self, CharOffsets, Excerpt};
-use crate::model::{Confidence, Finding, Location, Rule, Severity};
+use crate::model::{Confidence, FileSuppressions, Finding, Location, Rule, Severity};
 
 pub const UNPINNED_USES: Rule = Rule {
     group: "workflows",
@@ -190,18 +190,30 @@ impl<'a> Reporter<'a> {
 
     /// `# plumb: ignore[rule-a, rule-b]` on the line itself or the line above.
     pub(crate) fn suppressed(&self, rule: &str, line: usize) -> bool {
-        [line.wrapping_sub(1), line].iter().any(|l| {
-            self.ignores
-                .binary_search_by_key(l, |(at, _)| *at)
-                .is_ok_and(|i| self.ignores[i].1.contains(&rule))
-        })
+        crate::model::silenced(&self.ignores, rule, line)
     }
+}
+
+/// What silences a finding: `plumb: ignore[rule-a, rule-b]`, on its line or the line above.
+pub(crate) const SUPPRESSION_MARKER: &str = "plumb: ignore[";
+
+/// The `plumb: ignore[...]` comments of a file, for the findings judged after the scan;
+/// `None` when it has none.
+pub(crate) fn file_suppressions(path: &str, text: &str) -> Option<FileSuppressions> {
+    let lines: Vec<(usize, Vec<String>)> = ignores(text)
+        .into_iter()
+        .map(|(line, ids)| (line, ids.into_iter().map(str::to_string).collect()))
+        .collect();
+    (!lines.is_empty()).then(|| FileSuppressions {
+        path: path.to_string(),
+        lines,
+    })
 }
 
 /// The rule ids named by `plumb: ignore[...]` comments, by 1-based line: one search over
 /// the text for the marker, then the lines it is on.
 pub(crate) fn ignores(text: &str) -> Vec<(usize, Vec<&str>)> {
-    const MARKER: &str = "plumb: ignore[";
+    const MARKER: &str = SUPPRESSION_MARKER;
     let mut out: Vec<(usize, Vec<&str>)> = Vec::new();
     let (mut line, mut counted_to) = (1, 0);
     for at in memchr::memmem::find_iter(text.as_bytes(), MARKER) {

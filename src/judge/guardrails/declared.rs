@@ -276,11 +276,7 @@ impl Check<'_, '_> {
             let mut finding = file_finding(self.audit, &r.location.path, message, fingerprint);
             finding.location = r.location.clone();
             finding.span = r.uses.chars().count();
-            finding.suppressed = suppressed(
-                self.audit.governance.inline_ignores.get(&r.location.path),
-                GUARDRAIL_BROKEN.id,
-                r.location.line,
-            );
+            finding.suppressed = suppressed(self.audit, &r.location.path, GUARDRAIL_BROKEN.id, r.location.line);
             self.findings.push(finding);
         }
         let mut status = self.row(broken, true);
@@ -385,6 +381,6 @@ fn file_finding(audit: &Audit, path: &str, message: String, fingerprint: String)
         snippet_column: 1,
         span: 0,
         fingerprint,
-        suppressed: suppressed(audit.governance.inline_ignores.get(path), GUARDRAIL_BROKEN.id, 1),
+        suppressed: suppressed(audit, path, GUARDRAIL_BROKEN.id, 1),
     }
 }

@@ -326,10 +326,10 @@ fn tach_modules_import_only_what_they_declare_utilities_and_lower_layers() {
 #[test]
 fn a_suppression_on_the_import_line_silences_its_finding() {
     let mut audit = graph(&NAMES, &[(0, 2, 3, Eager)]);
-    audit
-        .governance
-        .inline_ignores
-        .insert("pkg/low/a.py".into(), vec![(2, vec!["guardrail-broken".into()])]);
+    audit.inline_suppressions = crate::model::InlineSuppressions::new(vec![crate::model::FileSuppressions {
+        path: "pkg/low/a.py".into(),
+        lines: vec![(2, vec!["guardrail-broken".into()])],
+    }]);
     let forbidden = ContractKind::Forbidden {
         sources: vec![named("pkg.low", 5)],
         forbidden: vec![named("pkg.high", 7)],

@@ -360,13 +360,10 @@ fn coupling(architecture: &Architecture) -> Assessment {
     (status, notes)
 }
 
-/// A cycle made of Rust modules only: inside one crate, `mod` points down and
-/// `use super::`/`use crate::` points back up, so nearly every module sits in a cycle
-/// (ruff: 1,670 of 3,245 modules). The compiler takes a crate whole and nothing runs in
-/// import order, so such a cycle is coupling to read, not a load-time failure; it is
+/// A cycle made of Rust modules only ([`CycleComponent::of_rust_modules_only`]) is
 /// counted apart from the import cycles that can fail.
 fn is_rust_crate_cycle(component: &CycleComponent) -> bool {
-    component.modules.iter().all(|m| m.ends_with(".rs"))
+    component.of_rust_modules_only()
 }
 
 /// Modules and components in cycles of Rust modules.
