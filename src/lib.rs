@@ -194,7 +194,9 @@ fn audit_and_scan(
         }
         None => tracked,
     };
-    let analysis = pass.finish();
+    let mut analysis = pass.finish();
+    // No analyzer's `finish` reads the scan's findings: they move into the audit.
+    let findings = std::mem::take(&mut analysis.findings);
     let mut audit = Audit {
         schema_version: model::SCHEMA_VERSION,
         tool: Tool {
@@ -222,7 +224,7 @@ fn audit_and_scan(
         surfaces: Default::default(),
         analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
-        findings: analysis.findings.clone(),
+        findings,
         scan_notes: analysis.notes.clone(),
     };
     // Long finishes first: each thread runs its share of the list in order.
@@ -239,7 +241,7 @@ fn audit_and_scan(
     }
     graph::assign_packages(&mut audit);
     graph::measure(&mut audit);
-    // The scan capped its findings file by file; these were made after it.
+    // The scan capped its findings as they were reported; these were made after it.
     analyzers::cap_per_file(&mut audit.findings, scanned_findings);
     analyzers::cap_audit(&mut audit.findings);
     // What the renderers transform before writing it; the rest is masked as written.

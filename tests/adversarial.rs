@@ -282,6 +282,12 @@ fn a_file_lists_200_findings_of_a_rule_and_counts_the_rest_in_one() {
         ["and 1,034 more `template-injection` findings in this file, not listed: plumb lists at most 200 per rule and file"]
     );
     assert!(findings.iter().all(|f| f["severity"] == "high"));
+    let summary = findings.last().expect("the summary comes last");
+    assert_eq!(
+        summary["omitted"],
+        serde_json::json!({"findings": 1_034, "suppressed": 0}),
+        "audit.json gives the exact count"
+    );
 
     let keys = audit_json(Hostile::AwsKeyIds.fixture(250).path(), &[]);
     let messages: Vec<&str> = of_rule(&keys, "secret-aws-access-key")

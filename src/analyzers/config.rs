@@ -191,7 +191,7 @@ fn read(path: &str, text: &str) -> Read {
         }
         return Read {
             config: None,
-            findings: reader.reporter.findings,
+            findings: reader.reporter.into_findings(),
             glob_at: Vec::new(),
         };
     }
@@ -219,7 +219,7 @@ fn read(path: &str, text: &str) -> Read {
     }
     Read {
         config: Some(config),
-        findings: reader.reporter.findings,
+        findings: reader.reporter.into_findings(),
         glob_at: reader.glob_at,
     }
 }
@@ -607,7 +607,7 @@ fn unmatched_globs(
         );
         reporter.report(&CONFIG_GLOB_MATCHES_NOTHING, at, glob.chars().count() + 2, judgement);
     }
-    reporter.findings
+    reporter.into_findings()
 }
 
 /// Declared layers naming no package of the import graph, as findings at their line.
@@ -625,7 +625,7 @@ pub fn unknown_layers(config: &PlumbConfig, packages: impl Fn(&str) -> bool) -> 
         );
         reporter.report(&CONFIG_UNKNOWN_LAYER, at, layer.package.chars().count() + 2, judgement);
     }
-    reporter.findings
+    reporter.into_findings()
 }
 
 #[cfg(test)]

@@ -103,6 +103,8 @@ pub struct Analysis {
     /// Raw imports per file, resolved by the imports analyzer's `finish`.
     pub raw_imports: Vec<FileImports>,
     pub go_modules: Vec<GoModule>,
+    /// Each file's findings, capped as they were reported ([`caps::FileFindings`], which
+    /// every visit reports through).
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }

@@ -70,7 +70,7 @@ impl Analyzer for DependenciesAnalyzer {
             Err(error) => {
                 let mut reporter = Reporter::new(path, text);
                 rules::parse_error(&mut reporter, kind.label(), error);
-                out.findings.extend(reporter.findings);
+                out.findings.extend(reporter.into_findings());
             }
         }
     }

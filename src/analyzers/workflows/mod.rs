@@ -66,7 +66,7 @@ impl Analyzer for WorkflowsAnalyzer {
         let Some(text) = file.text() else {
             let mut reporter = Reporter::new(path, "");
             parse_error(&mut reporter, (1, 1), "the file is not UTF-8".to_string());
-            out.findings.extend(reporter.findings);
+            out.findings.extend(reporter.into_findings());
             return;
         };
         let mut reporter = Reporter::new(path, text);
@@ -80,7 +80,7 @@ impl Analyzer for WorkflowsAnalyzer {
                 (Kind::Renovate, Some(_)) => {}
             },
         }
-        out.findings.extend(reporter.findings);
+        out.findings.extend(reporter.into_findings());
     }
 
     fn finish(&self, analysis: &Analysis) -> Conclusion {
@@ -176,7 +176,7 @@ fn missing_update_tool(ci: &crate::model::CiFacts) -> Option<crate::model::Findi
             remediation: "Add `- package-ecosystem: github-actions` with `directory: /` to .github/dependabot.yml.",
         },
     );
-    reporter.findings.pop()
+    reporter.into_findings().pop()
 }
 
 /// Where a node starts, as a model location in `path`.
