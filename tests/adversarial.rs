@@ -308,3 +308,45 @@ fn the_capped_audit_is_valid_sarif() {
     std::fs::write(&file, sarif).expect("write audit.sarif");
     common::validate("validate_sarif.py", &file);
 }
+
+/// The scan notes of `audit` about `path`, as `reason: detail`.
+fn notes_of(audit: &serde_json::Value, path: &str) -> Vec<String> {
+    audit["scan_notes"]
+        .as_array()
+        .expect("scan_notes")
+        .iter()
+        .filter(|n| n["path"] == path)
+        .map(|n| {
+            format!(
+                "{}: {}",
+                n["reason"].as_str().unwrap_or_default(),
+                n["detail"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_manifest_keeps_5000_dependencies_and_counts_the_rest() {
+    let audit = audit_json(Hostile::NpmDependencies.fixture(5_007).path(), &[]);
+    let manifests = audit["supply_chain"]["manifests"].as_array().expect("manifests");
+    assert_eq!(manifests[0]["dependencies"].as_array().map(Vec::len), Some(5_000));
+    assert_eq!(
+        notes_of(&audit, "package.json"),
+        ["too-many-entries: and 7 more dependencies, not kept: plumb keeps at most 5,000 per manifest"]
+    );
+}
+
+#[test]
+fn a_workflow_keeps_1000_uses_and_counts_the_rest() {
+    let audit = audit_json(Hostile::UsesOnOneLine.fixture(1_003).path(), &[]);
+    assert_eq!(audit["ci"]["action_refs"].as_array().map(Vec::len), Some(1_000));
+    assert_eq!(
+        notes_of(&audit, ".github/workflows/uses.yml"),
+        ["too-many-entries: and 3 more `uses:`, not kept: plumb keeps at most 1,000 per file"]
+    );
+    // Its findings are capped apart, with their exact count.
+    let unpinned: Vec<&serde_json::Value> = of_rule(&audit, "unpinned-uses").collect();
+    assert_eq!(unpinned.len(), 201);
+    assert_eq!(unpinned[200]["omitted"]["findings"], 803);
+}

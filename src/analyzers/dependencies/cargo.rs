@@ -193,7 +193,25 @@ pub fn lockfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::PACKAGES_PER_LOCKFILE;
     use super::*;
+
+    #[test]
+    fn a_lockfile_keeps_the_first_packages_and_counts_the_rest() {
+        let text: String = (0..PACKAGES_PER_LOCKFILE + 2)
+            .map(|i| format!("[[package]]\nname = \"p{i:05}\"\nversion = \"1.0.0\"\n\n"))
+            .collect();
+        let Ok(Parsed::Lockfile(mut draft)) = lockfile("Cargo.lock", &text) else {
+            panic!("a lockfile")
+        };
+        let note = draft.cap().expect("a note");
+        assert_eq!(draft.lockfile.packages.len(), PACKAGES_PER_LOCKFILE);
+        assert_eq!(draft.lockfile.packages.last().map(|p| p.name.as_str()), Some("p19999"));
+        assert_eq!(
+            note.detail.as_deref(),
+            Some("and 2 more packages, not kept: plumb keeps at most 20,000 per lockfile")
+        );
+    }
 
     #[test]
     fn cargo_pins() {

@@ -10,15 +10,21 @@ mod checks;
 pub mod rules;
 mod yaml;
 
-use crate::model::{ActionFacts, Confidence, DependabotFacts, Location, Role, Rule, Severity};
+use crate::model::{ActionFacts, Confidence, DependabotFacts, Location, Role, Rule, ScanNote, Severity, SkipReason};
 use crate::scan::{File, FileInfo};
 
+use super::caps::thousands;
 use super::{Analysis, Analyzer, Conclusion};
 use rules::Judgement;
 pub(super) use rules::{fingerprint, Reporter};
 use yaml::Node;
 
 pub struct WorkflowsAnalyzer;
+
+/// At most this many `uses:` of one workflow or action are kept (the first in file order,
+/// for Appendix C and the SBOM); a scan note counts the rest. A large real workflow has a
+/// few dozen.
+pub const ACTION_REFS_PER_FILE: usize = 1_000;
 
 /// What kind of GitHub file a path is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -70,6 +76,7 @@ impl Analyzer for WorkflowsAnalyzer {
             return;
         };
         let mut reporter = Reporter::new(path, text);
+        let first_ref = out.ci.action_refs.len();
         match yaml::load(text) {
             Err(e) => parse_error(&mut reporter, (e.line.max(1), e.column.max(1)), e.message),
             Ok(docs) => match (kind, docs.first()) {
@@ -81,6 +88,17 @@ impl Analyzer for WorkflowsAnalyzer {
             },
         }
         out.findings.extend(reporter.into_findings());
+        let refs = out.ci.action_refs.len() - first_ref;
+        if refs > ACTION_REFS_PER_FILE {
+            out.ci.action_refs.truncate(first_ref + ACTION_REFS_PER_FILE);
+            let detail = format!(
+                "and {} more `uses:`, not kept: plumb keeps at most {} per file",
+                thousands(refs - ACTION_REFS_PER_FILE),
+                thousands(ACTION_REFS_PER_FILE)
+            );
+            out.notes
+                .push(ScanNote::new(path, SkipReason::TooManyEntries, Some(detail)));
+        }
     }
 
     fn finish(&self, analysis: &Analysis) -> Conclusion {
