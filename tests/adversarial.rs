@@ -350,3 +350,25 @@ fn a_workflow_keeps_1000_uses_and_counts_the_rest() {
     assert_eq!(unpinned.len(), 201);
     assert_eq!(unpinned[200]["omitted"]["findings"], 803);
 }
+
+#[test]
+fn counts_in_the_reports_include_the_findings_a_summary_stands_for() {
+    let repo = Hostile::Expressions.fixture(1_234);
+    let md = common::report(repo.path(), "md", &[]);
+    // Appendix C's table and section 8 count all 1,234, not the 200 listed plus one.
+    assert!(
+        md.contains("| `template-injection` | 1,234 | 0 | expression expanded into a script |"),
+        "{md}"
+    );
+    assert!(md.contains("**Observation**: 1,234 `template-injection` findings"), "{md}");
+
+    let output = common::plumb()
+        .args(["audit", "--findings", "--quiet", "--out"])
+        .arg(repo.parent().join("pack"))
+        .arg(repo.path())
+        .output()
+        .expect("runs");
+    let listing = String::from_utf8_lossy(&output.stdout);
+    let tally = listing.lines().last().unwrap_or_default();
+    assert!(tally.starts_with("1235 findings (1234 high, "), "{tally}");
+}

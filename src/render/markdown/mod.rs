@@ -433,11 +433,12 @@ fn guardrails(md: &mut Markdown) {
 }
 
 /// Section 8: the open findings grouped by rule, ranked by their highest severity, then
-/// by how many there are. Priority follows severity: high P1, medium P2, low and info P3.
+/// by how many there are (a cap's summary counts for every open finding it stands for).
+/// Priority follows severity: high P1, medium P2, low and info P3.
 fn top_issues(md: &mut Markdown, audit: &Audit) {
     md.section("8. Top Issues (Max 7, Ranked)");
     let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for finding in audit.findings.iter().filter(|f| !f.suppressed) {
+    for finding in audit.findings.iter().filter(|f| f.open_weight() > 0) {
         by_rule.entry(finding.rule.as_str()).or_default().push(finding);
     }
     if by_rule.is_empty() {
@@ -451,10 +452,11 @@ fn top_issues(md: &mut Markdown, audit: &Audit) {
     }
     let mut ranked: Vec<(&str, Vec<&Finding>)> = by_rule.into_iter().collect();
     let worst = |findings: &[&Finding]| findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+    let open = |findings: &[&Finding]| findings.iter().map(|f| f.open_weight()).sum::<usize>();
     ranked.sort_by(|a, b| {
         worst(&b.1)
             .cmp(&worst(&a.1))
-            .then(b.1.len().cmp(&a.1.len()))
+            .then(open(&b.1).cmp(&open(&a.1)))
             .then(a.0.cmp(b.0))
     });
     md.line(format!(
@@ -477,12 +479,13 @@ fn top_issues(md: &mut Markdown, audit: &Audit) {
         ));
         let examples: Vec<String> = findings
             .iter()
+            .filter(|f| f.omitted.is_none())
             .take(3)
             .map(|f| code(&format!("{}:{}", f.location.path, f.location.line)))
             .collect();
         md.line(format!(
             "**Observation**: {} `{rule}` findings, highest severity {}; e.g. {}.",
-            count(findings.len()),
+            count(open(findings)),
             severity_name(severity),
             examples.join(", ")
         ));
