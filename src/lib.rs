@@ -129,14 +129,14 @@ fn sbom_command(args: &SbomArgs) -> anyhow::Result<ExitCode> {
 }
 
 #[derive(Clone, Copy)]
-enum Stream {
+pub(crate) enum Stream {
     Stdout,
     Stderr,
 }
 
 /// Whether all of a text reached its reader.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Printed {
+pub(crate) enum Printed {
     All,
     /// The reader closed the pipe (`| head`): nothing more is printed, and the run still
     /// ends with 0, as ripgrep and git do. (Rust ignores SIGPIPE, so the write fails
@@ -144,7 +144,7 @@ enum Printed {
     ReaderGone,
 }
 
-fn print_or_stop(stream: Stream, text: &str) -> anyhow::Result<Printed> {
+pub(crate) fn print_or_stop(stream: Stream, text: &str) -> anyhow::Result<Printed> {
     let written = match stream {
         Stream::Stdout => write_flushed(&mut std::io::stdout().lock(), text),
         Stream::Stderr => write_flushed(&mut std::io::stderr().lock(), text),
