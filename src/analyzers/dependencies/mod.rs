@@ -17,11 +17,13 @@ mod js;
 mod python;
 mod requirement;
 mod rules;
+mod toml_lock;
 
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Dependency, DependencyScope, Ecosystem, Location, Lockfile, Manifest, PinClass, Role, ScanNote, SkipReason,
+    Dependency, DependencyScope, Ecosystem, Location, LockedPackage, Lockfile, Manifest, PinClass, Role, ScanNote,
+    SkipReason,
 };
 use crate::scan::{File, FileInfo};
 
@@ -113,8 +115,8 @@ impl Analyzer for DependenciesAnalyzer {
 /// each kept dependency costs about 2 KB over the model and the reports.
 pub const DEPENDENCIES_PER_MANIFEST: usize = 5_000;
 
-/// At most this many packages of one lockfile are kept (the first in name order); the
-/// rest are counted in a scan note. Real lockfiles of large monorepos lock a few thousand
+/// At most this many packages of one lockfile are kept (the first in the file, which
+/// lockfile tools sort by name); the rest are counted in a scan note. Real lockfiles of large monorepos lock a few thousand
 /// packages.
 pub const PACKAGES_PER_LOCKFILE: usize = 20_000;
 
@@ -187,14 +189,30 @@ pub struct LockDraft {
     /// package-lock.json v2+: the version installed in each `node_modules` folder (keyed by
     /// folder), so that a member's dependency resolves to the copy Node loads for it.
     pub installed: BTreeMap<String, String>,
+    /// Packages [`LockDraft::push`] did not keep.
+    left_out: usize,
 }
 
 impl LockDraft {
-    /// Keeps the first [`PACKAGES_PER_LOCKFILE`] packages; a note counts the rest.
+    /// Adds a package, unless [`PACKAGES_PER_LOCKFILE`] are kept already: then counts it.
+    fn push(&mut self, package: LockedPackage) {
+        if self.lockfile.packages.len() < PACKAGES_PER_LOCKFILE {
+            self.lockfile.packages.push(package);
+        } else {
+            self.left_out += 1;
+        }
+    }
+
+    /// Keeps the first [`PACKAGES_PER_LOCKFILE`] packages (of those a parser gathered at
+    /// once); a note counts the rest.
     fn cap(&mut self) -> Option<ScanNote> {
         let packages = &mut self.lockfile.packages;
-        let left_out = packages.len().checked_sub(PACKAGES_PER_LOCKFILE).filter(|n| *n > 0)?;
-        packages.truncate(PACKAGES_PER_LOCKFILE);
+        let kept = packages.len().min(PACKAGES_PER_LOCKFILE);
+        let left_out = self.left_out + (packages.len() - kept);
+        if left_out == 0 {
+            return None;
+        }
+        packages.truncate(kept);
         packages.shrink_to_fit();
         Some(entries_left_out(
             &self.lockfile.path,
@@ -205,7 +223,7 @@ impl LockDraft {
         ))
     }
 
-    fn new(path: &str, ecosystem: Ecosystem, format: &str, packages: Vec<crate::model::LockedPackage>) -> Self {
+    fn new(path: &str, ecosystem: Ecosystem, format: &str, packages: Vec<LockedPackage>) -> Self {
         LockDraft {
             lockfile: Lockfile {
                 path: path.to_string(),
@@ -216,6 +234,7 @@ impl LockDraft {
             member_dirs: Vec::new(),
             member_names: Vec::new(),
             installed: BTreeMap::new(),
+            left_out: 0,
         }
     }
 }
