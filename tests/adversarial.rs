@@ -32,6 +32,8 @@ enum Hostile {
     NpmDependenciesOneLine,
     /// A Cargo.toml with one dependency a line.
     CargoDependencies,
+    /// A Cargo.lock of many packages.
+    CargoLock,
     /// A plumb.toml surface with one glob a line.
     Globs,
     /// CMake `FetchContent_Declare` calls on one line.
@@ -78,6 +80,13 @@ impl Hostile {
                 format!(
                     "[package]\nname = \"many\"\nversion = \"0.1.0\"\n\n[dependencies]\n{}\n",
                     many(&|i| format!("dep-{i} = \"1.0.{i}\""), "\n")
+                ),
+            ),
+            Hostile::CargoLock => (
+                "Cargo.lock",
+                format!(
+                    "version = 3\n\n{}",
+                    many(&|i| format!("[[package]]\nname = \"dep-{i}\"\nversion = \"1.0.{i}\"\n"), "\n")
                 ),
             ),
             Hostile::Globs => (
@@ -249,6 +258,11 @@ fn a_cargo_toml_of_many_dependencies_costs_linear_time_and_memory() {
 }
 
 #[test]
+fn a_cargo_lock_of_many_packages_costs_linear_time_and_memory() {
+    assert_linear(Hostile::CargoLock, 2_000);
+}
+
+#[test]
 fn a_plumb_toml_of_many_globs_costs_linear_time_and_memory() {
     assert_linear(Hostile::Globs, 250);
 }
@@ -360,7 +374,10 @@ fn counts_in_the_reports_include_the_findings_a_summary_stands_for() {
         md.contains("| `template-injection` | 1,234 | 0 | expression expanded into a script |"),
         "{md}"
     );
-    assert!(md.contains("**Observation**: 1,234 `template-injection` findings"), "{md}");
+    assert!(
+        md.contains("**Observation**: 1,234 `template-injection` findings"),
+        "{md}"
+    );
 
     let output = common::plumb()
         .args(["audit", "--findings", "--quiet", "--out"])
