@@ -53,6 +53,9 @@ elif kind == "cargo-deps":
     path = "Cargo.toml"
     body = '[package]\nname = "many"\nversion = "0.1.0"\n\n[dependencies]\n' \
         + "".join('dep-%d = "1.0.%d"\n' % (i, i) for i in range(n))
+elif kind == "cargo-lock":
+    path = "Cargo.lock"
+    body = "version = 3\n\n" + "".join('[[package]]\nname = "dep-%d"\nversion = "1.0.%d"\n\n' % (i, i) for i in range(n))
 elif kind == "globs":
     path = "plumb.toml"
     body = '[[surface]]\nname = "many"\npaths = [\n' + "".join('  "dir%d/**",\n' % i for i in range(n)) + "]\n"
@@ -69,7 +72,8 @@ EOF
 }
 
 # The sizes of the issue: 25,000 expressions (925 KB), 589 KB of AWS key ids, 40,000
-# npm dependencies, 10,000 globs; and the other parsers found quadratic the same way.
+# npm dependencies, 10,000 globs; the other parsers found quadratic the same way; and a
+# lockfile past its cap of 20,000 packages.
 cases=(
     "expressions 25000"
     "uses-one-line 25000"
@@ -77,6 +81,7 @@ cases=(
     "npm-deps 40000"
     "npm-deps-one-line 40000"
     "cargo-deps 40000"
+    "cargo-lock 40000"
     "globs 10000"
     "cmake-one-line 10000"
 )

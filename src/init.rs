@@ -28,11 +28,15 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     let audit = crate::audit(&snapshot, &options, String::new(), &|| {});
     let files = vec![(target.clone(), vec![starter(&audit).into_bytes()])];
     crate::render::write_all_atomic(&root, &files)?;
-    println!(
-        "plumb: wrote {} ({} surfaces); edit it, then run plumb audit",
-        target.display(),
-        audit.surfaces.surfaces.len()
-    );
+    // Like `plumb audit`: a reader gone before this line ends the run quietly, with 0.
+    crate::print_or_stop(
+        crate::Stream::Stdout,
+        &format!(
+            "plumb: wrote {} ({} surfaces); edit it, then run plumb audit\n",
+            target.display(),
+            audit.surfaces.surfaces.len()
+        ),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

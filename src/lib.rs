@@ -170,14 +170,14 @@ fn sbom_command(args: &SbomArgs) -> anyhow::Result<ExitCode> {
 }
 
 #[derive(Clone, Copy)]
-enum Stream {
+pub(crate) enum Stream {
     Stdout,
     Stderr,
 }
 
 /// Whether all of a text reached its reader.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Printed {
+pub(crate) enum Printed {
     All,
     /// The reader closed the pipe (`| head`): nothing more is printed, and the run still
     /// ends with 0, as ripgrep and git do. (Rust ignores SIGPIPE, so the write fails
@@ -185,7 +185,7 @@ enum Printed {
     ReaderGone,
 }
 
-fn print_or_stop(stream: Stream, text: &str) -> anyhow::Result<Printed> {
+pub(crate) fn print_or_stop(stream: Stream, text: &str) -> anyhow::Result<Printed> {
     let written = match stream {
         Stream::Stdout => write_flushed(&mut std::io::stdout().lock(), text),
         Stream::Stderr => write_flushed(&mut std::io::stderr().lock(), text),
@@ -247,7 +247,9 @@ fn audit_and_scan_with(
         }
         None => tracked,
     };
-    let analysis = pass.finish();
+    let mut analysis = pass.finish();
+    // No analyzer's `finish` reads the scan's findings: they move into the audit.
+    let findings = std::mem::take(&mut analysis.findings);
     let mut audit = Audit {
         schema_version: model::SCHEMA_VERSION,
         tool: Tool {
@@ -277,7 +279,7 @@ fn audit_and_scan_with(
         governance: Default::default(),
         analyzers: analyzers::ALL.iter().map(|a| a.id().to_string()).collect(),
         rules: analyzers::ALL.iter().flat_map(|a| a.rules().iter().copied()).collect(),
-        findings: analysis.findings.clone(),
+        findings,
         scan_notes: analysis.notes.clone(),
         scores: Default::default(),
         top_issues: Vec::new(),
@@ -302,7 +304,7 @@ fn audit_and_scan_with(
     graph::assign_packages(&mut audit);
     graph::measure(&mut audit);
     judge::findings(&mut audit);
-    // The scan capped its findings file by file; these were made after it.
+    // The scan capped its findings as they were reported; these were made after it.
     analyzers::cap_per_file(&mut audit.findings, scanned_findings);
     analyzers::cap_audit(&mut audit.findings);
     // What the renderers transform before writing it; the rest is masked as written.

@@ -32,6 +32,8 @@ enum Hostile {
     NpmDependenciesOneLine,
     /// A Cargo.toml with one dependency a line.
     CargoDependencies,
+    /// A Cargo.lock of many packages.
+    CargoLock,
     /// A plumb.toml surface with one glob a line.
     Globs,
     /// CMake `FetchContent_Declare` calls on one line.
@@ -78,6 +80,13 @@ impl Hostile {
                 format!(
                     "[package]\nname = \"many\"\nversion = \"0.1.0\"\n\n[dependencies]\n{}\n",
                     many(&|i| format!("dep-{i} = \"1.0.{i}\""), "\n")
+                ),
+            ),
+            Hostile::CargoLock => (
+                "Cargo.lock",
+                format!(
+                    "version = 3\n\n{}",
+                    many(&|i| format!("[[package]]\nname = \"dep-{i}\"\nversion = \"1.0.{i}\"\n"), "\n")
                 ),
             ),
             Hostile::Globs => (
@@ -249,6 +258,11 @@ fn a_cargo_toml_of_many_dependencies_costs_linear_time_and_memory() {
 }
 
 #[test]
+fn a_cargo_lock_of_many_packages_costs_linear_time_and_memory() {
+    assert_linear(Hostile::CargoLock, 2_000);
+}
+
+#[test]
 fn a_plumb_toml_of_many_globs_costs_linear_time_and_memory() {
     assert_linear(Hostile::Globs, 250);
 }
@@ -282,6 +296,12 @@ fn a_file_lists_200_findings_of_a_rule_and_counts_the_rest_in_one() {
         ["and 1,034 more `template-injection` findings in this file, not listed: plumb lists at most 200 per rule and file"]
     );
     assert!(findings.iter().all(|f| f["severity"] == "high"));
+    let summary = findings.last().expect("the summary comes last");
+    assert_eq!(
+        summary["omitted"],
+        serde_json::json!({"findings": 1_034, "suppressed": 0}),
+        "audit.json gives the exact count"
+    );
 
     let keys = audit_json(Hostile::AwsKeyIds.fixture(250).path(), &[]);
     let messages: Vec<&str> = of_rule(&keys, "secret-aws-access-key")
@@ -301,4 +321,71 @@ fn the_capped_audit_is_valid_sarif() {
     let file = repo.parent().join("audit.sarif");
     std::fs::write(&file, sarif).expect("write audit.sarif");
     common::validate("validate_sarif.py", &file);
+}
+
+/// The scan notes of `audit` about `path`, as `reason: detail`.
+fn notes_of(audit: &serde_json::Value, path: &str) -> Vec<String> {
+    audit["scan_notes"]
+        .as_array()
+        .expect("scan_notes")
+        .iter()
+        .filter(|n| n["path"] == path)
+        .map(|n| {
+            format!(
+                "{}: {}",
+                n["reason"].as_str().unwrap_or_default(),
+                n["detail"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_manifest_keeps_5000_dependencies_and_counts_the_rest() {
+    let audit = audit_json(Hostile::NpmDependencies.fixture(5_007).path(), &[]);
+    let manifests = audit["supply_chain"]["manifests"].as_array().expect("manifests");
+    assert_eq!(manifests[0]["dependencies"].as_array().map(Vec::len), Some(5_000));
+    assert_eq!(
+        notes_of(&audit, "package.json"),
+        ["too-many-entries: and 7 more dependencies, not kept: plumb keeps at most 5,000 per manifest"]
+    );
+}
+
+#[test]
+fn a_workflow_keeps_1000_uses_and_counts_the_rest() {
+    let audit = audit_json(Hostile::UsesOnOneLine.fixture(1_003).path(), &[]);
+    assert_eq!(audit["ci"]["action_refs"].as_array().map(Vec::len), Some(1_000));
+    assert_eq!(
+        notes_of(&audit, ".github/workflows/uses.yml"),
+        ["too-many-entries: and 3 more `uses:`, not kept: plumb keeps at most 1,000 per file"]
+    );
+    // Its findings are capped apart, with their exact count.
+    let unpinned: Vec<&serde_json::Value> = of_rule(&audit, "unpinned-uses").collect();
+    assert_eq!(unpinned.len(), 201);
+    assert_eq!(unpinned[200]["omitted"]["findings"], 803);
+}
+
+#[test]
+fn counts_in_the_reports_include_the_findings_a_summary_stands_for() {
+    let repo = Hostile::Expressions.fixture(1_234);
+    let md = common::report(repo.path(), "md", &[]);
+    // Appendix C's table and section 8 count all 1,234, not the 200 listed plus one.
+    assert!(
+        md.contains("| `template-injection` | 1,234 | 0 | expression expanded into a script |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**Observation**: 1,234 `template-injection` findings"),
+        "{md}"
+    );
+
+    let output = common::plumb()
+        .args(["audit", "--findings", "--quiet", "--out"])
+        .arg(repo.parent().join("pack"))
+        .arg(repo.path())
+        .output()
+        .expect("runs");
+    let listing = String::from_utf8_lossy(&output.stdout);
+    let tally = listing.lines().last().unwrap_or_default();
+    assert!(tally.starts_with("1235 findings (1234 high, "), "{tally}");
 }

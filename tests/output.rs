@@ -65,6 +65,25 @@ fn a_reader_that_stops_early_gets_the_pack_and_a_quiet_exit_0() {
 }
 
 #[test]
+fn init_into_a_closed_pipe_writes_the_file_and_exits_0_quietly() {
+    let repo = TestRepo::new();
+    repo.write("src/app/main.py", "import os\n").commit("app");
+    let mut child = plumb()
+        .arg("init")
+        .arg(repo.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("plumb ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "", "nothing on stderr, no panic");
+    assert!(repo.path().join("plumb.toml").is_file(), "plumb.toml is written");
+}
+
+#[test]
 fn control_characters_in_names_and_lines_show_escaped() {
     let repo = hostile();
     let out = repo.parent().join("pack");

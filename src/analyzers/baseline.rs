@@ -111,7 +111,7 @@ pub fn read(path: &str, text: &str, source: BaselineSource) -> (Baseline, Vec<Fi
         new: Vec::new(),
         text: text.to_string(),
     };
-    (baseline, reader.reporter.findings)
+    (baseline, reader.reporter.into_findings())
 }
 
 /// Removes the entries whose rule no rule of this plumb has (`known` says which are),
@@ -126,7 +126,7 @@ pub fn unknown_rules(baseline: &mut Baseline, known: impl Fn(&str) -> bool) -> V
         let message = format!("entry for `{}`, which is no rule of this plumb", entry.rule);
         invalid(&mut reporter, (entry.line, 1), message);
     }
-    reporter.findings
+    reporter.into_findings()
 }
 
 struct Reader<'t> {

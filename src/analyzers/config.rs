@@ -200,7 +200,7 @@ fn read(path: &str, text: &str) -> Read {
         }
         return Read {
             config: None,
-            findings: reader.reporter.findings,
+            findings: reader.reporter.into_findings(),
             glob_at: Vec::new(),
         };
     }
@@ -240,7 +240,7 @@ fn read(path: &str, text: &str) -> Read {
     }
     Read {
         config: Some(config),
-        findings: reader.reporter.findings,
+        findings: reader.reporter.into_findings(),
         glob_at: reader.glob_at,
     }
 }
@@ -654,7 +654,7 @@ fn unmatched_globs(
         );
         reporter.report(&CONFIG_GLOB_MATCHES_NOTHING, at, glob.chars().count() + 2, judgement);
     }
-    reporter.findings
+    reporter.into_findings()
 }
 
 /// Declared layers naming no package of the import graph, as findings at their line.
@@ -672,7 +672,7 @@ pub fn unknown_layers(config: &PlumbConfig, packages: impl Fn(&str) -> bool) -> 
         );
         reporter.report(&CONFIG_UNKNOWN_LAYER, at, layer.package.chars().count() + 2, judgement);
     }
-    reporter.findings
+    reporter.into_findings()
 }
 
 #[cfg(test)]

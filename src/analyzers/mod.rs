@@ -113,6 +113,8 @@ pub struct Analysis {
     pub raw_imports: Vec<FileImports>,
     pub go_modules: Vec<GoModule>,
     pub governance: governance::Gathered,
+    /// Each file's findings, capped as they were reported ([`caps::FileFindings`], which
+    /// every visit reports through).
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
     /// Files with `plumb: ignore[...]` comments, found by the secrets pass.

@@ -423,7 +423,7 @@ pub fn empty_roots(config: &PlumbConfig, files: &[&FileRecord]) -> Vec<Finding> 
         };
         reporter.report(&super::config::CONFIG_INVALID, at, root.chars().count() + 2, judgement);
     }
-    reporter.findings
+    reporter.into_findings()
 }
 
 /// `97.3%`: tenths of a percent, rounded down (integers: the same text everywhere).

@@ -55,10 +55,11 @@ pub fn finding(rule: &Rule, location: Location, severity: Severity, message: Str
         severity,
         confidence: Confidence::High,
         message,
-        remediation: rule.help.to_string(),
+        remediation: rule.help,
         snippet: None,
         snippet_column: 1,
         span: 0,
         suppressed: false,
+        omitted: None,
     }
 }

@@ -306,12 +306,13 @@ mod tests {
             severity: crate::model::Severity::Medium,
             confidence: crate::model::Confidence::High,
             message: message.to_string(),
-            remediation: String::new(),
+            remediation: "",
             snippet: Some(snippet.to_string()),
             snippet_column: 1,
             span: 1,
             fingerprint: String::new(),
             suppressed: false,
+            omitted: None,
         }
     }
 

@@ -115,12 +115,13 @@ fn edge_finding(audit: &Audit, edge: &ImportEdge, broken: EdgeBreak<'_>) -> Find
         severity: Severity::High,
         confidence: broken.confidence,
         message: broken.message,
-        remediation: GUARDRAIL_BROKEN.help.to_string(),
+        remediation: GUARDRAIL_BROKEN.help,
         snippet: Some(text.to_string()),
         snippet_column: 1,
         span: text.chars().count(),
         fingerprint,
         suppressed: suppressed(audit, path, GUARDRAIL_BROKEN.id, edge.line),
+        omitted: None,
     }
 }
 

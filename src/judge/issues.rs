@@ -18,7 +18,7 @@ const EVIDENCE: usize = 5;
 /// Every candidate issue, best-ranked first.
 pub fn ranked(audit: &Audit) -> Vec<TopIssue> {
     let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for finding in audit.findings.iter().filter(|f| !f.suppressed) {
+    for finding in audit.findings.iter().filter(|f| f.open_weight() > 0) {
         by_rule.entry(finding.rule.as_str()).or_default().push(finding);
     }
     let surfaces = Surfaces::new(audit);
@@ -73,6 +73,8 @@ fn issue(audit: &Audit, rule: &Rule, area: Area, mut findings: Vec<&Finding>, su
     if severity == Severity::Info {
         return None;
     }
+    // A cap's summary stands for the findings it counts, in its file.
+    let open: usize = findings.iter().map(|f| f.open_weight()).sum();
     let mut files: BTreeSet<&str> = findings.iter().map(|f| f.location.path.as_str()).collect();
     if rule.id == "import-cycle" {
         // A cycle's finding sits at one edge; the cycle is every module in it.
@@ -83,10 +85,11 @@ fn issue(audit: &Audit, rule: &Rule, area: Area, mut findings: Vec<&Finding>, su
     let (blast_radius, in_surfaces) = surfaces.reach(&files);
     let severity_weight = severity_weight(severity);
     let blast_weight = blast_weight(blast_radius);
-    let breadth = digits(findings.len()) + digits(files.len()) - 1;
+    let breadth = digits(open) + digits(files.len()) - 1;
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.location.cmp(&b.location)));
     let evidence: Vec<IssueEvidence> = findings
         .iter()
+        .filter(|f| f.omitted.is_none())
         .take(EVIDENCE)
         .map(|f| IssueEvidence {
             location: f.location.clone(),
@@ -104,9 +107,9 @@ fn issue(audit: &Audit, rule: &Rule, area: Area, mut findings: Vec<&Finding>, su
     };
     let observation = format!(
         "{} open `{}` {} ({}) in {}{surfaces_text}; highest severity {}, blast radius {}.",
-        count(findings.len()),
+        count(open),
         rule.id,
-        if findings.len() == 1 { "finding" } else { "findings" },
+        if open == 1 { "finding" } else { "findings" },
         rule.title,
         plural_word(files.len(), "file"),
         severity_word(severity),
@@ -116,7 +119,7 @@ fn issue(audit: &Audit, rule: &Rule, area: Area, mut findings: Vec<&Finding>, su
         Some(p) => p.meaning.to_string(),
         None => rule.help.to_string(),
     };
-    let recommendation = match findings.len() {
+    let recommendation = match open {
         1 => format!("{} One pull request (section 9).", rule.help),
         n => format!(
             "{} Work through the {} findings worst first, a pull request at a time (section 9).",
@@ -139,7 +142,7 @@ fn issue(audit: &Audit, rule: &Rule, area: Area, mut findings: Vec<&Finding>, su
             breadth,
             rank: severity_weight * blast_weight * breadth,
         },
-        findings: findings.len(),
+        findings: open,
         files: files.len(),
         surfaces: in_surfaces,
         evidence,

@@ -174,7 +174,7 @@ fn drafts_of(audit: &Audit, issue: &TopIssue) -> (Vec<Draft>, usize) {
     let mut findings: Vec<&Finding> = audit
         .findings
         .iter()
-        .filter(|f| !f.suppressed && f.rule == issue.rule)
+        .filter(|f| f.open_weight() > 0 && f.rule == issue.rule)
         .collect();
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.location.cmp(&b.location)));
     if issue.rule == "import-cycle" {
@@ -185,11 +185,13 @@ fn drafts_of(audit: &Audit, issue: &TopIssue) -> (Vec<Draft>, usize) {
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for finding in &findings {
         let path = finding.location.path.as_str();
+        // A cap's summary stands for the findings it counts, in its file.
+        let weight = finding.open_weight();
         match index.get(path) {
-            Some(&i) => by_file[i].1 += 1,
+            Some(&i) => by_file[i].1 += weight,
             None => {
                 index.insert(path, by_file.len());
-                by_file.push((path, 1));
+                by_file.push((path, weight));
             }
         }
     }

@@ -35,7 +35,8 @@ pub struct RuleTally {
 impl Inputs {
     pub fn measure(audit: &Audit) -> Inputs {
         let mut rules: BTreeMap<String, RuleTally> = BTreeMap::new();
-        for finding in audit.findings.iter().filter(|f| !f.suppressed) {
+        // A cap's summary stands for every open finding it counts.
+        for finding in audit.findings.iter().filter(|f| f.open_weight() > 0) {
             let Some(rule) = audit.rules.iter().find(|r| r.id == finding.rule) else {
                 continue;
             };
@@ -48,7 +49,7 @@ impl Inputs {
                 open: 0,
                 worst: Severity::Info,
             });
-            tally.open += 1;
+            tally.open += finding.open_weight() as u64;
             tally.worst = tally.worst.max(finding.severity);
         }
         let architecture = &audit.architecture;

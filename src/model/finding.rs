@@ -56,7 +56,8 @@ pub struct Finding {
     pub severity: Severity,
     pub confidence: Confidence,
     pub message: String,
-    pub remediation: String,
+    /// How to fix it: a rule's fixed text, shared by all its findings, never copied.
+    pub remediation: &'static str,
     /// The offending source line as read during the scan (renderers never re-read files),
     /// secrets masked, cut to a window around the column when long (`analyzers::snippet`).
     pub snippet: Option<String>,
@@ -67,5 +68,34 @@ pub struct Finding {
     /// Stable across unrelated edits: rule, path and the snippet's text, not its line.
     pub fingerprint: String,
     /// Silenced by an inline `# plumb: ignore[rule-id]` comment: counted, not reported as open.
+    /// A cap's summary is suppressed when every finding it stands for is.
     pub suppressed: bool,
+    /// Set on the summary a cap lists in place of the findings it left out
+    /// (`analyzers::caps`): how many it stands for, so that every count stays exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<Omitted>,
+}
+
+impl Finding {
+    /// How many findings this one counts for: those a cap's summary stands for, else 1.
+    pub fn weight(&self) -> usize {
+        self.omitted.map_or(1, |o| o.findings)
+    }
+
+    /// How many of the findings it counts for are open (not suppressed).
+    pub fn open_weight(&self) -> usize {
+        match self.omitted {
+            Some(o) => o.findings - o.suppressed,
+            None => usize::from(!self.suppressed),
+        }
+    }
+}
+
+/// The findings a cap's summary stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct Omitted {
+    pub findings: usize,
+    /// How many of them are suppressed.
+    pub suppressed: usize,
 }

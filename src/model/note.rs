@@ -64,6 +64,9 @@ pub enum SkipReason {
     /// A manifest whose lockfile could not be read (too large, not UTF-8, malformed): its
     /// lock coverage is not checked.
     LockfileUnread,
+    /// A manifest or lockfile with more entries than plumb keeps of one file: the first
+    /// are kept, the detail counts the rest.
+    TooManyEntries,
 }
 
 impl SkipReason {
@@ -88,6 +91,7 @@ impl SkipReason {
             SkipReason::PlumbOutput => "plumb's own output: counted, not analysed",
             SkipReason::UnknownSyntax => "a manifest line this version does not read",
             SkipReason::LockfileUnread => "its lockfile could not be read: lock coverage not checked",
+            SkipReason::TooManyEntries => "more entries than plumb keeps of one file: the first kept, the rest counted",
         }
     }
 }

@@ -25,12 +25,13 @@ pub fn sample() -> Audit {
         severity,
         confidence,
         message: String::new(),
-        remediation: String::new(),
+        remediation: "",
         snippet: None,
         snippet_column: 1,
         span: 0,
         fingerprint: String::new(),
         suppressed: false,
+        omitted: None,
     };
     let mut audit = Audit {
         schema_version: SCHEMA_VERSION,
@@ -86,7 +87,7 @@ pub fn sample() -> Audit {
         findings: vec![
             Finding {
                 message: "`actions/checkout@v4` is pinned to a tag, not a commit.".to_string(),
-                remediation: "Pin it to the commit the tag points at.".to_string(),
+                remediation: "Pin it to the commit the tag points at.",
                 snippet: Some("      - uses: actions/checkout@v4".to_string()),
                 span: 19,
                 fingerprint: "5f1c0e8a9d2b7c34".to_string(),
@@ -101,7 +102,7 @@ pub fn sample() -> Audit {
             },
             Finding {
                 message: "An API token is assigned in the source.".to_string(),
-                remediation: "Read it from the environment.".to_string(),
+                remediation: "Read it from the environment.",
                 snippet: Some("API_TOKEN = \"tok-123\"  # plumb: ignore[hardcoded-credential]".to_string()),
                 span: 9,
                 fingerprint: "a17e44c0b3d95f02".to_string(),
@@ -117,13 +118,13 @@ pub fn sample() -> Audit {
             },
             Finding {
                 message: "`data/dump.sql` is 48 MiB.".to_string(),
-                remediation: String::new(),
+                remediation: "",
                 fingerprint: "0c9d3be71a6f4e25".to_string(),
                 ..finding("data/dump.sql", 1, 1, "large-file", Severity::Info, Confidence::High)
             },
             Finding {
                 message: "TODO without an owner or an issue.".to_string(),
-                remediation: "Open an issue and link it.".to_string(),
+                remediation: "Open an issue and link it.",
                 snippet: Some("    // TODO: handle the error".to_string()),
                 span: 4,
                 fingerprint: "e2b80d5f6c1a9374".to_string(),

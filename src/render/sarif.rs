@@ -110,7 +110,7 @@ fn result(finding: &Finding, rule_index: Option<usize>) -> SarifResult<'_> {
     let mut text = finding.message.clone();
     if !finding.remediation.trim().is_empty() {
         text.push_str("\n\nRemediation: ");
-        text.push_str(&finding.remediation);
+        text.push_str(finding.remediation);
     }
     SarifResult {
         rule_id: &finding.rule,

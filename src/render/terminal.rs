@@ -13,12 +13,22 @@ pub fn findings(audit: &Audit) -> String {
     for finding in &open {
         finding_block(&mut out, audit, finding);
     }
-    let suppressed = audit.findings.len() - open.len();
-    let count = |s: Severity| open.iter().filter(|f| f.severity == s).count();
+    // A cap's summary counts for every finding it stands for, at its (highest) severity.
+    let all: usize = audit.findings.iter().map(Finding::weight).sum();
+    let open_count: usize = audit.findings.iter().map(Finding::open_weight).sum();
+    let count = |s: Severity| {
+        audit
+            .findings
+            .iter()
+            .filter(|f| f.severity == s)
+            .map(Finding::open_weight)
+            .sum::<usize>()
+    };
+    let suppressed = all - open_count;
     let _ = writeln!(
         out,
         "{} findings ({} high, {} medium, {} low, {} info), {} suppressed",
-        open.len(),
+        open_count,
         count(Severity::High),
         count(Severity::Medium),
         count(Severity::Low),

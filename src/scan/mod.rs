@@ -212,12 +212,11 @@ fn scan_bytes(
     };
     let directives = counts.as_ref().and_then(|c| c.directives.as_deref());
     let file = File::new(&info, &bytes).with_directives(directives);
-    let first_finding = out.findings.len();
+    // Each visit's findings are capped as they are reported (`analyzers::caps`), so what
+    // one file adds to the scan's findings is bounded.
     for analyzer in wanted {
         analyzer.visit(&file, out);
     }
-    // Capped file by file, so that what one file can add to the scan's findings is bounded.
-    crate::analyzers::cap_per_file(&mut out.findings, first_finding);
     let counted = counts.is_some();
     let lines::Counted {
         own,

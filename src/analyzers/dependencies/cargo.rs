@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass};
 
-use super::{table_entry, Declaration, Declared, LockDraft, ParseError, Parsed, WorkspaceDependency};
+use super::{table_entry, toml_lock, Declaration, Declared, LockDraft, ParseError, Parsed, WorkspaceDependency};
 
 /// What `workspace = true` says until `finish` finds the workspace root's entry.
 pub const INHERITED: &str = "workspace = true";
@@ -148,12 +148,6 @@ pub fn cargo_pin(requirement: &str) -> PinClass {
 }
 
 #[derive(Deserialize)]
-struct CargoLock {
-    #[serde(default)]
-    package: Vec<CargoLockPackage>,
-}
-
-#[derive(Deserialize)]
 struct CargoLockPackage {
     name: String,
     version: String,
@@ -166,9 +160,8 @@ struct CargoLockPackage {
 /// Packages without a `source` are the workspace's own crates (or path dependencies):
 /// they tell which manifests the lockfile covers.
 pub fn lockfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
-    let lock: CargoLock = toml::from_str(text).map_err(|e| ParseError::toml(text, &e))?;
     let mut draft = LockDraft::new(path, Ecosystem::Cargo, "Cargo.lock", Vec::new());
-    for package in lock.package {
+    toml_lock::each_package(text, |package: CargoLockPackage| {
         if package.source.is_none() {
             draft.member_names.push(package.name.clone());
         }
@@ -178,7 +171,7 @@ pub fn lockfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
             .map(|d| d.split(' ').take(2).collect::<Vec<_>>().join("@"))
             .collect();
         dependencies.sort();
-        draft.lockfile.packages.push(LockedPackage {
+        draft.push(LockedPackage {
             registry_name: None,
             name: package.name,
             version: package.version,
@@ -186,14 +179,32 @@ pub fn lockfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
             source: package.source,
             dependencies,
         });
-    }
+    })?;
     draft.lockfile.packages.sort();
     Ok(Parsed::Lockfile(draft))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::PACKAGES_PER_LOCKFILE;
     use super::*;
+
+    #[test]
+    fn a_lockfile_keeps_the_first_packages_and_counts_the_rest() {
+        let text: String = (0..PACKAGES_PER_LOCKFILE + 2)
+            .map(|i| format!("[[package]]\nname = \"p{i:05}\"\nversion = \"1.0.0\"\n\n"))
+            .collect();
+        let Ok(Parsed::Lockfile(mut draft)) = lockfile("Cargo.lock", &text) else {
+            panic!("a lockfile")
+        };
+        let note = draft.cap().expect("a note");
+        assert_eq!(draft.lockfile.packages.len(), PACKAGES_PER_LOCKFILE);
+        assert_eq!(draft.lockfile.packages.last().map(|p| p.name.as_str()), Some("p19999"));
+        assert_eq!(
+            note.detail.as_deref(),
+            Some("and 2 more packages, not kept: plumb keeps at most 20,000 per lockfile")
+        );
+    }
 
     #[test]
     fn cargo_pins() {

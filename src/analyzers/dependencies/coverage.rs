@@ -42,7 +42,7 @@ pub fn resolve(gathered: &Gathered, files: &[FileRecord]) -> Resolved {
             Coverage::None => {}
         }
         docker_findings(&manifest, &mut reporter);
-        resolved.findings.extend(reporter.findings);
+        resolved.findings.extend(reporter.into_findings());
         resolved.manifests.push(manifest);
     }
     includes(gathered, &paths, &mut resolved);
@@ -276,7 +276,7 @@ fn includes(gathered: &Gathered, paths: &BTreeSet<&str>, resolved: &mut Resolved
         let Some(draft) = drafts.get(path) else { continue };
         let mut reporter = Reporter::new(path, &draft.text);
         rules::include_cycle(&mut reporter, line, &cycle);
-        resolved.findings.extend(reporter.findings);
+        resolved.findings.extend(reporter.into_findings());
     }
 }
 

@@ -17,14 +17,17 @@ mod js;
 mod python;
 mod requirement;
 mod rules;
+mod toml_lock;
 
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Dependency, DependencyScope, Ecosystem, Location, Lockfile, Manifest, PinClass, Role, ScanNote, SkipReason,
+    Dependency, DependencyScope, Ecosystem, Location, LockedPackage, Lockfile, Manifest, PinClass, Role, ScanNote,
+    SkipReason,
 };
 use crate::scan::{File, FileInfo};
 
+use super::caps::thousands;
 use super::positions::Positions;
 use super::workflows::rules::Reporter;
 use super::{Analysis, Analyzer, Conclusion};
@@ -65,12 +68,15 @@ impl Analyzer for DependenciesAnalyzer {
                 out.notes.append(&mut draft.notes);
                 out.dependencies.manifests.push(draft);
             }
-            Ok(Parsed::Lockfile(draft)) => out.dependencies.lockfiles.push(draft),
+            Ok(Parsed::Lockfile(mut draft)) => {
+                out.notes.extend(draft.cap());
+                out.dependencies.lockfiles.push(draft);
+            }
             Ok(Parsed::Nothing) => {}
             Err(error) => {
                 let mut reporter = Reporter::new(path, text);
                 rules::parse_error(&mut reporter, kind.label(), error);
-                out.findings.extend(reporter.findings);
+                out.findings.extend(reporter.into_findings());
             }
         }
     }
@@ -100,6 +106,31 @@ impl Analyzer for DependenciesAnalyzer {
             audit.scan_notes.extend(resolved.notes);
         })
     }
+}
+
+/// At most this many dependencies of one manifest are kept (the first its parser reads);
+/// the rest are counted in a scan note. Manifests list direct
+/// dependencies: the largest real ones hold hundreds (a `go.mod` with its indirect
+/// requirements, a frozen requirements file), a generated one can hold any number, and
+/// each kept dependency costs about 2 KB over the model and the reports.
+pub const DEPENDENCIES_PER_MANIFEST: usize = 5_000;
+
+/// At most this many packages of one lockfile are kept (the first in the file, which
+/// lockfile tools sort by name); the rest are counted in a scan note. Real lockfiles of large monorepos lock a few thousand
+/// packages.
+pub const PACKAGES_PER_LOCKFILE: usize = 20_000;
+
+/// The scan note of a file of which `left_out` entries were not kept.
+fn entries_left_out(path: &str, left_out: usize, noun: &str, cap: usize, per: &str) -> ScanNote {
+    ScanNote::new(
+        path,
+        SkipReason::TooManyEntries,
+        Some(format!(
+            "and {} more {noun}, not kept: plumb keeps at most {} per {per}",
+            thousands(left_out),
+            thousands(cap)
+        )),
+    )
 }
 
 /// What the visits gathered, resolved across files in `finish`.
@@ -158,10 +189,41 @@ pub struct LockDraft {
     /// package-lock.json v2+: the version installed in each `node_modules` folder (keyed by
     /// folder), so that a member's dependency resolves to the copy Node loads for it.
     pub installed: BTreeMap<String, String>,
+    /// Packages [`LockDraft::push`] did not keep.
+    left_out: usize,
 }
 
 impl LockDraft {
-    fn new(path: &str, ecosystem: Ecosystem, format: &str, packages: Vec<crate::model::LockedPackage>) -> Self {
+    /// Adds a package, unless [`PACKAGES_PER_LOCKFILE`] are kept already: then counts it.
+    fn push(&mut self, package: LockedPackage) {
+        if self.lockfile.packages.len() < PACKAGES_PER_LOCKFILE {
+            self.lockfile.packages.push(package);
+        } else {
+            self.left_out += 1;
+        }
+    }
+
+    /// Keeps the first [`PACKAGES_PER_LOCKFILE`] packages (of those a parser gathered at
+    /// once); a note counts the rest.
+    fn cap(&mut self) -> Option<ScanNote> {
+        let packages = &mut self.lockfile.packages;
+        let kept = packages.len().min(PACKAGES_PER_LOCKFILE);
+        let left_out = self.left_out + (packages.len() - kept);
+        if left_out == 0 {
+            return None;
+        }
+        packages.truncate(kept);
+        packages.shrink_to_fit();
+        Some(entries_left_out(
+            &self.lockfile.path,
+            left_out,
+            "packages",
+            PACKAGES_PER_LOCKFILE,
+            "lockfile",
+        ))
+    }
+
+    fn new(path: &str, ecosystem: Ecosystem, format: &str, packages: Vec<LockedPackage>) -> Self {
         LockDraft {
             lockfile: Lockfile {
                 path: path.to_string(),
@@ -172,6 +234,7 @@ impl LockDraft {
             member_dirs: Vec::new(),
             member_names: Vec::new(),
             installed: BTreeMap::new(),
+            left_out: 0,
         }
     }
 }
@@ -339,12 +402,14 @@ fn parse(kind: Kind, path: &str, text: &str) -> Result<Parsed, ParseError> {
     }
 }
 
-/// Builds one manifest's dependency list, each dependency located at its line.
+/// Builds one manifest's dependency list, each dependency located at its line; past
+/// [`DEPENDENCIES_PER_MANIFEST`], a dependency is counted, not kept.
 struct Declared<'a> {
     path: &'a str,
     text: &'a str,
     positions: Positions<'a>,
     dependencies: Vec<Dependency>,
+    left_out: usize,
 }
 
 /// What a parser knows about one declared dependency, apart from where.
@@ -368,6 +433,7 @@ impl<'a> Declared<'a> {
             text,
             positions: Positions::new(text),
             dependencies: Vec::new(),
+            left_out: 0,
         }
     }
 
@@ -389,6 +455,10 @@ impl<'a> Declared<'a> {
     /// Records `declaration` on the line of byte `offset`, its column where the name is
     /// first written on that line (near `offset` on a long line).
     fn add_near(&mut self, offset: usize, declaration: Declaration) {
+        if self.dependencies.len() >= DEPENDENCIES_PER_MANIFEST {
+            self.left_out += 1;
+            return;
+        }
         let line = self.positions.line(offset);
         let mut range = self.positions.line_range(line);
         if range.len() > NAME_SEARCH_BYTES {
@@ -433,7 +503,18 @@ impl<'a> Declared<'a> {
             text: text.to_string(),
             includes: Vec::new(),
             workspace_deps: Vec::new(),
-            notes: Vec::new(),
+            notes: (self.left_out > 0)
+                .then(|| {
+                    entries_left_out(
+                        self.path,
+                        self.left_out,
+                        "dependencies",
+                        DEPENDENCIES_PER_MANIFEST,
+                        "manifest",
+                    )
+                })
+                .into_iter()
+                .collect(),
         }
     }
 }

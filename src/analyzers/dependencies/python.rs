@@ -11,7 +11,7 @@ use toml::Spanned;
 use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass, ScanNote, SkipReason};
 
 use super::requirement;
-use super::{table_entry, Declaration, Declared, LockDraft, ParseError, Parsed};
+use super::{table_entry, toml_lock, Declaration, Declared, LockDraft, ParseError, Parsed};
 
 /// The four Python lockfile formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -508,12 +508,6 @@ impl PythonDeclared<'_> {
 // lockfiles
 
 #[derive(Deserialize)]
-struct TomlLock {
-    #[serde(default)]
-    package: Vec<TomlLockPackage>,
-}
-
-#[derive(Deserialize)]
 struct TomlLockPackage {
     name: String,
     version: Option<String>,
@@ -530,9 +524,8 @@ pub fn lockfile(format: LockFormat, path: &str, text: &str) -> Result<Parsed, Pa
     if format == LockFormat::Pipfile {
         return pipfile_lock(path, text);
     }
-    let lock: TomlLock = toml::from_str(text).map_err(|e| ParseError::toml(text, &e))?;
     let mut draft = LockDraft::new(path, Ecosystem::Pypi, format.name(), Vec::new());
-    for package in lock.package {
+    toml_lock::each_package(text, |package: TomlLockPackage| {
         let name = normalize(&package.name);
         if let Some(member) = uv_member(package.source.as_ref()) {
             draft.member_dirs.push(member);
@@ -544,7 +537,7 @@ pub fn lockfile(format: LockFormat, path: &str, text: &str) -> Result<Parsed, Pa
                 .iter()
                 .chain(&package.files)
                 .any(|w| w.contains_key("hash"));
-        draft.lockfile.packages.push(LockedPackage {
+        draft.push(LockedPackage {
             registry_name: None,
             name,
             version: package.version.unwrap_or_default(),
@@ -552,7 +545,7 @@ pub fn lockfile(format: LockFormat, path: &str, text: &str) -> Result<Parsed, Pa
             hashed,
             dependencies: dependency_names(package.dependencies.as_ref()),
         });
-    }
+    })?;
     draft.lockfile.packages.sort();
     Ok(Parsed::Lockfile(draft))
 }

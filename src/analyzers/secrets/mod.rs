@@ -21,6 +21,7 @@ pub use mask::{mask, spans, Span};
 use crate::model::{Audit, InlineSuppressions, Location, Role, Rule};
 use crate::scan::{File, FileInfo};
 
+use super::caps::{FileFindings, Head};
 use super::snippet;
 use super::supply::finding;
 use super::workflows::rules::file_suppressions;
@@ -83,31 +84,41 @@ impl Analyzer for SecretsAnalyzer {
         // Suppression comments need the lines; only files with a hit pay for splitting them.
         let reporter = file.text().map(|text| Reporter::new(&file.info.path, text));
         let mut lines = LineIndex::default();
+        let mut findings = FileFindings::default();
         for hit in hits {
             let (line, column) = lines.locate(file.bytes, hit.start);
-            let value = &file.bytes[hit.start..hit.end];
-            let shown = around(file.bytes, &mut lines, hit.start, column);
-            let location = Location {
-                path: file.info.path.clone(),
+            let rule = hit.detector.rule;
+            let head = Head {
+                rule: rule.id,
                 line,
                 column,
+                severity: hit.detector.severity,
+                suppressed: reporter.as_ref().is_some_and(|r| r.suppressed(rule.id, line)),
             };
-            let message = format!("{} `{}` in the tree", hit.detector.noun, redacted(hit.detector, value));
-            let mut found = finding(hit.detector.rule, location, hit.detector.severity, message);
-            // Every detector's alphabet is ASCII: bytes are characters.
-            found.span = value.len();
-            found.snippet = Some(shown.text);
-            found.snippet_column = shown.column;
-            found.fingerprint = fingerprint(&[
-                hit.detector.rule.id,
-                &file.info.path,
-                &fingerprint(&[&String::from_utf8_lossy(value)]),
-            ]);
-            found.suppressed = reporter
-                .as_ref()
-                .is_some_and(|r| r.suppressed(hit.detector.rule.id, line));
-            out.findings.push(found);
+            findings.report(head, || {
+                let value = &file.bytes[hit.start..hit.end];
+                let shown = around(file.bytes, &mut lines, hit.start, column);
+                let location = Location {
+                    path: file.info.path.clone(),
+                    line,
+                    column,
+                };
+                let message = format!("{} `{}` in the tree", hit.detector.noun, redacted(hit.detector, value));
+                let mut found = finding(rule, location, hit.detector.severity, message);
+                // Every detector's alphabet is ASCII: bytes are characters.
+                found.span = value.len();
+                found.snippet = Some(shown.text);
+                found.snippet_column = shown.column;
+                found.fingerprint = fingerprint(&[
+                    rule.id,
+                    &file.info.path,
+                    &fingerprint(&[&String::from_utf8_lossy(value)]),
+                ]);
+                found.suppressed = head.suppressed;
+                found
+            });
         }
+        out.findings.extend(findings.into_findings());
     }
 
     fn finish(&self, analysis: &Analysis) -> Conclusion {

@@ -10,9 +10,10 @@ pub mod checks;
 pub mod rules;
 pub mod yaml;
 
-use crate::model::{ActionFacts, Confidence, DependabotFacts, Location, Role, Rule, Severity};
+use crate::model::{ActionFacts, Confidence, DependabotFacts, Location, Role, Rule, ScanNote, Severity, SkipReason};
 use crate::scan::{File, FileInfo};
 
+use super::caps::thousands;
 use super::{Analysis, Analyzer, Conclusion};
 pub(crate) use rules::fingerprint;
 use rules::Judgement;
@@ -20,6 +21,11 @@ pub(super) use rules::Reporter;
 use yaml::Node;
 
 pub struct WorkflowsAnalyzer;
+
+/// At most this many `uses:` of one workflow or action are kept (the first in file order,
+/// for Appendix C and the SBOM); a scan note counts the rest. A large real workflow has a
+/// few dozen.
+pub const ACTION_REFS_PER_FILE: usize = 1_000;
 
 /// What kind of GitHub file a path is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -67,10 +73,11 @@ impl Analyzer for WorkflowsAnalyzer {
         let Some(text) = file.text() else {
             let mut reporter = Reporter::new(path, "");
             parse_error(&mut reporter, (1, 1), "the file is not UTF-8".to_string());
-            out.findings.extend(reporter.findings);
+            out.findings.extend(reporter.into_findings());
             return;
         };
         let mut reporter = Reporter::new(path, text);
+        let first_ref = out.ci.action_refs.len();
         match yaml::load(text) {
             Err(e) => parse_error(&mut reporter, (e.line.max(1), e.column.max(1)), e.message),
             Ok(docs) => match (kind, docs.first()) {
@@ -81,7 +88,18 @@ impl Analyzer for WorkflowsAnalyzer {
                 (Kind::Renovate, Some(_)) => {}
             },
         }
-        out.findings.extend(reporter.findings);
+        out.findings.extend(reporter.into_findings());
+        let refs = out.ci.action_refs.len() - first_ref;
+        if refs > ACTION_REFS_PER_FILE {
+            out.ci.action_refs.truncate(first_ref + ACTION_REFS_PER_FILE);
+            let detail = format!(
+                "and {} more `uses:`, not kept: plumb keeps at most {} per file",
+                thousands(refs - ACTION_REFS_PER_FILE),
+                thousands(ACTION_REFS_PER_FILE)
+            );
+            out.notes
+                .push(ScanNote::new(path, SkipReason::TooManyEntries, Some(detail)));
+        }
     }
 
     fn finish(&self, analysis: &Analysis) -> Conclusion {
@@ -178,7 +196,7 @@ fn missing_update_tool(ci: &crate::model::CiFacts) -> Option<crate::model::Findi
             remediation: "Add `- package-ecosystem: github-actions` with `directory: /` to .github/dependabot.yml.",
         },
     );
-    reporter.findings.pop()
+    reporter.into_findings().pop()
 }
 
 /// Where a node starts, as a model location in `path`.

@@ -2,6 +2,7 @@
 //! helper that turns a judged node into a [`Finding`] with its snippet, fingerprint and
 //! inline suppression.
 
+use crate::analyzers::caps::{FileFindings, Head};
 use crate::analyzers::snippet::{self, CharOffsets, Excerpt};
 use crate::model::{Confidence, FileSuppressions, Finding, Location, Rule, Severity};
 
@@ -96,11 +97,12 @@ pub const ALL: &[Rule] = &[
     WORKFLOW_PARSE_ERROR,
 ];
 
-/// Turns judgements on one file into findings.
+/// Turns judgements on one file into findings, capped per rule as they are reported
+/// ([`FileFindings`]): a finding the cap would not list is counted, not built.
 pub struct Reporter<'a> {
     pub path: &'a str,
     lines: Vec<&'a str>,
-    pub findings: Vec<Finding>,
+    findings: FileFindings,
     /// Where the characters of the last line reported on start: findings come many to a
     /// line, and counting from the line's start for each would be quadratic.
     offsets: Option<(usize, CharOffsets)>,
@@ -122,7 +124,7 @@ impl<'a> Reporter<'a> {
         Reporter {
             path,
             lines: text.lines().collect(),
-            findings: Vec::new(),
+            findings: FileFindings::default(),
             offsets: None,
             ignores: ignores(text),
         }
@@ -130,45 +132,48 @@ impl<'a> Reporter<'a> {
 
     /// Reports `rule` at 1-based `line`/`column`, pointing at `span` characters.
     pub fn report(&mut self, rule: &Rule, (line, column): (usize, usize), span: usize, judgement: Judgement) {
-        let excerpt = self.excerpt(line, column);
         let suppressed = self.suppressed(rule.id, line);
-        let fingerprint = fingerprint(&[
-            rule.id,
-            self.path,
-            excerpt.as_ref().map_or("", |e| e.text.trim()),
-            &judgement.message,
-        ]);
-        let (snippet, snippet_column) = excerpt.map_or((None, 1), |e| (Some(e.text), e.column));
-        self.findings.push(Finding {
-            location: Location {
-                path: self.path.to_string(),
-                line,
-                column,
-            },
-            rule: rule.id.to_string(),
+        let head = Head {
+            rule: rule.id,
+            line,
+            column,
             severity: judgement.severity,
-            confidence: judgement.confidence,
-            message: judgement.message,
-            remediation: judgement.remediation.to_string(),
-            snippet,
-            snippet_column,
-            span,
-            fingerprint,
             suppressed,
+        };
+        let (path, lines, offsets) = (self.path, &self.lines, &mut self.offsets);
+        self.findings.report(head, || {
+            let excerpt = excerpt(lines, offsets, line, column);
+            let fingerprint = fingerprint(&[
+                rule.id,
+                path,
+                excerpt.as_ref().map_or("", |e| e.text.trim()),
+                &judgement.message,
+            ]);
+            let (snippet, snippet_column) = excerpt.map_or((None, 1), |e| (Some(e.text), e.column));
+            Finding {
+                location: Location {
+                    path: path.to_string(),
+                    line,
+                    column,
+                },
+                rule: rule.id.to_string(),
+                severity: judgement.severity,
+                confidence: judgement.confidence,
+                message: judgement.message,
+                remediation: judgement.remediation,
+                snippet,
+                snippet_column,
+                span,
+                fingerprint,
+                suppressed,
+                omitted: None,
+            }
         });
     }
 
-    /// The snippet of 1-based `line` around 1-based `column`, if the line exists.
-    fn excerpt(&mut self, line: usize, column: usize) -> Option<Excerpt> {
-        let text = *self.lines.get(line.wrapping_sub(1))?;
-        if text.len() <= snippet::WIDTH {
-            return Some(snippet::excerpt(text, 0, column));
-        }
-        let offsets = match &self.offsets {
-            Some((cached, offsets)) if *cached == line => offsets,
-            _ => &self.offsets.insert((line, CharOffsets::new(text))).1,
-        };
-        Some(snippet::excerpt(text, offsets.byte_of(text, column), column))
+    /// The findings reported, capped.
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings.into_findings()
     }
 
     /// The first line in `first..=last` (1-based) containing `needle`, with the 1-based
@@ -208,6 +213,20 @@ pub(crate) fn file_suppressions(path: &str, text: &str) -> Option<FileSuppressio
         path: path.to_string(),
         lines,
     })
+}
+
+/// The snippet of 1-based `line` of `lines` around 1-based `column`, if the line exists;
+/// `offsets` caches the last long line's character offsets.
+fn excerpt(lines: &[&str], offsets: &mut Option<(usize, CharOffsets)>, line: usize, column: usize) -> Option<Excerpt> {
+    let text = *lines.get(line.wrapping_sub(1))?;
+    if text.len() <= snippet::WIDTH {
+        return Some(snippet::excerpt(text, 0, column));
+    }
+    let offsets = match offsets {
+        Some((cached, offsets)) if *cached == line => offsets,
+        _ => &offsets.insert((line, CharOffsets::new(text))).1,
+    };
+    Some(snippet::excerpt(text, offsets.byte_of(text, column), column))
 }
 
 /// The rule ids named by `plumb: ignore[...]` comments, by 1-based line: one search over

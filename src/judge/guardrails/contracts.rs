@@ -48,7 +48,7 @@ pub(super) fn judge(audit: &Audit, judged: &mut Judged) {
             ContractTool::ImportLinter => import_linter(audit, file, &mut budget, judged),
             ContractTool::Tach => tach(audit, file, judged),
         }
-        judged.findings.append(&mut reporter.findings);
+        judged.findings.extend(reporter.into_findings());
     }
 }
 

@@ -46,7 +46,7 @@ pub(super) fn judge(audit: &Audit, judged: &mut Judged) {
     if let Some(status) = declared_layers(audit, config) {
         judged.rows.push(status);
     }
-    judged.findings.append(&mut reporter.findings);
+    judged.findings.extend(reporter.into_findings());
 }
 
 /// One guardrail being checked.
@@ -376,11 +376,12 @@ fn file_finding(audit: &Audit, path: &str, message: String, fingerprint: String)
         severity: Severity::High,
         confidence: Confidence::High,
         message,
-        remediation: GUARDRAIL_BROKEN.help.to_string(),
+        remediation: GUARDRAIL_BROKEN.help,
         snippet: None,
         snippet_column: 1,
         span: 0,
         fingerprint,
         suppressed: suppressed(audit, path, GUARDRAIL_BROKEN.id, 1),
+        omitted: None,
     }
 }

@@ -79,12 +79,13 @@ fn finding(rule: &Rule, (path, line): (&str, usize), identity: &[&str], judgemen
         severity: judgement.severity,
         confidence: judgement.confidence,
         message: judgement.message,
-        remediation: rule.help.to_string(),
+        remediation: rule.help,
         snippet: None,
         snippet_column: 1,
         span: 0,
         fingerprint: fingerprint(&parts),
         suppressed: false,
+        omitted: None,
     }
 }
 

@@ -338,7 +338,8 @@ pub fn summary(audit: &Audit) -> Value {
             "test_files": audit.tests.files,
             "source_files": audit.tests.source_files,
         },
-        "findings": audit.findings.len(),
+        // Every finding, those a cap's summary stands for included.
+        "findings": audit.findings.iter().map(crate::model::Finding::weight).sum::<usize>(),
         "scan_notes": audit.scan_notes.len(),
     })
 }

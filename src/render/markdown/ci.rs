@@ -13,18 +13,24 @@ const PARTIAL: &str = "🟡 **PARTIAL**";
 const POOR: &str = "🔴 **POOR**";
 const NONE: &str = "⚪ **N/A**";
 
-/// Open (not suppressed) findings of `rule`.
-fn open<'a>(audit: &'a Audit, rule: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
-    audit.findings.iter().filter(move |f| f.rule == rule && !f.suppressed)
-}
-
+/// Open findings of `rule`, those a cap's summary stands for included.
 fn open_count(audit: &Audit, rule: &str) -> usize {
-    open(audit, rule).count()
+    audit
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(Finding::open_weight)
+        .sum()
 }
 
-/// Open findings of `rule` whose message contains `text`.
+/// Open findings of `rule` whose message contains `text` (a cap's summary does not tell
+/// what the findings it stands for say: only listed findings count).
 fn open_matching(audit: &Audit, rule: &str, text: &str) -> usize {
-    open(audit, rule).filter(|f| f.message.contains(text)).count()
+    audit
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule && !f.suppressed && f.omitted.is_none() && f.message.contains(text))
+        .count()
 }
 
 pub(super) fn section(md: &mut Markdown, audit: &Audit) {
@@ -401,11 +407,8 @@ fn gaps(md: &mut Markdown, audit: &Audit) {
     let mut by_rule: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for finding in audit.findings.iter().filter(|f| is_workflow_rule(audit, &f.rule)) {
         let entry = by_rule.entry(finding.rule.as_str()).or_default();
-        if finding.suppressed {
-            entry.1 += 1;
-        } else {
-            entry.0 += 1;
-        }
+        entry.0 += finding.open_weight();
+        entry.1 += finding.weight() - finding.open_weight();
     }
     if by_rule.is_empty() {
         md.line("No findings.");

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Audit, Dependency, DependencyScope, Ecosystem, Manifest, PinClass};
+use crate::model::{Audit, Dependency, DependencyScope, Ecosystem, Finding, Manifest, PinClass};
 
 use super::{code, count, more, plural, Markdown, LIST_ROWS};
 
@@ -97,7 +97,8 @@ fn lockfile_status(manifests: &[Manifest], audit: &Audit) -> (String, String) {
         .findings
         .iter()
         .filter(|f| f.rule == "dependency-not-locked")
-        .count();
+        .map(Finding::weight)
+        .sum::<usize>();
     if missing > 0 {
         evidence.push_str(&format!(
             "; {} missing from their lockfile",

@@ -231,11 +231,8 @@ fn secrets(md: &mut Markdown, audit: &Audit) {
     let mut by_rule: BTreeMap<&str, (usize, usize, Vec<&str>)> = BTreeMap::new();
     for f in &found {
         let entry = by_rule.entry(f.rule.as_str()).or_default();
-        if f.suppressed {
-            entry.1 += 1
-        } else {
-            entry.0 += 1
-        }
+        entry.0 += f.open_weight();
+        entry.1 += f.weight() - f.open_weight();
         entry.2.push(f.location.path.as_str());
     }
     let worst = found.iter().filter(|f| !f.suppressed).map(|f| f.severity).max();
