@@ -375,7 +375,7 @@ fn counts_in_the_reports_include_the_findings_a_summary_stands_for() {
         "{md}"
     );
     assert!(
-        md.contains("**Observation**: 1,234 `template-injection` findings"),
+        md.contains("**Observation**: 1,234 open `template-injection` findings"),
         "{md}"
     );
 
@@ -387,5 +387,6 @@ fn counts_in_the_reports_include_the_findings_a_summary_stands_for() {
         .expect("runs");
     let listing = String::from_utf8_lossy(&output.stdout);
     let tally = listing.lines().last().unwrap_or_default();
-    assert!(tally.starts_with("1235 findings (1234 high, "), "{tally}");
+    // And the two medium findings of the fixture: no-dependency-updates, no-security-policy.
+    assert!(tally.starts_with("1236 findings (1234 high, 2 medium"), "{tally}");
 }
