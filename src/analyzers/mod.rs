@@ -29,7 +29,7 @@ use crate::scan::{File, FileInfo, FileRecord};
 
 pub use caps::{cap_audit, cap_per_file, PER_AUDIT, PER_RULE_AND_FILE};
 pub use config::{unknown_layers, SurfaceMatcher, CONFIG_PATH};
-pub use imports::{FileImports, GoModule};
+pub use imports::{FileImports, GoModule, RustCrate};
 pub use packages::Partition;
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
@@ -103,6 +103,7 @@ pub struct Analysis {
     /// Raw imports per file, resolved by the imports analyzer's `finish`.
     pub raw_imports: Vec<FileImports>,
     pub go_modules: Vec<GoModule>,
+    pub rust_crates: Vec<RustCrate>,
     pub findings: Vec<Finding>,
     pub notes: Vec<ScanNote>,
 }
@@ -125,6 +126,7 @@ impl Analysis {
         self.supply.merge(other.supply);
         self.raw_imports.extend(other.raw_imports);
         self.go_modules.extend(other.go_modules);
+        self.rust_crates.extend(other.rust_crates);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self
@@ -145,6 +147,7 @@ impl Analysis {
         self.dependencies.sort();
         self.supply.sort();
         self.go_modules.sort();
+        self.rust_crates.sort();
         self.findings.sort();
         self.notes.sort();
     }
