@@ -267,7 +267,7 @@ fn declared_layers_and_surfaces_are_measured_against_the_graph() {
     assert_eq!(engine["declared_blast_radius"], Value::Null);
     assert_eq!(
         text(&engine["blast_radius_reason"]),
-        "1 module in 1 other surface (4 code lines, 100.0% of theirs in the import graph) depend on it through eager imports"
+        "1 module in 1 other surface (4 code lines, 100.0% of theirs in the import graph) depends on it through eager imports"
     );
     assert_eq!(engine["blast_radius"], "critical");
 
