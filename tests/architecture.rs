@@ -163,7 +163,7 @@ fn lazy_and_typing_only_imports_mitigate_a_cycle() {
         "1. `lazy/y.py:2` → `lazy/x.py` (`from lazy import x`, lazy inside `def f` at line 1)",
         "2 modules under `typed/`, 2 edges (0 lazy, 1 typing-only); no cycle with eager imports alone: lazy or typing-only imports break it at load time.",
         "1. `typed/q.py:3` → `typed/p.py` (`from typed.p import P`, typing-only under `if TYPE_CHECKING` at line 2)",
-        "- **Import cycles at load time** (eager imports only; what the assessment above counts): 3 (strongly connected components) holding 7 modules of 13; largest: 3 modules.",
+        "- **Import cycles at load time** (cycles of eager imports only, the imports that run as a module loads; the Coupling row above counts the same): 3 (strongly connected components) holding 7 modules of 13; largest: 3 modules.",
         "- **Import cycles of all imports** (lazy and typing-only too): 5 holding 11 modules; largest: 3 modules; 2 with no cycle of eager imports inside",
     ] {
         assert!(architecture.contains(expected), "missing {expected:?} in\n{architecture}");
@@ -267,7 +267,7 @@ fn declared_layers_and_surfaces_are_measured_against_the_graph() {
     assert_eq!(engine["declared_blast_radius"], Value::Null);
     assert_eq!(
         text(&engine["blast_radius_reason"]),
-        "1 module in 1 other surface (4 code lines, 100.0% of theirs in the import graph) depend on it through eager imports"
+        "1 module in 1 other surface (4 code lines, 100.0% of theirs in the import graph) depends on it through eager imports"
     );
     assert_eq!(engine["blast_radius"], "critical");
 
@@ -420,7 +420,7 @@ fn cycles_lines(audit: &Value) -> [String; 2] {
     let largest = |components: &[Value]| array(&components[0]["modules"]).len();
     [
         format!(
-            "- **Import cycles at load time** (eager imports only; what the assessment above counts): {} (strongly connected components) holding {} modules of {}; largest: {} modules.",
+            "- **Import cycles at load time** (cycles of eager imports only, the imports that run as a module loads; the Coupling row above counts the same): {} (strongly connected components) holding {} modules of {}; largest: {} modules.",
             eager.len(),
             cycles["eager"]["modules_in_cycles"],
             array(&audit["architecture"]["modules"]).len(),
@@ -537,6 +537,7 @@ fn cycles_of_rust_modules_are_counted_apart_from_load_order_cycles() {
     let architecture = section(&md, 3);
     for expected in [
         "| **Coupling** | 🟢 **GOOD** | `rs/src/a.rs` imports 1 module; 0 of 2 modules in load-time import cycles, 0 counting lazy and typing-only imports (2 more in cycles of Rust modules) |",
+        "- **Import cycles at load time** (cycles of eager imports only, the imports that run as a module loads; cycles of Rust modules included, which the Coupling row above counts apart): 1 (strongly connected components) holding 2 modules of 2;",
         "- **Of these, 1 cycle of Rust modules** (2 modules): inside a crate",
     ] {
         assert!(architecture.contains(expected), "missing {expected:?} in\n{architecture}");
@@ -652,7 +653,7 @@ fn a_lazy_init_keeps_its_cycle_out_of_the_load_time_cycles() {
     let md = report(repo.path(), "md", &[]);
     let architecture = section(&md, 3);
     for expected in [
-        "- **Import cycles at load time** (eager imports only; what the assessment above counts): 1 (strongly connected components) holding 2 modules of 7; largest: 2 modules.",
+        "- **Import cycles at load time** (cycles of eager imports only, the imports that run as a module loads; the Coupling row above counts the same): 1 (strongly connected components) holding 2 modules of 7; largest: 2 modules.",
         "- **Import cycles of all imports** (lazy and typing-only too): 1 holding 5 modules; largest: 5 modules; 0 with no cycle",
         "**Load-time cycle 1:** 2 modules under `lib/`, 2 edges. Shortest cycle:\n\n\
          1. `lib/models/bert.py:2` → `lib/pipeline.py` (`from lib.pipeline import Pipeline`)\n\

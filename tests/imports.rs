@@ -327,3 +327,58 @@ fn a_module_is_its_file_then_its_stub_then_its_package() {
         ]
     );
 }
+
+/// Rust workspaces: `use other_crate::…` names another package of the repository, found
+/// by its `Cargo.toml` (`[lib] name` and `path`, else the package name with `-` as `_`
+/// and `src/lib.rs`), the one nearest the importer when two share a name; a package
+/// without a library, or a crate of no manifest of the tree, stays external.
+#[test]
+fn a_use_of_another_crate_of_the_workspace_resolves_to_its_library() {
+    let repo = TestRepo::new();
+    repo.write("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n")
+        .write("crates/core-ast/Cargo.toml", "[package]\nname = \"core-ast\"\n")
+        .write("crates/core-ast/src/lib.rs", "pub mod visitor;\npub struct Expr;\n")
+        .write("crates/core-ast/src/visitor.rs", "pub trait Visitor {}\n")
+        .write(
+            "crates/linter/Cargo.toml",
+            "[package]\nname = \"linter\"\n\n[lib]\nname = \"lint\"\npath = \"lib.rs\"\n",
+        )
+        .write(
+            "crates/linter/lib.rs",
+            "use core_ast::visitor::Visitor;\nuse core_ast::{self, Expr};\nuse serde::Serialize;\npub mod rules;\nuse cli_only::run;\n",
+        )
+        .write("crates/linter/rules.rs", "use core_ast::Expr;\n")
+        .write("crates/linter/tests/it.rs", "use lint::rules::check;\n")
+        .write("crates/cli-only/Cargo.toml", "[package]\nname = \"cli-only\"\n")
+        .write("crates/cli-only/src/main.rs", "use lint::rules;\n")
+        // A second `core-ast`, in another workspace: its neighbours mean that one.
+        .write("other/core-ast/Cargo.toml", "[package]\nname = \"core-ast\"\n")
+        .write("other/core-ast/src/lib.rs", "")
+        .write("other/app/Cargo.toml", "[package]\nname = \"app\"\n")
+        .write("other/app/src/main.rs", "use core_ast::Expr;\n")
+        .commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    let architecture = &audit["architecture"];
+    let mut got = edges(architecture);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "crates/cli-only/src/main.rs:1 -> crates/linter/rules.rs (eager)",
+            "crates/core-ast/src/lib.rs:1 -> crates/core-ast/src/visitor.rs (eager)",
+            "crates/linter/lib.rs:1 -> crates/core-ast/src/visitor.rs (eager)",
+            "crates/linter/lib.rs:2 -> crates/core-ast/src/lib.rs (eager)",
+            "crates/linter/lib.rs:4 -> crates/linter/rules.rs (eager)",
+            "crates/linter/rules.rs:1 -> crates/core-ast/src/lib.rs (eager)",
+            "crates/linter/tests/it.rs:1 -> crates/linter/rules.rs (eager)",
+            "other/app/src/main.rs:1 -> other/core-ast/src/lib.rs (eager)",
+        ]
+    );
+    let external: Vec<String> = architecture["external"]
+        .as_array()
+        .expect("external")
+        .iter()
+        .map(|e| format!("{} {}", e["name"].as_str().unwrap_or(""), e["count"]))
+        .collect();
+    assert_eq!(external, ["cli_only 1", "serde 1"]);
+}

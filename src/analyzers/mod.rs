@@ -32,7 +32,7 @@ use crate::scan::{File, FileInfo, FileRecord};
 pub(crate) use caps::thousands;
 pub use caps::{cap_audit, cap_per_file, PER_AUDIT, PER_RULE_AND_FILE};
 pub use config::{unknown_layers, SurfaceMatcher, CONFIG_PATH};
-pub use imports::{FileImports, GoModule};
+pub use imports::{FileImports, GoModule, RustCrate};
 pub use packages::Partition;
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
@@ -113,6 +113,7 @@ pub struct Analysis {
     pub raw_imports: Vec<FileImports>,
     pub go_modules: Vec<GoModule>,
     pub governance: governance::Gathered,
+    pub rust_crates: Vec<RustCrate>,
     /// Each file's findings, capped as they were reported ([`caps::FileFindings`], which
     /// every visit reports through).
     pub findings: Vec<Finding>,
@@ -142,6 +143,7 @@ impl Analysis {
         self.raw_imports.extend(other.raw_imports);
         self.go_modules.extend(other.go_modules);
         self.governance.merge(other.governance);
+        self.rust_crates.extend(other.rust_crates);
         self.findings.extend(other.findings);
         self.notes.extend(other.notes);
         self.suppressions.extend(other.suppressions);
@@ -163,6 +165,7 @@ impl Analysis {
         self.dependencies.sort();
         self.supply.sort();
         self.go_modules.sort();
+        self.rust_crates.sort();
         self.findings.sort();
         self.notes.sort();
         self.suppressions.sort();

@@ -218,26 +218,22 @@ fn computed(reach: Option<&SurfaceReach>) -> (BlastRadius, String) {
             "no module of another surface depends on it through eager imports".to_string(),
         );
     }
-    let share = per_mille(part, whole);
     let reason = format!(
-        "{} in {} ({} code lines, {}.{}% of theirs in the import graph) depend on it through eager imports",
+        "{} in {} ({} code lines, {} of theirs in the import graph) {} on it through eager imports",
         plural(reach.dependent_modules, "module"),
         plural(reach.dependent_surfaces, "other surface"),
         reach.dependent_code_lines,
-        share / 10,
-        share % 10
+        // Rounded as the Markdown table's reach column rounds it.
+        crate::model::percent(part, whole),
+        if reach.dependent_modules == 1 {
+            "depends"
+        } else {
+            "depend"
+        }
     );
     (radius, reason)
 }
 
 fn plural(count: usize, noun: &str) -> String {
     format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
-}
-
-/// Tenths of a percent, rounded down (integers: the same text on every platform).
-fn per_mille(part: u64, whole: u64) -> u64 {
-    if whole == 0 {
-        return 0;
-    }
-    part.saturating_mul(1000) / whole
 }

@@ -176,6 +176,16 @@ pub struct SurfaceReach {
     pub other_code_lines: u64,
 }
 
+/// A share as a percentage with one decimal, rounded to the nearest tenth (`27.1%`), or
+/// `n/a` when there is nothing to divide by: one text for the reach, wherever it is
+/// written (the Markdown table and the blast radius's reason).
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "n/a".to_string();
+    }
+    format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+}
+
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Surface {

@@ -198,17 +198,31 @@ pub struct GoModule {
     pub module: String,
 }
 
+/// A Rust package's library, from its `Cargo.toml`: what `use name::…` in another crate
+/// of the repository names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RustCrate {
+    /// The crate name, as `use` spells it.
+    pub name: String,
+    /// The directory of the `Cargo.toml`.
+    pub dir: String,
+    /// The library's root file relative to `dir`, as the manifest gives it (resolution
+    /// normalizes it and checks that it is a file of the tree).
+    pub root: String,
+}
+
 impl Analyzer for ImportsAnalyzer {
     fn id(&self) -> &'static str {
         "imports"
     }
 
     /// Tracked source files of the five language families (vendored code is someone
-    /// else's graph), and `go.mod` files for the Go module path.
+    /// else's graph), `go.mod` files for the Go module path and `Cargo.toml` files for
+    /// the crates a `use` can name.
     fn wants(&self, file: &FileInfo) -> bool {
         file.tracked
             && file.role != Role::Vendored
-            && (file.language.and_then(Family::of).is_some() || file.name() == "go.mod")
+            && (file.language.and_then(Family::of).is_some() || matches!(file.name(), "go.mod" | "Cargo.toml"))
     }
 
     /// The include scan reads only the lines that start with `#`.
@@ -222,6 +236,16 @@ impl Analyzer for ImportsAnalyzer {
                 out.go_modules.push(GoModule {
                     dir: parent(&file.info.path).to_string(),
                     module,
+                });
+            }
+            return;
+        }
+        if file.info.name() == "Cargo.toml" {
+            if let Some(library) = rust::library(file.bytes) {
+                out.rust_crates.push(RustCrate {
+                    name: library.name,
+                    dir: parent(&file.info.path).to_string(),
+                    root: library.path,
                 });
             }
             return;

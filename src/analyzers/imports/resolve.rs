@@ -22,7 +22,7 @@ use super::{parent, FileImports, GoModule, RawImport, Target};
 
 mod lookups;
 
-use lookups::{Cpp, Python, Tree};
+use lookups::{Cpp, Crates, Python, Tree};
 
 /// How many unresolved imports per language are kept as examples.
 const EXAMPLES: usize = 5;
@@ -61,10 +61,12 @@ impl<'a> Outcome<'a> {
 pub fn resolve(analysis: &Analysis) -> Architecture {
     let tree = Tree::new(analysis);
     let (python, cpp) = rayon::join(|| Python::new(&tree), || Cpp::new(&tree, &analysis.raw_imports));
+    let crates = Crates::new(&tree, &analysis.rust_crates);
     let context = Context {
         tree: &tree,
         python: &python,
         cpp: &cpp,
+        crates: &crates,
         go_modules: &analysis.go_modules,
     };
     // Resolution is read-only on the lookups, so it runs in parallel; the graph is then
@@ -87,6 +89,7 @@ pub struct Context<'a> {
     pub tree: &'a Tree<'a>,
     python: &'a Python<'a>,
     cpp: &'a Cpp<'a>,
+    crates: &'a Crates<'a>,
     go_modules: &'a [GoModule],
 }
 
@@ -96,7 +99,7 @@ impl<'a> Context<'a> {
             Target::Python(target) => self.python.resolve(&file.path, target),
             Target::Include { path, angle } => self.cpp.resolve(&file.path, path, *angle),
             Target::RustMod(name) => rust_mod(self.tree, &file.path, name),
-            Target::RustUse(path) => rust_use(self.tree, &file.path, path),
+            Target::RustUse(path) => rust_use(self.tree, self.crates, &file.path, path),
             Target::JavaScript(specifier) => javascript(self.tree, &file.path, specifier),
             Target::Go(path) => self.go(&file.path, path),
             Target::Uncertain(reason) => Outcome::Uncertain(reason),
@@ -144,12 +147,16 @@ fn rust_mod<'a>(tree: &Tree<'a>, importer: &str, name: &str) -> Outcome<'a> {
 
 /// A `use` path: `crate::`, `self::`, `super::` paths, and a path whose first element is
 /// a child module of the current one, resolve to the deepest module file that exists
-/// along it (the rest names items); any other first element is an external crate.
-fn rust_use<'a>(tree: &Tree<'a>, importer: &str, path: &'a [String]) -> Outcome<'a> {
+/// along it (the rest names items); so does a path whose first element names a library
+/// of the repository (a workspace member), from that library's root file; any other
+/// first element is an external crate.
+fn rust_use<'a>(tree: &Tree<'a>, crates: &Crates<'a>, importer: &str, path: &'a [String]) -> Outcome<'a> {
     let Some(first) = path.first() else {
         return Outcome::Nothing;
     };
     let module_dir = rust_module_dir(importer);
+    // The file of the module the path starts from, when it is not found from `base`.
+    let mut start_file = None;
     let (mut base, mut rest) = match first.as_str() {
         "crate" => match rust_crate_dir(tree, importer) {
             Some(dir) => (dir, &path[1..]),
@@ -157,7 +164,15 @@ fn rust_use<'a>(tree: &Tree<'a>, importer: &str, path: &'a [String]) -> Outcome<
         },
         "self" | "super" => (module_dir, &path[1..]),
         _ if rust_child(tree, &module_dir, first).is_some() => (module_dir, path),
-        _ => return Outcome::External(Cow::Borrowed(first)),
+        _ => match crates.root(first, importer) {
+            // A library root declares its children in its own directory, whatever its
+            // file is called (`[lib] path`).
+            Some(root) => {
+                start_file = Some(root);
+                (parent(root).to_string(), &path[1..])
+            }
+            None => return Outcome::External(Cow::Borrowed(first)),
+        },
     };
     if first == "super" {
         base = parent(&base).to_string();
@@ -172,7 +187,9 @@ fn rust_use<'a>(tree: &Tree<'a>, importer: &str, path: &'a [String]) -> Outcome<
             return Outcome::Module(found);
         }
     }
-    rust_module_file(tree, &base).map_or(Outcome::Unresolved, Outcome::Module)
+    start_file
+        .or_else(|| rust_module_file(tree, &base))
+        .map_or(Outcome::Unresolved, Outcome::Module)
 }
 
 /// Crate roots and `mod.rs` declare children in their own directory; other files in a

@@ -6,6 +6,7 @@
 //! every occurrence as a whole word is a declaration.
 
 use memchr::memchr;
+use serde::Deserialize;
 
 use crate::model::ImportKind;
 
@@ -66,6 +67,46 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
         pos += 1;
     }
     out
+}
+
+/// What a `Cargo.toml` says of its package's library: the name other crates `use` it by
+/// and the path of its root file, relative to the manifest's directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Library {
+    pub name: String,
+    pub path: String,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    package: Option<Package>,
+    lib: Option<LibTarget>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LibTarget {
+    name: Option<String>,
+    path: Option<String>,
+}
+
+/// The library of the package a `Cargo.toml` declares: `[lib] name`, else the package's
+/// name with `-` as `_` (as Cargo names the crate); `[lib] path`, else `src/lib.rs`.
+/// `None` for a manifest without a package (a virtual workspace) or that does not parse;
+/// whether the root file exists is resolution's to check.
+pub fn library(bytes: &[u8]) -> Option<Library> {
+    let manifest: Manifest = toml::from_str(std::str::from_utf8(bytes).ok()?).ok()?;
+    let package = manifest.package?.name;
+    let (lib_name, lib_path) = manifest.lib.map_or((None, None), |lib| (lib.name, lib.path));
+    let name = lib_name.or_else(|| package.map(|p| p.replace('-', "_")))?;
+    Some(Library {
+        name,
+        path: lib_path.unwrap_or_else(|| "src/lib.rs".to_string()),
+    })
 }
 
 /// `mod name;` gives its target; `mod name {` opens an inline module at `depth`.
@@ -337,6 +378,23 @@ mod tests {
     fn super_leaves_the_file_only_past_its_inline_modules() {
         let source = "mod tests {\n    use super::*;\n    mod more { use super::super::super::z; }\n}\nuse super::w;\n";
         assert_eq!(compact(source), ["2 use self", "3 use super::z", "5 use super::w"]);
+    }
+
+    #[test]
+    fn a_manifest_names_its_library_as_cargo_does() {
+        let library = |text: &str| library(text.as_bytes()).map(|l| format!("{} {}", l.name, l.path));
+        assert_eq!(
+            library("[package]\nname = \"ruff-python-ast\"\n").as_deref(),
+            Some("ruff_python_ast src/lib.rs")
+        );
+        assert_eq!(
+            library("[package]\nname = \"a-b\"\n[lib]\nname = \"c\"\npath = \"lib.rs\"\n").as_deref(),
+            Some("c lib.rs")
+        );
+        assert_eq!(library("[workspace]\nmembers = [\"crates/*\"]\n"), None);
+        assert_eq!(library("[package\nname = \"x\""), None);
+        assert_eq!(library("[package]\nname = 1\n"), None);
+        assert!(super::library(b"[package]\nname = \"\xff\"\n").is_none());
     }
 
     #[test]

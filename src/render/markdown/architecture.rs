@@ -589,8 +589,14 @@ fn cycles(md: &mut Markdown, architecture: &Architecture) {
             .first()
             .map_or("none".to_string(), |c| plural(c.modules.len(), "module"))
     };
+    let (rust_modules, rust_cycles) = rust_crate_cycles(eager);
+    // What the Coupling row counts: these, less the cycles of Rust modules.
+    let coupling = match rust_cycles {
+        0 => "the Coupling row above counts the same",
+        _ => "cycles of Rust modules included, which the Coupling row above counts apart",
+    };
     md.line(format!(
-        "- **Import cycles at load time** (eager imports only; what the assessment above counts): {} (strongly connected components) holding {} of {}; largest: {}.",
+        "- **Import cycles at load time** (cycles of eager imports only, the imports that run as a module loads; {coupling}): {} (strongly connected components) holding {} of {}; largest: {}.",
         count(eager.len()),
         plural(cycles.eager.modules_in_cycles, "module"),
         count(architecture.modules.len()),
@@ -603,7 +609,6 @@ fn cycles(md: &mut Markdown, architecture: &Architecture) {
         largest(all),
         count(all.iter().filter(|c| !c.eager_cycle).count()),
     ));
-    let (rust_modules, rust_cycles) = rust_crate_cycles(eager);
     if rust_cycles > 0 {
         md.line(format!(
             "- **Of these, {} of Rust modules** ({}): inside a crate `mod` points down and `use super::`/`crate::` back up; the compiler takes the crate whole, so these are coupling to read, not load-order failures.",

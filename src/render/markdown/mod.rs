@@ -167,10 +167,7 @@ pub(super) fn plural(n: usize, noun: &str) -> String {
 
 /// A share as a percentage with one decimal, or `n/a` when there is nothing to divide by.
 fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        return "n/a".to_string();
-    }
-    format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    crate::model::percent(part, whole)
 }
 
 fn ratio(part: u64, whole: u64) -> String {

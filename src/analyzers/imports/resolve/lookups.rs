@@ -17,7 +17,7 @@ use crate::model::SkipReason;
 use crate::scan::FileRecord;
 
 use super::super::super::Analysis;
-use super::super::{parent, Family, FileImports, Names, PythonImport, Target};
+use super::super::{parent, Family, FileImports, Names, PythonImport, RustCrate, Target};
 use super::Outcome;
 
 /// `a` + `/` + `b`, either may be empty.
@@ -478,6 +478,47 @@ fn holders<'a>(tree: &'a Tree<'a>, roots: &HashSet<&'a str>) -> HashMap<&'a str,
         found.dedup();
     }
     holders
+}
+
+/// The Rust libraries of the repository (every `Cargo.toml` with a package, workspace
+/// member or not) by the name a `use` in another crate spells.
+pub struct Crates<'a> {
+    /// Crate name → the real paths of the root files of the libraries of that name, in
+    /// path order (two crates can share a name in different workspaces).
+    roots: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Crates<'a> {
+    pub fn new(tree: &Tree<'a>, crates: &'a [RustCrate]) -> Crates<'a> {
+        let mut roots: HashMap<&'a str, Vec<&'a str>> = HashMap::default();
+        for library in crates {
+            // A root outside the repository, or not a file of it, is no library of it.
+            let Some(path) = (!library.root.starts_with('/'))
+                .then(|| normalize(&join(&library.dir, &library.root)))
+                .flatten()
+            else {
+                continue;
+            };
+            if let Some(root) = tree.file(&path) {
+                roots.entry(library.name.as_str()).or_default().push(root);
+            }
+        }
+        for found in roots.values_mut() {
+            found.sort_unstable();
+            found.dedup();
+        }
+        Crates { roots }
+    }
+
+    /// The root file of the library `name` nearest the importer (the most leading
+    /// directories shared, then path order), as with includes.
+    pub fn root(&self, name: &str, importer: &str) -> Option<&'a str> {
+        self.roots
+            .get(name)?
+            .iter()
+            .max_by_key(|root| (common_prefix(root, importer), Reverse(**root)))
+            .copied()
+    }
 }
 
 /// C/C++ include roots: the repository root, every `include` directory, and every
