@@ -78,7 +78,7 @@ fn issue(audit: &Audit, rule: &Rule, area: Area, mut findings: Vec<&Finding>, su
     let mut files: BTreeSet<&str> = findings.iter().map(|f| f.location.path.as_str()).collect();
     if rule.id == "import-cycle" {
         // A cycle's finding sits at one edge; the cycle is every module in it.
-        for component in &audit.architecture.measures.cycles.eager.components {
+        for component in super::rules::judged_cycles(audit) {
             files.extend(component.modules.iter().map(String::as_str));
         }
     }

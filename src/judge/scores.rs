@@ -59,7 +59,8 @@ impl Inputs {
         let workflows = audit.ci.workflows.len();
         Inputs {
             rules,
-            eager_cycle_modules: has_graph.then_some(measures.cycles.eager.modules_in_cycles as u64),
+            eager_cycle_modules: has_graph
+                .then(|| super::rules::judged_cycles(audit).map(|c| c.modules.len() as u64).sum()),
             layer_edges_against: measures.layering.against_count as u64,
             cross_package_edges: measures.layering.matrix.iter().map(|d| d.edges as u64).sum(),
             private_imports: measures.encapsulation.private_imports as u64,

@@ -34,6 +34,12 @@ pub const PACKAGE_CYCLE_HIGH_PACKAGES: usize = 3;
 const SHOWN_STEPS: usize = 8;
 
 pub fn import_cycles(audit: &Audit) -> Vec<Finding> {
+    judged_cycles(audit).filter_map(import_cycle).collect()
+}
+
+/// The eager cycles the rule judges: of 2 modules or more, not of Rust modules only, not
+/// of generated files only. The scores and the ranking count these, as the rule does.
+pub fn judged_cycles(audit: &Audit) -> impl Iterator<Item = &CycleComponent> {
     audit
         .architecture
         .measures
@@ -43,8 +49,6 @@ pub fn import_cycles(audit: &Audit) -> Vec<Finding> {
         .iter()
         .filter(|c| c.modules.len() >= IMPORT_CYCLE_MIN_MODULES && !c.of_rust_modules_only())
         .filter(|c| !all_generated(audit, c))
-        .filter_map(import_cycle)
-        .collect()
 }
 
 /// Whether every module of the cycle is a generated file: it is fixed in the generator,

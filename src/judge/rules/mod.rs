@@ -11,6 +11,8 @@
 //! every rule.
 
 mod cycles;
+
+pub use cycles::judged_cycles;
 mod encapsulation;
 mod layering;
 mod posture;
