@@ -9,9 +9,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::{
-    Baseline, BaselineEntry, BaselineSource, Confidence, EntryStatus, Finding, Rule, ScanNote, Severity, SkipReason,
-};
+use crate::model::{Baseline, BaselineEntry, BaselineSource, Confidence, EntryStatus, Finding, Rule, Severity};
 use crate::scan::{File, FileInfo};
 
 use super::caps::thousands;
@@ -45,13 +43,6 @@ const MAX_SYNTAX_ERRORS: usize = 100;
 const TOP_KEYS: &[&str] = &["version", "finding"];
 const ENTRY_KEYS: &[&str] = &["rule", "path", "fingerprint", "reason", "owner", "expires"];
 
-/// The text of the snapshot's baseline file, kept from the scan for `finish`.
-#[derive(Debug, Clone)]
-pub struct BaselineText {
-    pub path: String,
-    pub text: String,
-}
-
 impl Analyzer for BaselineAnalyzer {
     fn id(&self) -> &'static str {
         "baseline"
@@ -66,19 +57,7 @@ impl Analyzer for BaselineAnalyzer {
     }
 
     fn visit(&self, file: &File<'_>, out: &mut Analysis) {
-        match file.text() {
-            Some(text) => {
-                out.baseline = Some(BaselineText {
-                    path: file.info.path.clone(),
-                    text: text.to_string(),
-                })
-            }
-            None => out.notes.push(ScanNote::new(
-                &file.info.path,
-                SkipReason::NonUtf8,
-                Some("baseline".into()),
-            )),
-        }
+        out.baseline = super::keep_text(file, &mut out.notes, "baseline");
     }
 
     fn finish(&self, analysis: &Analysis) -> Conclusion {

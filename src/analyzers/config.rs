@@ -12,8 +12,8 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use toml::Spanned;
 
 use crate::model::{
-    BlastRadius, Confidence, Finding, LayerDecl, PlumbConfig, Rule, ScanNote, Severity, SkipReason, Surface,
-    SurfaceDecl, SurfaceFacts, SurfaceSource,
+    BlastRadius, Confidence, Finding, LayerDecl, PlumbConfig, Rule, Severity, Surface, SurfaceDecl, SurfaceFacts,
+    SurfaceSource,
 };
 use crate::scan::{File, FileInfo, FileRecord};
 
@@ -64,13 +64,6 @@ const RULES: &[Rule] = &[
     CONFIG_UNKNOWN_LAYER,
 ];
 
-/// The text of `plumb.toml`, kept from the scan for `finish`.
-#[derive(Debug, Clone)]
-pub struct ConfigText {
-    pub path: String,
-    pub text: String,
-}
-
 impl Analyzer for ConfigAnalyzer {
     fn id(&self) -> &'static str {
         "config"
@@ -85,19 +78,7 @@ impl Analyzer for ConfigAnalyzer {
     }
 
     fn visit(&self, file: &File<'_>, out: &mut Analysis) {
-        match file.text() {
-            Some(text) => {
-                out.config = Some(ConfigText {
-                    path: file.info.path.clone(),
-                    text: text.to_string(),
-                })
-            }
-            None => out.notes.push(ScanNote::new(
-                &file.info.path,
-                SkipReason::NonUtf8,
-                Some("config".into()),
-            )),
-        }
+        out.config = super::keep_text(file, &mut out.notes, "config");
     }
 
     fn finish(&self, analysis: &Analysis) -> Conclusion {

@@ -69,6 +69,33 @@ pub trait Analyzer: Sync {
     }
 }
 
+/// The text of a file an analyzer reads whole in `finish` (`plumb.toml`, the baseline),
+/// kept from the scan.
+#[derive(Debug, Clone)]
+pub struct KeptText {
+    pub path: String,
+    pub text: String,
+}
+
+/// `file`'s text to keep, or `None` and a scan note saying which analyzer could not read
+/// it when it is not UTF-8.
+fn keep_text(file: &File<'_>, notes: &mut Vec<ScanNote>, analyzer: &str) -> Option<KeptText> {
+    match file.text() {
+        Some(text) => Some(KeptText {
+            path: file.info.path.clone(),
+            text: text.to_string(),
+        }),
+        None => {
+            notes.push(ScanNote::new(
+                &file.info.path,
+                crate::model::SkipReason::NonUtf8,
+                Some(analyzer.into()),
+            ));
+            None
+        }
+    }
+}
+
 /// How an analyzer's facts enter the audit.
 pub type Conclusion = Box<dyn FnOnce(&mut Audit) + Send>;
 
@@ -104,9 +131,9 @@ pub struct Analysis {
     pub toolchains: Vec<ToolchainDecl>,
     pub ci: CiFacts,
     /// `plumb.toml` at the root, if any.
-    pub config: Option<config::ConfigText>,
+    pub config: Option<KeptText>,
     /// `.plumb/baseline.toml`, if any.
-    pub baseline: Option<baseline::BaselineText>,
+    pub baseline: Option<KeptText>,
     pub dependencies: dependencies::Gathered,
     pub supply: supply::SupplyFacts,
     /// Raw imports per file, resolved by the imports analyzer's `finish`.
