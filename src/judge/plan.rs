@@ -16,6 +16,12 @@ pub const FINDINGS_PER_ITEM: usize = 100;
 /// An issue shows at most this many items; the rest is one line of `remaining`.
 const ITEMS_PER_ISSUE: usize = 2;
 
+/// Rules whose fix is the refactor of one file (split it): one item per finding.
+const ONE_FILE_RULES: &[&str] = &["god-module", "oversized-file"];
+/// The files a split counts at least: the file and the ones its parts go to, which makes
+/// it Medium at least.
+const SPLIT_FILES: usize = 6;
+
 /// Documented orderings between rules: the first must land before the second.
 pub const RELATIONS: &[(&str, &str, &str)] = &[
     (
@@ -180,6 +186,9 @@ fn drafts_of(audit: &Audit, issue: &TopIssue) -> (Vec<Draft>, usize) {
     if issue.rule == "import-cycle" {
         return cycle_drafts(audit, issue, &findings);
     }
+    if ONE_FILE_RULES.contains(&issue.rule.as_str()) {
+        return split_drafts(audit, issue, &findings);
+    }
     // Files in the order of their worst finding; batches of whole files.
     let mut by_file: Vec<(&str, usize)> = Vec::new();
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
@@ -234,6 +243,37 @@ fn drafts_of(audit: &Audit, issue: &TopIssue) -> (Vec<Draft>, usize) {
         })
         .collect();
     (drafts, total.saturating_sub(ITEMS_PER_ISSUE))
+}
+
+/// One item per file to split, worst first: splitting a module is a pull request of its own,
+/// which touches the module and the production modules that import it (at least Medium).
+fn split_drafts(audit: &Audit, issue: &TopIssue, findings: &[&Finding]) -> (Vec<Draft>, usize) {
+    let architecture = &audit.architecture;
+    let importers = |path: &str| {
+        architecture
+            .modules
+            .binary_search_by(|m| m.path.as_str().cmp(path))
+            .ok()
+            .and_then(|i| architecture.measures.fan_in_production.get(i).copied())
+            .unwrap_or(0)
+    };
+    let files: Vec<&Finding> = findings.iter().copied().filter(|f| f.omitted.is_none()).collect();
+    let drafts = files
+        .iter()
+        .take(ITEMS_PER_ISSUE)
+        .map(|finding| Draft {
+            rule: issue.rule.clone(),
+            task: format!(
+                "Split `{}` (`{}`: {})",
+                finding.location.path, issue.rule, finding.message
+            ),
+            findings: 1,
+            files: (1 + importers(&finding.location.path)).max(SPLIT_FILES),
+            priority: issue.priority.clone(),
+            cycle_modules: 0,
+        })
+        .collect();
+    (drafts, files.len().saturating_sub(ITEMS_PER_ISSUE))
 }
 
 /// One item per eager cycle, largest first: the files it touches are the cycle's modules.
