@@ -330,8 +330,8 @@ fn overall(scores: &[&Score; 4]) -> Score {
     score
 }
 
-/// The header's verdict: ready when the overall score is 8 or more and none is under 6,
-/// ready with conditions from 6 with none under 4, else stabilise first; `first_priority` is the highest
+/// The header's verdict: ready when the overall score is 8 or more, none is under 6 and no
+/// top issue is P0; ready with conditions from 6 with none under 4; else stabilise first; `first_priority` is the highest
 /// priority among the top issues, which the conditions name.
 pub fn verdict(scores: &Scores, first_priority: Option<&str>) -> String {
     let overall = &scores.overall;
@@ -356,7 +356,8 @@ pub fn verdict(scores: &Scores, first_priority: Option<&str>) -> String {
         rubric::tenths_text(lowest.0)
     );
     let first = first_priority.map_or(String::new(), |p| format!(": fix the {p} issues first"));
-    if overall_tenths >= rubric::READY_OVERALL && lowest.0 >= rubric::READY_LOWEST {
+    let p0 = first_priority == Some("P0");
+    if overall_tenths >= rubric::READY_OVERALL && lowest.0 >= rubric::READY_LOWEST && !p0 {
         format!("READY FOR PHASED REFACTORING; {summary}")
     } else if overall_tenths >= rubric::CONDITIONAL_OVERALL && lowest.0 >= rubric::CONDITIONAL_LOWEST {
         format!("READY WITH CONDITIONS{first}; {summary}")
