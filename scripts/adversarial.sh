@@ -62,6 +62,18 @@ elif kind == "globs":
 elif kind == "cmake-one-line":
     path = "CMakeLists.txt"
     body = "".join("FetchContent_Declare(dep%d GIT_REPOSITORY https://example.invalid/d GIT_TAG main) " % i for i in range(n)) + "\n"
+elif kind == "pnpm-lock":
+    path = "pnpm-lock.yaml"
+    body = "lockfileVersion: '9.0'\n\npackages:\n" + "".join("  p%d@1.0.%d:\n    resolution: {integrity: sha512-x}\n\n" % (i, i) for i in range(n))
+elif kind == "unreadable-requirements":
+    path = "requirements.txt"
+    body = "".join("!bad%d\n" % i for i in range(n))
+elif kind == "includes":
+    path = "a.c"
+    body = "".join('#include "dir/h%d.h"\n' % i for i in range(n))
+elif kind == "imports":
+    path = "a.py"
+    body = "".join("import pkg.mod%d\n" % i for i in range(n))
 else:
     sys.exit("unknown kind " + kind)
 full = os.path.join(root, path)
@@ -84,7 +96,21 @@ cases=(
     "cargo-lock 40000"
     "globs 10000"
     "cmake-one-line 10000"
+    "pnpm-lock 40000"
+    "unreadable-requirements 40000"
+    "includes 40000"
+    "imports 40000"
 )
+# BIG=1: the same kinds at the largest file `--max-file-size` lets through by default
+# (10 MiB): the goal is any input within it.
+if [[ -n ${BIG:-} ]]; then
+    cases=(
+        "expressions 270000" "uses-one-line 36000" "aws-ids 450000" "npm-deps 340000"
+        "npm-deps-one-line 420000" "cargo-deps 420000" "cargo-lock 190000" "globs 650000"
+        "cmake-one-line 120000" "pnpm-lock 180000" "unreadable-requirements 1000000"
+        "includes 450000" "imports 520000"
+    )
+fi
 
 printf '%-20s %8s %10s %8s %12s  %s\n' case count bytes seconds "peak KB" result
 for entry in "${cases[@]}"; do

@@ -38,6 +38,12 @@ enum Hostile {
     Globs,
     /// CMake `FetchContent_Declare` calls on one line.
     CmakeOneLine,
+    /// A pnpm lockfile of many packages (a YAML tree of it cost 35 bytes a byte).
+    PnpmLock,
+    /// A requirements file of lines that are not requirements, each once a scan note.
+    UnreadableRequirements,
+    /// A C file of many `#include` lines.
+    Includes,
 }
 
 impl Hostile {
@@ -106,6 +112,15 @@ impl Hostile {
                     )
                 ),
             ),
+            Hostile::PnpmLock => (
+                "pnpm-lock.yaml",
+                format!(
+                    "lockfileVersion: '9.0'\n\npackages:\n{}",
+                    many(&|i| format!("  p{i}@1.0.{i}:\n    resolution: {{integrity: sha512-x}}\n"), "\n")
+                ),
+            ),
+            Hostile::UnreadableRequirements => ("requirements.txt", many(&|i| format!("!bad{i}\n"), "")),
+            Hostile::Includes => ("a.c", many(&|i| format!("#include \"dir/h{i}.h\"\n"), "")),
         }
     }
 
@@ -273,6 +288,21 @@ fn cmake_calls_on_one_line_cost_linear_time_and_memory() {
 }
 
 /// The findings of `rule` in the audit.
+#[test]
+fn a_pnpm_lockfile_of_many_packages_costs_linear_time_and_memory() {
+    assert_linear(Hostile::PnpmLock, 10_000);
+}
+
+#[test]
+fn unreadable_requirement_lines_cost_linear_time_and_memory() {
+    assert_linear(Hostile::UnreadableRequirements, 20_000);
+}
+
+#[test]
+fn include_lines_cost_linear_time_and_memory() {
+    assert_linear(Hostile::Includes, 20_000);
+}
+
 fn of_rule<'a>(audit: &'a serde_json::Value, rule: &'a str) -> impl Iterator<Item = &'a serde_json::Value> {
     audit["findings"]
         .as_array()
@@ -363,6 +393,25 @@ fn a_workflow_keeps_1000_uses_and_counts_the_rest() {
     let unpinned: Vec<&serde_json::Value> = of_rule(&audit, "unpinned-uses").collect();
     assert_eq!(unpinned.len(), 201);
     assert_eq!(unpinned[200]["omitted"]["findings"], 803);
+}
+
+#[test]
+fn a_file_keeps_5000_imports_and_a_manifest_100_notes() {
+    let audit = audit_json(Hostile::Includes.fixture(5_004).path(), &[]);
+    assert_eq!(
+        notes_of(&audit, "a.c"),
+        ["too-many-entries: and 4 more import statements, not kept: plumb keeps at most 5,000 per file"]
+    );
+    let audit = audit_json(Hostile::UnreadableRequirements.fixture(105).path(), &[]);
+    let notes = notes_of(&audit, "requirements.txt");
+    assert_eq!(notes.len(), 101, "{notes:?}");
+    assert!(
+        notes.contains(
+            &"too-many-entries: and 5 more unreadable lines, not kept: plumb keeps at most 100 per manifest"
+                .to_string()
+        ),
+        "{notes:?}"
+    );
 }
 
 #[test]

@@ -29,9 +29,10 @@ use memchr::memmem::Finder;
 
 use tokei::LanguageType;
 
-use crate::model::{Guard, ImportKind, Role};
+use crate::model::{Guard, ImportKind, Role, ScanNote, SkipReason};
 use crate::scan::{File, FileInfo};
 
+use super::caps::thousands;
 use super::{Analysis, Analyzer, Conclusion};
 
 pub struct ImportsAnalyzer;
@@ -45,6 +46,12 @@ static COMMENT_END: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"*
 
 /// The longest import text kept on an edge or example.
 const MAX_TEXT: usize = 160;
+
+/// At most this many import statements of one file are kept, the rest counted in a scan
+/// note. The most of any real file seen is 157 (a Linux register header; executorch's
+/// largest `__init__.py` has 156); a generated file of a million `#include` lines would
+/// otherwise keep each, at some 15 bytes of memory per byte of the file.
+pub const IMPORTS_PER_FILE: usize = 5_000;
 
 /// The import-relevant family of a file's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -253,7 +260,7 @@ impl Analyzer for ImportsAnalyzer {
         let Some(family) = file.info.language.and_then(Family::of) else {
             return;
         };
-        let imports = match family {
+        let mut imports = match family {
             Family::Python => python::scan(file.bytes, python::own_name(file.info.name())),
             Family::Cpp => cpp::scan(
                 file.bytes,
@@ -265,6 +272,17 @@ impl Analyzer for ImportsAnalyzer {
             Family::JavaScript => javascript::scan(file.bytes),
             Family::Go => go::scan(file.bytes),
         };
+        if imports.len() > IMPORTS_PER_FILE {
+            let detail = format!(
+                "and {} more import statements, not kept: plumb keeps at most {} per file",
+                thousands(imports.len() - IMPORTS_PER_FILE),
+                thousands(IMPORTS_PER_FILE)
+            );
+            imports.truncate(IMPORTS_PER_FILE);
+            imports.shrink_to_fit();
+            out.notes
+                .push(ScanNote::new(&file.info.path, SkipReason::TooManyEntries, Some(detail)));
+        }
         if !imports.is_empty() {
             out.raw_imports.push(FileImports {
                 path: file.info.path.clone(),
