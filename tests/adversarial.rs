@@ -414,6 +414,21 @@ fn a_file_keeps_5000_imports_and_a_manifest_100_notes() {
     );
 }
 
+/// A manifest read whole into a tree is read only up to 1 MiB: the tree costs 20 to 40
+/// bytes a byte. The file is still counted, and the note says why it was not read.
+#[test]
+fn a_manifest_over_1_mib_is_counted_and_noted_not_read() {
+    let repo = Hostile::CargoDependencies.fixture(50_000);
+    let audit = audit_json(repo.path(), &[]);
+    let notes = notes_of(&audit, "Cargo.toml");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].starts_with("too-large: 1,1") && notes[0].ends_with("a file over 1,048,576 bytes is not read"),
+        "{notes:?}"
+    );
+    assert_eq!(audit["supply_chain"]["manifests"].as_array().map(Vec::len), Some(0));
+}
+
 #[test]
 fn counts_in_the_reports_include_the_findings_a_summary_stands_for() {
     let repo = Hostile::Expressions.fixture(1_234);

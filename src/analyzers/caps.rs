@@ -30,6 +30,25 @@ pub const PER_RULE_AND_FILE: usize = 200;
 /// out): the open and most severe first, then in place order.
 pub const PER_AUDIT: usize = 20_000;
 
+/// Largest file an analyzer reads whole into a tree (TOML and JSON manifests a person
+/// writes: `Cargo.toml`, `pyproject.toml`, `Pipfile`, `package.json`, `vcpkg.json`). A
+/// tree costs some 20 to 40 bytes of memory a byte of the file (a 10 MB `pyproject.toml`
+/// took 255 MB); real manifests are a few KiB, the largest of seven repositories here 38
+/// KiB. Lockfiles, which tools write and can be megabytes, are read a table or an event at
+/// a time, or line by line, instead.
+pub const TREE_FILE_BYTES: usize = 1 << 20;
+
+/// Why `text` is not read into a tree, if it is larger than [`TREE_FILE_BYTES`].
+pub fn too_large_for_a_tree(text: &str) -> Option<String> {
+    (text.len() > TREE_FILE_BYTES).then(|| {
+        format!(
+            "{} bytes: read whole into a tree, at some 20 to 40 bytes of memory a byte, a file over {} bytes is not read",
+            thousands(text.len()),
+            thousands(TREE_FILE_BYTES)
+        )
+    })
+}
+
 /// What a finding of one file is known by before it is built: enough for the cap to tell
 /// whether it is listed.
 #[derive(Debug, Clone, Copy)]

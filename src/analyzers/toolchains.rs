@@ -8,6 +8,7 @@ use toml::Spanned;
 use crate::model::{Role, ScanNote, SkipReason, Toolchain, ToolchainDecl};
 use crate::scan::{File, FileInfo};
 
+use super::caps::too_large_for_a_tree;
 use super::{Analysis, Analyzer, Conclusion};
 
 pub struct ToolchainsAnalyzer;
@@ -31,6 +32,15 @@ impl Analyzer for ToolchainsAnalyzer {
             ));
             return;
         };
+        let read_as_tree = matches!(
+            kind,
+            Declarer::Pyproject | Declarer::CargoToml | Declarer::RustToolchainToml | Declarer::PackageJson
+        );
+        if let Some(why) = read_as_tree.then(|| too_large_for_a_tree(text)).flatten() {
+            out.notes
+                .push(ScanNote::new(&file.info.path, SkipReason::TooLarge, Some(why)));
+            return;
+        }
         let mut found = Found {
             path: &file.info.path,
             decls: &mut out.toolchains,

@@ -99,5 +99,7 @@ impl Audit {
         self.rules.dedup();
         self.findings.sort();
         self.scan_notes.sort();
+        // Two analyzers that skip the same file for the same reason say it once.
+        self.scan_notes.dedup();
     }
 }

@@ -27,7 +27,7 @@ use crate::model::{
 };
 use crate::scan::{File, FileInfo};
 
-use super::caps::thousands;
+use super::caps::{thousands, too_large_for_a_tree};
 use super::positions::Positions;
 use super::workflows::rules::Reporter;
 use super::{Analysis, Analyzer, Conclusion};
@@ -63,6 +63,10 @@ impl Analyzer for DependenciesAnalyzer {
             return;
         };
         let path = file.info.path.as_str();
+        if let Some(detail) = kind.read_as_tree().then(|| too_large_for_a_tree(text)).flatten() {
+            out.notes.push(ScanNote::new(path, SkipReason::TooLarge, Some(detail)));
+            return;
+        }
         match parse(kind, path, text) {
             Ok(Parsed::Manifest(mut draft)) => {
                 out.notes.append(&mut draft.notes);
@@ -350,6 +354,14 @@ impl Kind {
             _ if is_requirements(path, name) => Kind::Requirements,
             _ => return None,
         })
+    }
+
+    /// Whether the parser holds the whole file as a tree (see [`too_large_for_a_tree`]).
+    fn read_as_tree(self) -> bool {
+        matches!(
+            self,
+            Kind::Pyproject | Kind::Pipfile | Kind::CargoToml | Kind::PackageJson | Kind::Vcpkg
+        )
     }
 
     /// The format as a user names it, for messages.

@@ -99,7 +99,11 @@ struct LibTarget {
 /// `None` for a manifest without a package (a virtual workspace) or that does not parse;
 /// whether the root file exists is resolution's to check.
 pub fn library(bytes: &[u8]) -> Option<Library> {
-    let manifest: Manifest = toml::from_str(std::str::from_utf8(bytes).ok()?).ok()?;
+    let text = std::str::from_utf8(bytes).ok()?;
+    if super::super::caps::too_large_for_a_tree(text).is_some() {
+        return None;
+    }
+    let manifest: Manifest = toml::from_str(text).ok()?;
     let package = manifest.package?.name;
     let (lib_name, lib_path) = manifest.lib.map_or((None, None), |lib| (lib.name, lib.path));
     let name = lib_name.or_else(|| package.map(|p| p.replace('-', "_")))?;
