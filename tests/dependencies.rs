@@ -531,3 +531,75 @@ fn poetry_pipfile_setup_cfg_and_yarn_berry_workspaces() {
         ]
     );
 }
+
+/// A `replace` makes the requirement its replacement (looked up in go.sum under the
+/// replacement's name), a replace by a folder is the tree's own code, and go.sum lines
+/// that hash only a `go.mod` lock no package.
+#[test]
+fn go_replacements_resolve_and_go_mod_only_hashes_lock_nothing() {
+    let go_mod = "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/orig/lib v1.0.0\n\texample.com/local v0.0.0\n\tgolang.org/x/mod v0.17.0 // indirect\n)\n\nreplace github.com/orig/lib => github.com/fork/lib v1.0.1\nreplace example.com/local => ./local\n";
+    let go_sum = "github.com/fork/lib v1.0.1 h1:aa=\ngithub.com/fork/lib v1.0.1/go.mod h1:bb=\ngithub.com/orig/lib v1.0.0/go.mod h1:cc=\ngolang.org/x/mod v0.17.0/go.mod h1:dd=\ngolang.org/x/mod v0.16.0/go.mod h1:ee=\n";
+    let audit = audit_of(&[("go.mod", go_mod.as_bytes()), ("go.sum", go_sum.as_bytes())], &[]);
+    assert_eq!(
+        deps(&audit, "go.mod"),
+        [
+            "example.com/local \"path ./local (replaces example.com/local v0.0.0)\" exact 12:-",
+            "github.com/fork/lib \"v1.0.1 (replaces github.com/orig/lib v1.0.0)\" hash-pinned 11:v1.0.1",
+            "golang.org/x/mod \"v0.17.0\" exact 8:-",
+        ]
+    );
+    assert_eq!(dependency_findings(&audit), Vec::<String>::new());
+    let locked: Vec<String> = audit["supply_chain"]["lockfiles"][0]["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| {
+            format!(
+                "{}@{}",
+                p["name"].as_str().unwrap_or(""),
+                p["version"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(locked, ["github.com/fork/lib@v1.0.1"]);
+}
+
+/// A member's own `Cargo.lock` is not what Cargo builds it with: the workspace root's
+/// lockfile covers it, and a note names the one it ignores.
+#[test]
+fn a_members_stale_lockfile_is_shadowed_by_the_workspace_root() {
+    let stale = CARGO_LOCK.replace("1.0.200", "1.0.100");
+    let audit = audit_of(
+        &[
+            ("Cargo.toml", CARGO_ROOT.as_bytes()),
+            ("crates/app/Cargo.toml", CARGO_MEMBER.as_bytes()),
+            ("Cargo.lock", CARGO_LOCK.as_bytes()),
+            ("crates/app/Cargo.lock", stale.as_bytes()),
+        ],
+        &[],
+    );
+    assert_eq!(manifest(&audit, "crates/app/Cargo.toml")["lockfile"], "Cargo.lock");
+    assert!(deps(&audit, "crates/app/Cargo.toml").contains(&"serde \"1.0 (workspace)\" bounded 6:1.0.200".to_string()));
+    assert!(
+        notes(&audit).contains(&"lockfile-unused crates/app/Cargo.lock".to_string()),
+        "{:?}",
+        notes(&audit)
+    );
+}
+
+/// A tag is a release line, not one image: bounded, and reported; only a digest pins.
+#[test]
+fn an_image_tag_is_bounded_and_only_a_digest_is_a_pin() {
+    let audit = polyglot();
+    let pins: Vec<String> = deps(&audit, "docker/Dockerfile");
+    assert!(
+        pins.contains(&"ubuntu \"ubuntu:22.04\" bounded 1:-".to_string()),
+        "{pins:?}"
+    );
+    assert!(
+        pins.iter()
+            .any(|p| p.starts_with("python ") && p.contains(" hash-pinned 3:")),
+        "{pins:?}"
+    );
+    assert!(pins.contains(&"alpine \"alpine\" unpinned 4:-".to_string()), "{pins:?}");
+}

@@ -87,9 +87,10 @@ pub enum DependencyScope {
 pub enum PinClass {
     /// An exact version plus a content hash (`--hash=`, image digest, `URL_HASH`, commit SHA).
     HashPinned,
-    /// Exactly one version (`==1.2.3`, `=1.2.3`, `1.2.3` in npm, a go.mod version, a tag).
+    /// Exactly one version (`==1.2.3`, `=1.2.3`, `1.2.3` in npm, a go.mod version, a git tag).
     Exact,
-    /// Lower and upper bound (`>=1,<2`, `^1.2`, `~1.2`, `~=1.2`).
+    /// Lower and upper bound (`>=1,<2`, `^1.2`, `~1.2`, `~=1.2`), or a container image tag
+    /// (a release line whose image can be pushed again; only a digest pins one).
     Bounded,
     /// Only a lower bound (`>=1.2`).
     LowerBound,

@@ -251,8 +251,12 @@ impl Inventory {
     }
 
     /// A declaration is the component of each version it stands for: its locked
-    /// versions when a lockfile resolves it, else the version or range it states.
+    /// versions when a lockfile resolves it, else the version or range it states. A
+    /// declaration of a local folder is none: see [`is_local_path`].
     fn add_declared(&mut self, manifest: &Manifest, dependency: &Dependency, lock: Option<&Lockfile>) {
+        if is_local_path(dependency) {
+            return;
+        }
         let ecosystem = manifest.ecosystem;
         let locked = locked_versions(manifest, dependency, lock);
         for version in &locked {
@@ -530,14 +534,27 @@ impl<'a> OwnPackages<'a> {
 
     /// The rule: a locked package is the repository's own when a manifest declares its
     /// name and version, or declares its name and the lockfile installs it from the tree
-    /// itself. The second case is a lockfile older than its manifest's version bump
+    /// itself, or it is a Cargo package without `source` (Cargo.lock writes none only for
+    /// a crate built from a folder: a workspace member or a path dependency, whose
+    /// `Cargo.toml` may be one plumb does not read, below `tests/` or `vendor/`). The second case is a lockfile older than its manifest's version bump
     /// (ruff's `scripts/benchmarks/uv.lock` locks `scripts 0.16.3` from `virtual = "."`
     /// while the pyproject says 0.16.4): it still locks the project, not a registry
     /// package of that name.
     fn is(&self, ecosystem: Ecosystem, package: &LockedPackage) -> bool {
+        let from_tree = installed_from_tree(ecosystem, package);
         self.versioned.contains(&(ecosystem, &package.name, &package.version))
-            || (self.names.contains(&(ecosystem, package.name.as_str())) && installed_from_tree(ecosystem, package))
+            || (from_tree
+                && (ecosystem == Ecosystem::Cargo || self.names.contains(&(ecosystem, package.name.as_str()))))
     }
+}
+
+/// The rule: a dependency on a local folder (`path = "..."` in Cargo, Poetry and
+/// Pipfile, a Go `replace` by a folder; its specifier reads `path ...`) is built from
+/// that folder, not fetched from a registry: a workspace member or a crate of the tree is
+/// the repository itself, and a folder outside the snapshot is nothing a purl could name.
+/// It is no component; what it declares in its own manifest, the repository declares.
+fn is_local_path(dependency: &Dependency) -> bool {
+    dependency.specifier.starts_with("path ")
 }
 
 /// Whether the lockfile installs the package from a folder of the tree rather than a
@@ -631,12 +648,14 @@ fn split_image(image: &str) -> (&str, Option<&str>) {
 }
 
 /// The rule that maps a `uses:` pin to the dependency pin classes: a commit SHA or image
-/// digest is hash-pinned, a tag exact (one version, movable, as `PinClass::Exact` says),
-/// a branch or nothing unpinned.
+/// digest is hash-pinned, an action's tag exact (one version, movable, as `PinClass::Exact`
+/// says), a docker image's tag bounded (a release line, as for a Dockerfile's `FROM`), a
+/// branch or nothing unpinned.
 fn action_pin_class(pin: PinKind) -> PinClass {
     match pin {
         PinKind::Sha | PinKind::DockerDigest => PinClass::HashPinned,
-        PinKind::Tag | PinKind::DockerTag => PinClass::Exact,
+        PinKind::Tag => PinClass::Exact,
+        PinKind::DockerTag => PinClass::Bounded,
         PinKind::Branch | PinKind::Unpinned | PinKind::Local => PinClass::Unpinned,
     }
 }
@@ -1087,12 +1106,13 @@ mod tests {
         }
     }
 
+    /// A package from a registry.
     fn locked(name: &str, version: &str, dependencies: &[&str]) -> LockedPackage {
         LockedPackage {
             registry_name: None,
             name: name.to_string(),
             version: version.to_string(),
-            source: None,
+            source: Some("registry+https://github.com/rust-lang/crates.io-index".to_string()),
             hashed: true,
             dependencies: dependencies.iter().map(|d| d.to_string()).collect(),
         }
@@ -1446,6 +1466,56 @@ mod tests {
                 "pypi/idna@3.7"
             ]
         );
+    }
+
+    /// A crate built from a folder of the tree (a path dependency whose `Cargo.toml` is
+    /// not read, below `vendor/`) is the repository, on the declaring side and on the
+    /// lockfile's; a Go requirement replaced by a folder too.
+    #[test]
+    fn local_path_dependencies_are_the_repository() {
+        use DependencyScope::*;
+        let mut audit = sample();
+        let mut helper = dependency("helper", "path vendor/helper", Runtime, PinClass::Exact, 8);
+        helper.locked_version = Some("0.2.0".to_string());
+        let mut serde = dependency("serde", "1", Runtime, PinClass::Bounded, 7);
+        serde.locked_version = Some("1.0.210".to_string());
+        let mut app = manifest("Cargo.toml", Ecosystem::Cargo, vec![helper, serde]);
+        (app.package, app.version) = (Some("app".to_string()), Some("0.1.0".to_string()));
+        app.lockfile = Some("Cargo.lock".to_string());
+        let local = |name: &str, dependencies: &[&str]| LockedPackage {
+            source: None,
+            ..locked(name, "0.2.0", dependencies)
+        };
+        let replaced = dependency(
+            "example.com/lib",
+            "path ../lib (replaces example.com/lib v1.0.0)",
+            Runtime,
+            PinClass::Exact,
+            4,
+        );
+        audit.supply_chain.manifests = vec![app, manifest("go.mod", Ecosystem::Golang, vec![replaced])];
+        audit.supply_chain.lockfiles = vec![Lockfile {
+            path: "Cargo.lock".to_string(),
+            ecosystem: Ecosystem::Cargo,
+            format: "Cargo.lock".to_string(),
+            packages: vec![
+                LockedPackage {
+                    version: "0.1.0".to_string(),
+                    ..local("app", &["helper", "serde"])
+                },
+                local("helper", &["serde"]),
+                locked("serde", "1.0.210", &[]),
+            ],
+        }];
+        let bom = json(&audit);
+        let refs: Vec<&str> = bom["components"]
+            .as_array()
+            .expect("components")
+            .iter()
+            .map(|c| c["bom-ref"].as_str().expect("bom-ref"))
+            .collect();
+        assert_eq!(refs, ["cargo/serde@1.0.210"]);
+        assert_eq!(depends_on(&bom, ROOT_REF), ["cargo/serde@1.0.210"]);
     }
 
     #[test]

@@ -34,6 +34,17 @@ pub fn resolve(gathered: &Gathered, files: &[FileRecord]) -> Resolved {
         let mut reporter = Reporter::new(&draft.manifest.path, &draft.text);
         match covering_lockfile(&manifest, &locks, &paths) {
             Coverage::Covered(lock) => lock_versions(&mut manifest, lock, &mut reporter),
+            Coverage::Shadowed { root, beside } => {
+                lock_versions(&mut manifest, root, &mut reporter);
+                resolved.notes.push(ScanNote::new(
+                    &beside.lockfile.path,
+                    SkipReason::LockfileUnused,
+                    Some(format!(
+                        "`{}` is a member of the workspace `{}` locks, and Cargo ignores a member's own lockfile: its packages are listed (each with `plumb:locked-in` in the SBOM) but lock nothing",
+                        manifest.path, root.lockfile.path
+                    )),
+                ));
+            }
             Coverage::Unread(lockfile) => resolved.notes.push(ScanNote::new(
                 &manifest.path,
                 SkipReason::LockfileUnread,
@@ -115,6 +126,11 @@ fn lock_names(manifest: &Manifest) -> &'static [&'static str] {
 
 enum Coverage<'a> {
     Covered(&'a LockDraft),
+    /// Covered by the workspace root's lockfile; the one `beside` the member is not used.
+    Shadowed {
+        root: &'a LockDraft,
+        beside: &'a LockDraft,
+    },
     /// A lockfile is there but could not be read (its own note or finding says why).
     Unread(String),
     None,
@@ -122,10 +138,12 @@ enum Coverage<'a> {
 
 /// The rule: a lockfile of the manifest's ecosystem in the same folder covers it; one in
 /// a folder above covers it when it lists the manifest as a workspace member (by folder
-/// or by package name): Cargo, npm/yarn/pnpm and uv workspaces lock at their root. go.sum
-/// only covers the go.mod beside it. A lockfile present but unread (too large, not UTF-8,
-/// malformed) stops the search: the manifest is reported uncovered with a note, rather
-/// than every dependency "not locked".
+/// or by package name): Cargo, npm/yarn/pnpm and uv workspaces lock at their root. For
+/// Cargo the workspace root's lockfile wins over one beside the member, which Cargo
+/// ignores (a stale copy from before the crate joined the workspace): that one covers
+/// nothing, and a note says so. go.sum only covers the go.mod beside it. A lockfile
+/// present but unread (too large, not UTF-8, malformed) stops the search: the manifest is
+/// reported uncovered with a note, rather than every dependency "not locked".
 fn covering_lockfile<'a>(
     manifest: &Manifest,
     locks: &BTreeMap<&str, &'a LockDraft>,
@@ -133,6 +151,14 @@ fn covering_lockfile<'a>(
 ) -> Coverage<'a> {
     let dir = dir_of(&manifest.path);
     let names = lock_names(manifest);
+    if manifest.ecosystem == Ecosystem::Cargo {
+        if let Some(root) = workspace_root_lock(manifest, locks) {
+            return match locks.get(join(dir, "Cargo.lock").as_str()) {
+                Some(beside) => Coverage::Shadowed { root, beside },
+                None => Coverage::Covered(root),
+            };
+        }
+    }
     for candidate in ancestors(dir) {
         if candidate != dir && manifest.ecosystem == Ecosystem::Golang {
             break;
@@ -152,6 +178,15 @@ fn covering_lockfile<'a>(
     Coverage::None
 }
 
+/// The nearest `Cargo.lock` in a folder above the manifest's that lists it as a member.
+fn workspace_root_lock<'a>(manifest: &Manifest, locks: &BTreeMap<&str, &'a LockDraft>) -> Option<&'a LockDraft> {
+    let dir = dir_of(&manifest.path);
+    ancestors(dir).skip(1).find_map(|candidate| {
+        let lock = locks.get(join(candidate, "Cargo.lock").as_str())?;
+        is_member(lock, candidate, dir, manifest).then_some(*lock)
+    })
+}
+
 fn is_member(lock: &LockDraft, lock_dir: &str, dir: &str, manifest: &Manifest) -> bool {
     let relative = match lock_dir {
         "" => dir,
@@ -164,8 +199,10 @@ fn is_member(lock: &LockDraft, lock_dir: &str, dir: &str, manifest: &Manifest) -
 /// Sets each dependency's locked version (every version the lockfile holds for the name,
 /// joined) and reports those it does not resolve. Not checked, because lockfiles leave
 /// them out by design: Python build requirements (`[build-system]`, not locked by uv or
-/// Poetry), npm peer dependencies, and Go `replace` targets. A workspace member is
-/// resolved without a version.
+/// Poetry), npm peer dependencies, and Go requirements replaced by a local folder (a
+/// requirement replaced by another module is checked under the replacement's name). A
+/// workspace member, or a module whose `go.mod` alone go.sum hashes, is resolved without
+/// a version.
 fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Reporter<'_>) {
     manifest.lockfile = Some(lock.lockfile.path.clone());
     let mut versions: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -193,7 +230,8 @@ fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Repor
                     dependency.pin = PinClass::HashPinned;
                 }
             }
-            None if lock.member_names.contains(&dependency.name) => {}
+            None if lock.member_names.contains(&dependency.name)
+                || lock.graph_only.binary_search(&dependency.name).is_ok() => {}
             None => rules::not_locked(reporter, dependency, &lock.lockfile.path),
         }
     }

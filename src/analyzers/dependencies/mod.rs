@@ -189,6 +189,9 @@ pub struct LockDraft {
     /// package-lock.json v2+: the version installed in each `node_modules` folder (keyed by
     /// folder), so that a member's dependency resolves to the copy Node loads for it.
     pub installed: BTreeMap<String, String>,
+    /// Names the lockfile records without locking their code (go.sum's `/go.mod`-only
+    /// lines), sorted: a requirement of one is resolved, without a version.
+    pub graph_only: Vec<String>,
     /// Packages [`LockDraft::push`] did not keep.
     left_out: usize,
 }
@@ -234,6 +237,7 @@ impl LockDraft {
             member_dirs: Vec::new(),
             member_names: Vec::new(),
             installed: BTreeMap::new(),
+            graph_only: Vec::new(),
             left_out: 0,
         }
     }

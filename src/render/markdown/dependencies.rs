@@ -199,7 +199,7 @@ pub(super) fn appendix(md: &mut Markdown, audit: &Audit) {
         md.blank();
         return;
     }
-    md.line("Pin classes: hash-pinned (exact version and content hash), exact, bounded (a range with an upper bound), lower-bound only, unpinned. A lockfile covers a manifest in its folder, or below it when it lists the manifest as a workspace member.");
+    md.line("Pin classes: hash-pinned (exact version and content hash), exact, bounded (a range with an upper bound; a container image tag, which can be pushed again), lower-bound only, unpinned; a container image is pinned only by `@sha256:` digest, as `docker-image-unpinned` checks. A lockfile covers a manifest in its folder, or below it when it lists the manifest as a workspace member.");
     md.blank();
     md.table(
         &[
