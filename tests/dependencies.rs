@@ -603,3 +603,81 @@ fn an_image_tag_is_bounded_and_only_a_digest_is_a_pin() {
     );
     assert!(pins.contains(&"alpine \"alpine\" unpinned 4:-".to_string()), "{pins:?}");
 }
+
+const SETUP_PY: &str = r#"from setuptools import setup
+
+_deps = ["numpy>=1.20", "torch>=2.0"]
+deps = {b: a for a, b in (re.findall(r"^(([^!=<>~]+)(?:[!=<>~].*)?$)", x)[0] for x in _deps)}
+extras = {}
+extras["cli"] = ["rich"]
+setup(
+    name="lib",
+    python_requires=">=3.10",
+    install_requires=["requests>=2", deps["numpy"]],
+    extras_require=extras,
+    tests_require=[f"pkg=={VERSION}"],
+)
+"#;
+
+/// A library declaring its requirements in setup.py: they are in the posture table,
+/// Appendix B and the SBOM like pyproject's, what is read through a name is `inferred`,
+/// what is computed is a note, and `python_requires` (setup.py's and setup.cfg's) is the
+/// header's Python version.
+#[test]
+fn setup_py_requirements_and_python_requires() {
+    let repo = common::TestRepo::new();
+    repo.write("setup.py", SETUP_PY.as_bytes());
+    repo.write(
+        "legacy/setup.cfg",
+        b"[options]\npython_requires = >=3.8\ninstall_requires =\n    six\n",
+    );
+    repo.commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    assert_eq!(
+        deps(&audit, "setup.py"),
+        [
+            "numpy \">=1.20\" lower-bound 3:-",
+            "requests \">=2\" lower-bound 10:-",
+            "rich \"\" unpinned 6:-",
+        ]
+    );
+    let confidence: Vec<&str> = manifest(&audit, "setup.py")["dependencies"]
+        .as_array()
+        .expect("dependencies")
+        .iter()
+        .map(|d| d["confidence"].as_str().unwrap_or("literal"))
+        .collect();
+    assert_eq!(confidence, ["inferred", "literal", "inferred"]);
+    assert!(
+        notes(&audit).contains(&"computed-value setup.py".to_string()),
+        "{:?}",
+        notes(&audit)
+    );
+    let markdown = common::report(repo.path(), "md", &[]);
+    assert!(
+        markdown.contains("**Python Version:** declared `>=3.10` (setup.py:9), `>=3.8` (legacy/setup.cfg:2)"),
+        "{}",
+        markdown.lines().find(|l| l.contains("Python Version")).unwrap_or("")
+    );
+    assert!(
+        markdown.contains("| `setup.py` | setup.py | 2 | 0 | 0 | 1 |"),
+        "{}",
+        section(&markdown, "## Appendix B")
+    );
+    let output = common::plumb()
+        .arg("sbom")
+        .arg(repo.path())
+        .output()
+        .expect("plumb runs");
+    let bom: Value = serde_json::from_slice(&output.stdout).expect("a BOM");
+    let numpy = bom["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .find(|c| c["name"] == "numpy")
+        .expect("numpy is a component");
+    assert!(numpy["properties"]
+        .as_array()
+        .expect("properties")
+        .contains(&serde_json::json!({"name": "plumb:confidence", "value": "inferred"})));
+}

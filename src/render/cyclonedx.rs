@@ -307,6 +307,9 @@ impl Inventory {
         if let Some(group) = &dependency.group {
             entry.property("plumb:group", group);
         }
+        if !dependency.confidence.is_literal() {
+            entry.property("plumb:confidence", "inferred");
+        }
     }
 
     /// Each locked package, and what it depends on as the lockfile states it: a name
@@ -1088,6 +1091,7 @@ mod tests {
             pin,
             location: at("", line),
             locked_version: None,
+            confidence: Default::default(),
         }
     }
 

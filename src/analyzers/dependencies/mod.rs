@@ -17,7 +17,10 @@ mod js;
 mod python;
 mod requirement;
 mod rules;
+mod setup_py;
 mod toml_lock;
+
+pub use setup_py::python_requires as setup_py_python_requires;
 
 use std::collections::BTreeMap;
 
@@ -295,6 +298,7 @@ enum Kind {
     Requirements,
     Pyproject,
     SetupCfg,
+    SetupPy,
     Pipfile,
     PythonLock(python::LockFormat),
     CargoToml,
@@ -323,6 +327,7 @@ impl Kind {
         Some(match name {
             "pyproject.toml" => Kind::Pyproject,
             "setup.cfg" => Kind::SetupCfg,
+            "setup.py" => Kind::SetupPy,
             "Pipfile" => Kind::Pipfile,
             "uv.lock" => Kind::PythonLock(python::LockFormat::Uv),
             "poetry.lock" => Kind::PythonLock(python::LockFormat::Poetry),
@@ -356,6 +361,7 @@ impl Kind {
             Kind::Requirements => "requirements file",
             Kind::Pyproject => "pyproject.toml",
             Kind::SetupCfg => "setup.cfg",
+            Kind::SetupPy => "setup.py",
             Kind::Pipfile => "Pipfile",
             Kind::PythonLock(format) => format.name(),
             Kind::CargoToml => "Cargo.toml",
@@ -388,6 +394,7 @@ fn parse(kind: Kind, path: &str, text: &str) -> Result<Parsed, ParseError> {
         Kind::Requirements => Ok(python::requirements(path, text)),
         Kind::Pyproject => python::pyproject(path, text),
         Kind::SetupCfg => Ok(python::setup_cfg(path, text)),
+        Kind::SetupPy => Ok(setup_py::manifest(path, text)),
         Kind::Pipfile => python::pipfile(path, text),
         Kind::PythonLock(format) => python::lockfile(format, path, text),
         Kind::CargoToml => cargo::manifest(path, text),
@@ -488,6 +495,7 @@ impl<'a> Declared<'a> {
                 column,
             },
             locked_version: None,
+            confidence: Default::default(),
         });
     }
 
