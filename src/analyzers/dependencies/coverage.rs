@@ -8,7 +8,7 @@ use crate::analyzers::workflows::rules::Reporter;
 use crate::model::{Dependency, DependencyScope, Ecosystem, Finding, Manifest, PinClass, ScanNote, SkipReason};
 use crate::scan::FileRecord;
 
-use super::{cargo, go, js, rules, Gathered, LockDraft, ManifestDraft};
+use super::{cargo, compiled, go, js, rules, Gathered, LockDraft, ManifestDraft};
 
 pub struct Resolved {
     pub manifests: Vec<Manifest>,
@@ -28,11 +28,19 @@ pub fn resolve(gathered: &Gathered, files: &[FileRecord]) -> Resolved {
         findings: Vec::new(),
         notes: Vec::new(),
     };
+    let compiled = compiled_sources(gathered, &paths);
     for draft in &gathered.manifests {
         let mut manifest = draft.manifest.clone();
         inherit_workspace(&mut manifest, &gathered.manifests);
         let mut reporter = Reporter::new(&draft.manifest.path, &draft.text);
-        match covering_lockfile(&manifest, &locks, &paths) {
+        let coverage = match (
+            covering_lockfile(&manifest, &locks, &paths),
+            compiled.get(manifest.path.as_str()),
+        ) {
+            (Coverage::None, Some(lock)) => Coverage::Covered(lock),
+            (coverage, _) => coverage,
+        };
+        match coverage {
             Coverage::Covered(lock) => lock_versions(&mut manifest, lock, &mut reporter),
             Coverage::Shadowed { root, beside } => {
                 lock_versions(&mut manifest, root, &mut reporter);
@@ -105,6 +113,37 @@ fn inherit_workspace(manifest: &mut Manifest, all: &[ManifestDraft]) {
         }
     }
     manifest.dependencies.sort();
+}
+
+/// The rule for `pip-compile`/`uv pip compile` output: it covers each manifest its
+/// header's command names, found relative to the output's folder, else to the root
+/// (where such commands usually run); a command that names none compiled the first of
+/// pip-compile's defaults (`requirements.in`, `setup.py`, `pyproject.toml`, `setup.cfg`)
+/// in the output's folder. A lockfile found by the rule by name (a `uv.lock` beside a
+/// pyproject.toml, which locks every extra and group) comes first; of two outputs of one
+/// manifest (one per platform or Python version), the first by path covers it.
+fn compiled_sources<'a>(gathered: &'a Gathered, paths: &BTreeSet<&str>) -> BTreeMap<String, &'a LockDraft> {
+    let mut out: BTreeMap<String, &LockDraft> = BTreeMap::new();
+    for lock in &gathered.lockfiles {
+        let dir = dir_of(&lock.lockfile.path);
+        let in_snapshot = |source: &str| {
+            [normalize_path(&join(dir, source)), normalize_path(source)]
+                .into_iter()
+                .find(|path| paths.contains(path.as_str()))
+        };
+        let sources: Vec<String> = match lock.compiled_from.as_slice() {
+            [] if lock.lockfile.format == compiled::PIP_COMPILE => compiled::DEFAULT_SOURCES
+                .iter()
+                .find_map(|source| in_snapshot(source))
+                .into_iter()
+                .collect(),
+            named => named.iter().filter_map(|source| in_snapshot(source)).collect(),
+        };
+        for source in sources {
+            out.entry(source).or_insert(lock);
+        }
+    }
+    out
 }
 
 /// Lockfile names that can cover a manifest, by manifest format.
@@ -215,10 +254,14 @@ fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Repor
     }
     let ecosystem = manifest.ecosystem;
     let manifest_dir = dir_of(&manifest.path).to_string();
+    // pip-compile locks extras and groups only when told to (`--extra`, `--group`): of
+    // a manifest it compiled, only runtime requirements must be there.
+    let compiled = compiled::is_compiled(&lock.lockfile.format);
     for dependency in &mut manifest.dependencies {
         if !lockable(ecosystem, dependency) {
             continue;
         }
+        let checked = !compiled || dependency.scope == DependencyScope::Runtime;
         match versions.get(dependency.name.as_str()) {
             Some(found) => {
                 let found: Vec<&str> = match npm_loaded(&manifest_dir, lock, &dependency.name) {
@@ -230,7 +273,8 @@ fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Repor
                     dependency.pin = PinClass::HashPinned;
                 }
             }
-            None if lock.member_names.contains(&dependency.name)
+            None if !checked
+                || lock.member_names.contains(&dependency.name)
                 || lock.graph_only.binary_search(&dependency.name).is_ok() => {}
             None => rules::not_locked(reporter, dependency, &lock.lockfile.path),
         }
@@ -288,6 +332,11 @@ fn includes(gathered: &Gathered, paths: &BTreeSet<&str>, resolved: &mut Resolved
             let resolved_path = normalize_path(&join(dir_of(path), target));
             if drafts.contains_key(resolved_path.as_str()) {
                 edges.entry(path).or_default().push((*line, resolved_path));
+                continue;
+            }
+            // A `pip-compile` output, read as a lockfile (`-c requirements.txt` in a
+            // `dev.in` is pip-tools' layering).
+            if gathered.lockfiles.iter().any(|l| l.lockfile.path == resolved_path) {
                 continue;
             }
             let why = match paths.contains(resolved_path.as_str()) {

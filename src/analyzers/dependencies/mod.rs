@@ -9,6 +9,7 @@
 //! files are known.
 
 mod cargo;
+mod compiled;
 mod coverage;
 mod cpp;
 mod docker;
@@ -192,6 +193,9 @@ pub struct LockDraft {
     /// package-lock.json v2+: the version installed in each `node_modules` folder (keyed by
     /// folder), so that a member's dependency resolves to the copy Node loads for it.
     pub installed: BTreeMap<String, String>,
+    /// The manifests a `pip-compile`/`uv pip compile` output was compiled from, as its
+    /// header writes them (relative to where the command ran); empty for other formats.
+    pub compiled_from: Vec<String>,
     /// Names the lockfile records without locking their code (go.sum's `/go.mod`-only
     /// lines), sorted: a requirement of one is resolved, without a version.
     pub graph_only: Vec<String>,
@@ -240,6 +244,7 @@ impl LockDraft {
             member_dirs: Vec::new(),
             member_names: Vec::new(),
             installed: BTreeMap::new(),
+            compiled_from: Vec::new(),
             graph_only: Vec::new(),
             left_out: 0,
         }
@@ -383,7 +388,7 @@ impl Kind {
 
 fn is_requirements(path: &str, name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".txt")
+    (lower.ends_with(".txt") || lower.ends_with(".in"))
         && (lower.contains("requirements")
             || lower.contains("constraints")
             || path.split('/').rev().nth(1) == Some("requirements"))

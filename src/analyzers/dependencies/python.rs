@@ -1,4 +1,4 @@
-//! Python: `requirements*.txt`, `pyproject.toml` (PEP 621, dependency groups,
+//! Python: `requirements*.txt` and `requirements*.in`, `pyproject.toml` (PEP 621, dependency groups,
 //! `[build-system]`, Poetry, uv), `setup.cfg`, `Pipfile`; lockfiles `uv.lock`,
 //! `poetry.lock`, `pdm.lock`, `Pipfile.lock`. Requirement strings go through
 //! [`super::requirement`]; pin classes follow its rule.
@@ -56,11 +56,18 @@ pub fn normalize(name: &str) -> String {
 /// legal and carry no dependency, `--hash=` makes the line's pin hash-pinned. `-e`, local
 /// paths and URLs without a name become an `unknown-syntax` note, as do lines the PEP 508
 /// parser rejects; a URL with `#egg=name` is a dependency on that URL.
+///
+/// The output of `pip-compile` or `uv pip compile` is a lockfile instead (see
+/// [`super::compiled`]).
 pub fn requirements(path: &str, text: &str) -> Parsed {
+    let lines = logical_lines(text);
+    if let Some(lock) = super::compiled::lockfile(path, text, &lines) {
+        return Parsed::Lockfile(lock);
+    }
     let mut declared = Declared::new(path, text);
     let mut includes = Vec::new();
     let mut notes = Vec::new();
-    for (line, content) in logical_lines(text) {
+    for (line, content) in lines {
         if let Some(target) = include_target(&content) {
             includes.push((line, target.to_string()));
         } else if let Some(target) = editable_target(&content) {
