@@ -279,20 +279,25 @@ impl Inventory {
         self.declare(ecosystem, dependency, version, purl_version);
     }
 
+    /// The component of a declaration: told apart from the name's others by `reference`
+    /// (a version, or a range as written), with `version` as its one version, if any.
+    /// A range is never the component's version: CycloneDX's `version` names what the
+    /// component is, and a range names what it may be (the `plumb:specifier` property
+    /// keeps it).
     fn declare(
         &mut self,
         ecosystem: Ecosystem,
         dependency: &Dependency,
+        reference: Option<String>,
         version: Option<String>,
-        purl_version: Option<String>,
     ) {
         let entry = self.entry(
-            package_ref(ecosystem, &dependency.name, version.as_deref()),
+            package_ref(ecosystem, &dependency.name, reference.as_deref()),
             true,
             || {
                 let mut entry = Entry::new(package_type(ecosystem), ecosystem_name(ecosystem), &dependency.name);
                 entry.version = version.clone();
-                entry.purl = Some(purl(ecosystem, &dependency.name, purl_version.as_deref()));
+                entry.purl = Some(purl(ecosystem, &dependency.name, version.as_deref()));
                 entry
             },
         );
@@ -576,10 +581,10 @@ fn installed_from_tree(ecosystem: Ecosystem, package: &LockedPackage) -> bool {
     }
 }
 
-/// The version of a declaration no lockfile resolves: the one version an exact pin names;
-/// else the specifier as written (a range such as `>=2.0,<3`, CycloneDX's `version` being
-/// free text); else none. Only the first goes into the purl, whose version must be one
-/// version.
+/// What tells a declaration no lockfile resolves apart from the name's others: the one
+/// version an exact pin names; else the specifier as written (a range such as
+/// `>=2.0,<3`, in the `bom-ref` only); else none. Only the first is the component's
+/// version and goes into its purl.
 fn declared_version(dependency: &Dependency) -> Option<String> {
     let specifier = dependency.specifier.trim();
     exact_version(specifier, dependency.pin).or_else(|| (!specifier.is_empty()).then(|| specifier.to_string()))
@@ -1384,7 +1389,7 @@ mod tests {
         // Runtime in one manifest, dev in another: required wins.
         let pytest = component(&bom, "pypi/pytest@>=8");
         assert_eq!(pytest["scope"], "required");
-        assert_eq!(pytest["version"], ">=8");
+        assert!(pytest.get("version").is_none(), "a range is no version: {pytest}");
         assert_eq!(pytest["purl"], "pkg:pypi/pytest", "a range is no purl version");
         let places: Vec<&str> = pytest["evidence"]["occurrences"]
             .as_array()
