@@ -25,6 +25,9 @@ use tokens::{tokens, Tok, Token};
 
 /// Nesting of brackets the evaluator follows; deeper expressions count as computed.
 const MAX_DEPTH: usize = 32;
+/// Keys a dict built key by key may hold (real `extras_require` have tens): each
+/// assignment replaces a key in place, so this bounds its cost.
+const MAX_KEYS: usize = 1_000;
 /// Requirement strings the evaluator may copy in all (a name used twice is copied
 /// twice): enough for any real file, a bound on a hostile one (`b = a + a` repeated).
 const COPY_BUDGET: usize = 200_000;
@@ -184,10 +187,12 @@ impl Evaluator {
             &tokens[starts[index]..end]
         };
         for index in 0..starts.len() {
-            if line(index).first().map(|t| &t.tok) == Some(&Tok::Name("def")) {
-                let indent = tokens[starts[index]].indent.unwrap_or(0);
+            // Module-level functions only: a nested one is read with its outer one, and
+            // reading each level again would cost the nesting depth times the file.
+            let top_level_def = tokens[starts[index]].indent == Some(0);
+            if top_level_def && line(index).first().map(|t| &t.tok) == Some(&Tok::Name("def")) {
                 let body_lines = (index + 1..starts.len())
-                    .take_while(|i| tokens[starts[*i]].indent.is_some_and(|deeper| deeper > indent))
+                    .take_while(|i| tokens[starts[*i]].indent.is_some_and(|deeper| deeper > 0))
                     .count();
                 let end = starts.get(index + 1 + body_lines).copied().unwrap_or(tokens.len());
                 self.function(&tokens[starts[index]..end]);
@@ -239,6 +244,9 @@ impl Evaluator {
             if let Some(Value::Dict(entries)) = self.names.get_mut(&name) {
                 entries.retain(|(k, _)| *k != key.text);
                 entries.push((key.text, value));
+                if entries.len() > MAX_KEYS {
+                    self.names.insert(name, Value::Computed);
+                }
             }
         } else if cursor.eat("+=") {
             let value = self.expression(&mut cursor, 0);
@@ -423,11 +431,20 @@ impl Evaluator {
                     .rev()
                     .find(|(k, _)| *k == key.text)
                     .map_or(Value::Computed, |(_, v)| v),
-                (Value::ByName(list), Value::Str(key)) => by_name(&list, &key.text),
+                (Value::ByName(list), Value::Str(key)) => self.by_name(&list, &key.text),
                 _ => Value::Computed,
             };
         }
         value
+    }
+
+    /// [`by_name`], its scan of `list` drawn on the budget.
+    fn by_name(&mut self, list: &[Literal], key: &str) -> Value {
+        if list.len() > self.budget {
+            return Value::Computed;
+        }
+        self.budget -= list.len();
+        by_name(list, key)
     }
 
     fn lookup(&mut self, name: &str) -> Value {
@@ -458,21 +475,22 @@ impl Evaluator {
         }
         match (name, arguments.as_slice()) {
             ("list" | "tuple" | "sorted", [value]) => value.clone(),
-            _ => match self.lookups.get(name).and_then(|dict| self.names.get(dict)) {
-                Some(Value::ByName(list)) => {
-                    let list = list.clone();
-                    let mut out = Value::List(Vec::new(), 0);
-                    for argument in arguments {
-                        let found = match argument {
-                            Value::Str(key) => list_of(by_name(&list, &key.text)),
-                            _ => Value::List(Vec::new(), 1),
-                        };
-                        out = self.concat(out, found);
-                    }
-                    out.inferred()
+            _ => {
+                let list = match self.lookups.get(name).and_then(|dict| self.names.get(dict)) {
+                    Some(Value::ByName(list)) if list.len() <= self.budget => list.clone(),
+                    _ => return Value::Computed,
+                };
+                self.budget -= list.len();
+                let mut out = Value::List(Vec::new(), 0);
+                for argument in arguments {
+                    let found = match argument {
+                        Value::Str(key) => list_of(self.by_name(&list, &key.text)),
+                        _ => Value::List(Vec::new(), 1),
+                    };
+                    out = self.concat(out, found);
                 }
-                _ => Value::Computed,
-            },
+                out.inferred()
+            }
         }
     }
 
@@ -1003,6 +1021,21 @@ setup(
             doubling.push_str("a = a + a\n");
         }
         doubling.push_str("setup(install_requires=a)\n");
+        // Keys assigned one by one, and a lookup function called on a long list, many times.
+        let mut wide = String::from("extras = {}\n_deps = [");
+        wide.push_str(&"\"p\", ".repeat(5_000));
+        wide.push_str("]\ndeps = {b: a for a, b in (f(x) for x in _deps)}\ndef deps_list(*names):\n    return [deps[n] for n in names]\n");
+        for i in 0..20_000 {
+            wide.push_str(&format!("extras[\"k{i}\"] = deps_list(\"p\", \"q\")\n"));
+        }
+        wide.push_str("setup(extras_require=extras)\n");
+        let started = std::time::Instant::now();
+        let _ = manifest("setup.py", &wide);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
         let (dependencies, notes) = read_manifest(&doubling);
         assert!(dependencies.len() <= 2, "{dependencies:?}");
         assert_eq!(notes.len(), 1, "{notes:?}");
