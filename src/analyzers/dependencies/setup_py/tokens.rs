@@ -144,6 +144,11 @@ fn string_literal(text: &str, quote_at: usize, raw: bool) -> (String, usize) {
                 (false, b't') => value.push('\t'),
                 (false, b'\\' | b'\'' | b'"') => value.push(escaped as char),
                 (false, b'\n') => {}
+                // A raw string keeps the backslash, and the quote after it does not end it.
+                (true, b'\\' | b'\'' | b'"') => {
+                    value.push('\\');
+                    value.push(escaped as char);
+                }
                 _ => {
                     value.push('\\');
                     at += 1;
@@ -158,4 +163,32 @@ fn string_literal(text: &str, quote_at: usize, raw: bool) -> (String, usize) {
         at += next;
     }
     (value, at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(text: &str) -> Vec<String> {
+        tokens(text)
+            .into_iter()
+            .filter_map(|t| match t.tok {
+                Tok::Str { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn literals_of_every_form() {
+        assert_eq!(
+            strings(
+                r#"a = [r"x\"y", 'it\'s', """multi
+line""", b'\é', "a" 'b', f"{x}" "{"]"#
+            ),
+            ["x\\\"y", "it's", "multi\nline", "\\é", "ab", "{x}{{"]
+        );
+        // Unterminated: to the end of the line, then on.
+        assert_eq!(strings("x = 'open\ny = \"z\""), ["open", "z"]);
+    }
 }
