@@ -10,8 +10,9 @@
 //! What becomes a component, each with a `bom-ref` that is unique and derived from what it
 //! is (so it does not move between runs):
 //! - every declared dependency of every manifest, one component per distinct
-//!   (ecosystem, name, version); see [`locked_versions`] and [`declared_version`] for
-//!   which version that is;
+//!   (ecosystem, name, version or range); see [`locked_versions`] and
+//!   [`declared_version`] for which that is (a range is never a `version`, only a
+//!   `plumb:specifier`); a dependency on a local folder is the repository, no component;
 //! - every package of every lockfile, so that the `dependencies` graph can name what the
 //!   lockfile says each package depends on; a declared dependency the lockfile resolves
 //!   is the same component as its locked package; an npm alias is named and purl'd by the
@@ -251,8 +252,9 @@ impl Inventory {
     }
 
     /// A declaration is the component of each version it stands for: its locked
-    /// versions when a lockfile resolves it, else the version or range it states. A
-    /// declaration of a local folder is none: see [`is_local_path`].
+    /// versions when a lockfile resolves it, else the version or range it states (a
+    /// range only tells components apart, see [`Inventory::declare`]). A declaration of
+    /// a local folder is none: see [`is_local_path`].
     fn add_declared(&mut self, manifest: &Manifest, dependency: &Dependency, lock: Option<&Lockfile>) {
         if is_local_path(dependency) {
             return;
