@@ -50,37 +50,48 @@ pub const DEFAULT_SOURCES: [&str; 4] = ["requirements.in", "setup.py", "pyprojec
 /// a lockfile; its packages are those requirements (hash-checked with `--hash`), each
 /// depending on the packages whose `# via` lists name it; `compiled_from` holds the
 /// command's source files as written. Anything else is `None`: a manifest.
-pub fn lockfile(path: &str, text: &str, lines: &[(usize, String)]) -> Option<LockDraft> {
+pub fn lockfile(path: &str, text: &str) -> Option<LockDraft> {
     let (format, sources) = header(text)?;
-    let mut packages = Vec::new();
-    for (_, content) in lines {
-        if content.starts_with('-') {
-            continue;
+    let mut draft = LockDraft::new(path, Ecosystem::Pypi, format, Vec::new());
+    let mut locked = true;
+    super::python::for_each_logical_line(text, |_, content| {
+        if !locked || content.starts_with('-') {
+            return;
         }
-        let hashed = content.contains("--hash");
-        let requirement = content.split(" --").next().unwrap_or(content).trim();
-        let parsed = requirement::parse(requirement, hashed).ok()?;
-        let version = match parsed.pin {
-            PinClass::Exact | PinClass::HashPinned if parsed.specifier.starts_with("==") => {
-                parsed.specifier.trim_start_matches('=').trim().to_string()
-            }
-            _ if parsed.specifier.starts_with('@') => String::new(),
-            _ => return None,
-        };
-        packages.push(LockedPackage {
-            registry_name: None,
-            name: parsed.name,
-            version,
-            source: None,
-            hashed,
-            dependencies: Vec::new(),
-        });
+        match locked_package(content) {
+            Some(package) => draft.push(package),
+            None => locked = false,
+        }
+    });
+    if !locked {
+        return None;
     }
-    link_via(&mut packages, text);
-    packages.sort();
-    let mut draft = LockDraft::new(path, Ecosystem::Pypi, format, packages);
+    link_via(&mut draft.lockfile.packages, text);
+    draft.lockfile.packages.sort();
     draft.compiled_from = sources;
     Some(draft)
+}
+
+/// One `name==version` (or `name @ url`) line as a package; `None` for anything looser.
+fn locked_package(content: &str) -> Option<LockedPackage> {
+    let hashed = content.contains("--hash");
+    let requirement = content.split(" --").next().unwrap_or(content).trim();
+    let parsed = requirement::parse(requirement, hashed).ok()?;
+    let version = match parsed.pin {
+        PinClass::Exact | PinClass::HashPinned if parsed.specifier.starts_with("==") => {
+            parsed.specifier.trim_start_matches('=').trim().to_string()
+        }
+        _ if parsed.specifier.starts_with('@') => String::new(),
+        _ => return None,
+    };
+    Some(LockedPackage {
+        registry_name: None,
+        name: parsed.name,
+        version,
+        source: None,
+        hashed,
+        dependencies: Vec::new(),
+    })
 }
 
 /// The command line of the header and its source files.

@@ -119,6 +119,12 @@ impl Analyzer for DependenciesAnalyzer {
 /// each kept dependency costs about 2 KB over the model and the reports.
 pub const DEPENDENCIES_PER_MANIFEST: usize = 5_000;
 
+/// At most this many notes of one manifest (lines it could not read) are kept, and this
+/// many `-r`/`-c` includes: a generated file of a million unreadable lines would
+/// otherwise make a note of each (900,000 lines: 865 MB and a 157 MB `audit.json`).
+pub const NOTES_PER_MANIFEST: usize = 100;
+pub const INCLUDES_PER_MANIFEST: usize = 1_000;
+
 /// At most this many packages of one lockfile are kept (the first in the file, which
 /// lockfile tools sort by name); the rest are counted in a scan note. Real lockfiles of large monorepos lock a few thousand
 /// packages.
@@ -426,6 +432,12 @@ struct Declared<'a> {
     positions: Positions<'a>,
     dependencies: Vec<Dependency>,
     left_out: usize,
+    /// Lines the parser could not read, the first [`NOTES_PER_MANIFEST`] of them.
+    notes: Vec<ScanNote>,
+    notes_left_out: usize,
+    /// `-r`/`-c` includes (line, target), the first [`INCLUDES_PER_MANIFEST`].
+    includes: Vec<(usize, String)>,
+    includes_left_out: usize,
 }
 
 /// What a parser knows about one declared dependency, apart from where.
@@ -450,7 +462,38 @@ impl<'a> Declared<'a> {
             positions: Positions::new(text),
             dependencies: Vec::new(),
             left_out: 0,
+            notes: Vec::new(),
+            notes_left_out: 0,
+            includes: Vec::new(),
+            includes_left_out: 0,
         }
+    }
+
+    /// Notes that 1-based `line`, written `text`, could not be read, and why.
+    fn note_unreadable(&mut self, line: usize, text: &str, why: &str) {
+        if self.notes.len() >= NOTES_PER_MANIFEST {
+            self.notes_left_out += 1;
+            return;
+        }
+        let why = why.lines().next().unwrap_or(why);
+        self.notes.push(ScanNote::new(
+            self.path,
+            SkipReason::UnknownSyntax,
+            Some(format!("line {line}: `{text}`: {why}")),
+        ));
+    }
+
+    /// Records an include of `target` (`-r`, `-c`) at 1-based `line`.
+    fn include(&mut self, line: usize, target: &str) {
+        if self.includes.len() >= INCLUDES_PER_MANIFEST {
+            self.includes_left_out += 1;
+            return;
+        }
+        self.includes.push((line, target.to_string()));
+    }
+
+    fn has_notes(&self) -> bool {
+        !self.notes.is_empty()
     }
 
     /// 1-based line of a byte offset into the manifest.
@@ -507,6 +550,14 @@ impl<'a> Declared<'a> {
     fn into_manifest(self, ecosystem: Ecosystem, format: &str, text: &str) -> ManifestDraft {
         let mut dependencies = self.dependencies;
         dependencies.sort();
+        let left_out_notes = [
+            (self.left_out, "dependencies", DEPENDENCIES_PER_MANIFEST),
+            (self.notes_left_out, "unreadable lines", NOTES_PER_MANIFEST),
+            (self.includes_left_out, "includes", INCLUDES_PER_MANIFEST),
+        ]
+        .into_iter()
+        .filter(|(left_out, ..)| *left_out > 0)
+        .map(|(left_out, noun, cap)| entries_left_out(self.path, left_out, noun, cap, "manifest"));
         ManifestDraft {
             manifest: Manifest {
                 path: self.path.to_string(),
@@ -518,20 +569,9 @@ impl<'a> Declared<'a> {
                 lockfile: None,
             },
             text: text.to_string(),
-            includes: Vec::new(),
+            includes: self.includes,
             workspace_deps: Vec::new(),
-            notes: (self.left_out > 0)
-                .then(|| {
-                    entries_left_out(
-                        self.path,
-                        self.left_out,
-                        "dependencies",
-                        DEPENDENCIES_PER_MANIFEST,
-                        "manifest",
-                    )
-                })
-                .into_iter()
-                .collect(),
+            notes: self.notes.into_iter().chain(left_out_notes).collect(),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass, ScanNote, SkipReason};
+use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass};
 
 use super::requirement;
 use super::{table_entry, toml_lock, Declaration, Declared, LockDraft, ParseError, Parsed};
@@ -60,58 +60,52 @@ pub fn normalize(name: &str) -> String {
 /// The output of `pip-compile` or `uv pip compile` is a lockfile instead (see
 /// [`super::compiled`]).
 pub fn requirements(path: &str, text: &str) -> Parsed {
-    let lines = logical_lines(text);
-    if let Some(lock) = super::compiled::lockfile(path, text, &lines) {
+    if let Some(lock) = super::compiled::lockfile(path, text) {
         return Parsed::Lockfile(lock);
     }
     let mut declared = Declared::new(path, text);
-    let mut includes = Vec::new();
-    let mut notes = Vec::new();
-    for (line, content) in lines {
-        if let Some(target) = include_target(&content) {
-            includes.push((line, target.to_string()));
-        } else if let Some(target) = editable_target(&content) {
-            url_requirement(&mut declared, &mut notes, line, target);
-        } else if content.starts_with('-') {
-            continue;
-        } else {
-            requirement_line(&mut declared, &mut notes, line, &content);
+    for_each_logical_line(text, |line, content| {
+        if let Some(target) = include_target(content) {
+            declared.include(line, target);
+        } else if let Some(target) = editable_target(content) {
+            url_requirement(&mut declared, line, target);
+        } else if !content.starts_with('-') {
+            requirement_line(&mut declared, line, content);
         }
-    }
-    let mut draft = declared.into_manifest(Ecosystem::Pypi, "requirements.txt", text);
-    draft.includes = includes;
-    draft.notes = notes;
-    Parsed::Manifest(draft)
+    });
+    Parsed::Manifest(declared.into_manifest(Ecosystem::Pypi, "requirements.txt", text))
 }
 
-/// Lines with continuations joined and comments removed, each with its first line number.
-fn logical_lines(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut pending: Option<(usize, String)> = None;
+/// Calls `each` with every line, continuations joined and comments removed, and its first
+/// line number; one line at a time, so that memory does not grow with the file.
+pub(super) fn for_each_logical_line(text: &str, mut each: impl FnMut(usize, &str)) {
+    let mut joined = String::new();
+    let mut start = None;
     for (index, raw) in text.lines().enumerate() {
         let content = strip_comment(raw);
-        let (start, mut joined) = pending.take().unwrap_or((index + 1, String::new()));
+        let first = *start.get_or_insert(index + 1);
         match content.strip_suffix('\\') {
             Some(head) => {
                 joined.push_str(head);
                 joined.push(' ');
-                pending = Some((start, joined));
             }
             None => {
                 joined.push_str(content);
                 let trimmed = joined.trim();
                 if !trimmed.is_empty() {
-                    out.push((start, trimmed.to_string()));
+                    each(first, trimmed);
                 }
+                joined.clear();
+                start = None;
             }
         }
     }
-    if let Some((start, joined)) = pending {
-        if !joined.trim().is_empty() {
-            out.push((start, joined.trim().to_string()));
+    if let Some(first) = start {
+        let trimmed = joined.trim();
+        if !trimmed.is_empty() {
+            each(first, trimmed);
         }
     }
-    out
 }
 
 fn strip_comment(line: &str) -> &str {
@@ -148,11 +142,11 @@ fn option_value<'a>(line: &'a str, options: &[&str]) -> Option<&'a str> {
     })
 }
 
-fn requirement_line(declared: &mut Declared<'_>, notes: &mut Vec<ScanNote>, line: usize, content: &str) {
+fn requirement_line(declared: &mut Declared<'_>, line: usize, content: &str) {
     let hashed = content.contains("--hash");
     let requirement = content.split(" --").next().unwrap_or(content).trim();
     if looks_like_location(requirement) {
-        url_requirement(declared, notes, line, requirement);
+        url_requirement(declared, line, requirement);
         return;
     }
     match requirement::parse(requirement, hashed) {
@@ -166,7 +160,7 @@ fn requirement_line(declared: &mut Declared<'_>, notes: &mut Vec<ScanNote>, line
                 pin: parsed.pin,
             },
         ),
-        Err(message) => notes.push(unknown(declared.path, line, requirement, &message)),
+        Err(message) => declared.note_unreadable(line, requirement, &message),
     }
 }
 
@@ -176,7 +170,7 @@ fn looks_like_location(text: &str) -> bool {
 }
 
 /// `-e`/URL lines: a dependency when the URL names its package (`#egg=name`), else a note.
-fn url_requirement(declared: &mut Declared<'_>, notes: &mut Vec<ScanNote>, line: usize, target: &str) {
+fn url_requirement(declared: &mut Declared<'_>, line: usize, target: &str) {
     let egg = target
         .split_once("#egg=")
         .map(|(_, rest)| rest.split(['&', '[']).next().unwrap_or(rest))
@@ -192,22 +186,8 @@ fn url_requirement(declared: &mut Declared<'_>, notes: &mut Vec<ScanNote>, line:
                 pin: requirement::url_pin(target),
             },
         ),
-        None => notes.push(unknown(
-            declared.path,
-            line,
-            target,
-            "a local path or a URL without a package name",
-        )),
+        None => declared.note_unreadable(line, target, "a local path or a URL without a package name"),
     }
-}
-
-fn unknown(path: &str, line: usize, text: &str, why: &str) -> ScanNote {
-    let why = why.lines().next().unwrap_or(why);
-    ScanNote::new(
-        path,
-        SkipReason::UnknownSyntax,
-        Some(format!("line {line}: `{text}`: {why}")),
-    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -273,7 +253,6 @@ pub fn pyproject(path: &str, text: &str) -> Result<Parsed, ParseError> {
     let parsed: Pyproject = toml::from_str(text).map_err(|e| ParseError::toml(text, &e))?;
     let mut reader = PythonDeclared {
         declared: Declared::new(path, text),
-        notes: Vec::new(),
     };
     let mut formats = Vec::new();
     let (mut package, mut version) = (None, None);
@@ -315,7 +294,6 @@ pub fn pyproject(path: &str, text: &str) -> Result<Parsed, ParseError> {
     let mut draft = reader.declared.into_manifest(Ecosystem::Pypi, &format, text);
     draft.manifest.package = package;
     draft.manifest.version = version;
-    draft.notes = reader.notes;
     Ok(Parsed::Manifest(draft))
 }
 
@@ -325,10 +303,9 @@ fn spanned_string(value: &Spanned<toml::Value>) -> Option<Spanned<String>> {
     Some(Spanned::new(value.span(), text.to_string()))
 }
 
-/// Declarations of one Python manifest, with its notes.
+/// Declarations of one Python manifest.
 struct PythonDeclared<'a> {
     declared: Declared<'a>,
-    notes: Vec<ScanNote>,
 }
 
 impl PythonDeclared<'_> {
@@ -357,7 +334,7 @@ impl PythonDeclared<'_> {
                     pin: parsed.pin,
                 },
             ),
-            Err(message) => self.notes.push(unknown(self.declared.path, line, raw, &message)),
+            Err(message) => self.declared.note_unreadable(line, raw, &message),
         }
     }
 
@@ -458,7 +435,6 @@ pub fn pipfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
 pub fn setup_cfg(path: &str, text: &str) -> Parsed {
     let mut reader = PythonDeclared {
         declared: Declared::new(path, text),
-        notes: Vec::new(),
     };
     let mut section = String::new();
     let mut current: Option<(DependencyScope, Option<String>)> = None;
@@ -480,12 +456,10 @@ pub fn setup_cfg(path: &str, text: &str) -> Parsed {
             reader.setup_cfg_value(index + 1, trimmed, *scope, group.as_deref());
         }
     }
-    if reader.declared.dependencies.is_empty() && reader.notes.is_empty() {
+    if reader.declared.dependencies.is_empty() && !reader.declared.has_notes() {
         return Parsed::Nothing;
     }
-    let mut draft = reader.declared.into_manifest(Ecosystem::Pypi, "setup.cfg", text);
-    draft.notes = reader.notes;
-    Parsed::Manifest(draft)
+    Parsed::Manifest(reader.declared.into_manifest(Ecosystem::Pypi, "setup.cfg", text))
 }
 
 fn setup_cfg_key(section: &str, key: &str) -> Option<(DependencyScope, Option<String>)> {
@@ -671,6 +645,28 @@ mod tests {
         );
         assert_eq!(draft.includes, [(4, "base.txt".to_string())]);
         assert_eq!(draft.notes.len(), 1, "{:?}", draft.notes);
+    }
+
+    /// A generated requirements file of many unreadable lines and includes keeps the first
+    /// of each, and says how many more there were.
+    #[test]
+    fn unreadable_lines_and_includes_are_capped_and_counted() {
+        use super::super::{INCLUDES_PER_MANIFEST, NOTES_PER_MANIFEST};
+        let bad: String = (0..NOTES_PER_MANIFEST + 7).map(|i| format!("!bad{i}\n")).collect();
+        let includes: String = (0..INCLUDES_PER_MANIFEST + 3)
+            .map(|i| format!("-r f{i}.txt\n"))
+            .collect();
+        let draft = manifest(requirements("r.txt", &format!("{bad}{includes}flask==3.0\n")));
+        assert_eq!(draft.includes.len(), INCLUDES_PER_MANIFEST);
+        assert_eq!(
+            draft.manifest.dependencies.len(),
+            1,
+            "the line after them is still read"
+        );
+        let details: Vec<&str> = draft.notes.iter().filter_map(|n| n.detail.as_deref()).collect();
+        assert_eq!(details.len(), NOTES_PER_MANIFEST + 2, "{details:?}");
+        assert!(details.contains(&"and 7 more unreadable lines, not kept: plumb keeps at most 100 per manifest"));
+        assert!(details.contains(&"and 3 more includes, not kept: plumb keeps at most 1,000 per manifest"));
     }
 
     #[test]

@@ -28,6 +28,8 @@ const MAX_DEPTH: usize = 32;
 /// Keys a dict built key by key may hold (real `extras_require` have tens): each
 /// assignment replaces a key in place, so this bounds its cost.
 const MAX_KEYS: usize = 1_000;
+/// What the computed-value note names before "and N more".
+const NOTE_ITEMS: usize = 12;
 /// Requirement strings the evaluator may copy in all (a name used twice is copied
 /// twice): enough for any real file, a bound on a hostile one (`b = a + a` repeated).
 const COPY_BUDGET: usize = 200_000;
@@ -740,12 +742,17 @@ pub fn manifest(path: &str, text: &str) -> Parsed {
     let line = setup.call.map_or(1, |offset| declared.line_of(offset));
     let mut draft = declared.into_manifest(Ecosystem::Pypi, "setup.py", text);
     if !computed.is_empty() {
+        let named: Vec<&str> = computed.iter().take(NOTE_ITEMS).map(String::as_str).collect();
+        let more = match computed.len().saturating_sub(NOTE_ITEMS) {
+            0 => String::new(),
+            more => format!(" and {more} more"),
+        };
         draft.notes.push(ScanNote::new(
             path,
             SkipReason::ComputedValue,
             Some(format!(
-                "line {line}: setup() computes part of its requirements when it runs: {}; what plumb could follow is recorded with confidence `inferred`",
-                computed.join(", ")
+                "line {line}: setup() computes part of its requirements when it runs: {}{more}; what plumb could follow is recorded with confidence `inferred`",
+                named.join(", ")
             )),
         ));
     }
@@ -1029,6 +1036,10 @@ setup(
             wide.push_str(&format!("extras[\"k{i}\"] = deps_list(\"p\", \"q\")\n"));
         }
         wide.push_str("setup(extras_require=extras)\n");
+        // A note names a dozen unreadable entries, then counts the rest.
+        let bad: Vec<String> = (0..100).map(|i| format!("\"!{i}\"")).collect();
+        let (_, notes) = read_manifest(&format!("setup(install_requires=[{}])", bad.join(", ")));
+        assert!(notes[0].contains(" and 88 more;"), "{notes:?}");
         let started = std::time::Instant::now();
         let _ = manifest("setup.py", &wide);
         assert!(
