@@ -531,3 +531,214 @@ fn poetry_pipfile_setup_cfg_and_yarn_berry_workspaces() {
         ]
     );
 }
+
+/// A `replace` makes the requirement its replacement (looked up in go.sum under the
+/// replacement's name), a replace by a folder is the tree's own code, and go.sum lines
+/// that hash only a `go.mod` lock no package.
+#[test]
+fn go_replacements_resolve_and_go_mod_only_hashes_lock_nothing() {
+    let go_mod = "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/orig/lib v1.0.0\n\texample.com/local v0.0.0\n\tgolang.org/x/mod v0.17.0 // indirect\n)\n\nreplace github.com/orig/lib => github.com/fork/lib v1.0.1\nreplace example.com/local => ./local\n";
+    let go_sum = "github.com/fork/lib v1.0.1 h1:aa=\ngithub.com/fork/lib v1.0.1/go.mod h1:bb=\ngithub.com/orig/lib v1.0.0/go.mod h1:cc=\ngolang.org/x/mod v0.17.0/go.mod h1:dd=\ngolang.org/x/mod v0.16.0/go.mod h1:ee=\n";
+    let audit = audit_of(&[("go.mod", go_mod.as_bytes()), ("go.sum", go_sum.as_bytes())], &[]);
+    assert_eq!(
+        deps(&audit, "go.mod"),
+        [
+            "example.com/local \"path ./local (replaces example.com/local v0.0.0)\" exact 12:-",
+            "github.com/fork/lib \"v1.0.1 (replaces github.com/orig/lib v1.0.0)\" hash-pinned 11:v1.0.1",
+            "golang.org/x/mod \"v0.17.0\" exact 8:-",
+        ]
+    );
+    assert_eq!(dependency_findings(&audit), Vec::<String>::new());
+    let locked: Vec<String> = audit["supply_chain"]["lockfiles"][0]["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| {
+            format!(
+                "{}@{}",
+                p["name"].as_str().unwrap_or(""),
+                p["version"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(locked, ["github.com/fork/lib@v1.0.1"]);
+}
+
+/// A member's own `Cargo.lock` is not what Cargo builds it with: the workspace root's
+/// lockfile covers it, and a note names the one it ignores.
+#[test]
+fn a_members_stale_lockfile_is_shadowed_by_the_workspace_root() {
+    let stale = CARGO_LOCK.replace("1.0.200", "1.0.100");
+    let audit = audit_of(
+        &[
+            ("Cargo.toml", CARGO_ROOT.as_bytes()),
+            ("crates/app/Cargo.toml", CARGO_MEMBER.as_bytes()),
+            ("Cargo.lock", CARGO_LOCK.as_bytes()),
+            ("crates/app/Cargo.lock", stale.as_bytes()),
+        ],
+        &[],
+    );
+    assert_eq!(manifest(&audit, "crates/app/Cargo.toml")["lockfile"], "Cargo.lock");
+    assert!(deps(&audit, "crates/app/Cargo.toml").contains(&"serde \"1.0 (workspace)\" bounded 6:1.0.200".to_string()));
+    assert!(
+        notes(&audit).contains(&"lockfile-unused crates/app/Cargo.lock".to_string()),
+        "{:?}",
+        notes(&audit)
+    );
+}
+
+/// A tag is a release line, not one image: bounded, and reported; only a digest pins.
+#[test]
+fn an_image_tag_is_bounded_and_only_a_digest_is_a_pin() {
+    let audit = polyglot();
+    let pins: Vec<String> = deps(&audit, "docker/Dockerfile");
+    assert!(
+        pins.contains(&"ubuntu \"ubuntu:22.04\" bounded 1:-".to_string()),
+        "{pins:?}"
+    );
+    assert!(
+        pins.iter()
+            .any(|p| p.starts_with("python ") && p.contains(" hash-pinned 3:")),
+        "{pins:?}"
+    );
+    assert!(pins.contains(&"alpine \"alpine\" unpinned 4:-".to_string()), "{pins:?}");
+}
+
+const SETUP_PY: &str = r#"from setuptools import setup
+
+_deps = ["numpy>=1.20", "torch>=2.0"]
+deps = {b: a for a, b in (re.findall(r"^(([^!=<>~]+)(?:[!=<>~].*)?$)", x)[0] for x in _deps)}
+extras = {}
+extras["cli"] = ["rich"]
+setup(
+    name="lib",
+    python_requires=">=3.10",
+    install_requires=["requests>=2", deps["numpy"]],
+    extras_require=extras,
+    tests_require=[f"pkg=={VERSION}"],
+)
+"#;
+
+/// A library declaring its requirements in setup.py: they are in the posture table,
+/// Appendix B and the SBOM like pyproject's, what is read through a name is `inferred`,
+/// what is computed is a note, and `python_requires` (setup.py's and setup.cfg's) is the
+/// header's Python version.
+#[test]
+fn setup_py_requirements_and_python_requires() {
+    let repo = common::TestRepo::new();
+    repo.write("setup.py", SETUP_PY.as_bytes());
+    repo.write(
+        "legacy/setup.cfg",
+        b"[options]\npython_requires = >=3.8\ninstall_requires =\n    six\n",
+    );
+    repo.commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    assert_eq!(
+        deps(&audit, "setup.py"),
+        [
+            "numpy \">=1.20\" lower-bound 3:-",
+            "requests \">=2\" lower-bound 10:-",
+            "rich \"\" unpinned 6:-",
+        ]
+    );
+    let confidence: Vec<&str> = manifest(&audit, "setup.py")["dependencies"]
+        .as_array()
+        .expect("dependencies")
+        .iter()
+        .map(|d| d["confidence"].as_str().unwrap_or("literal"))
+        .collect();
+    assert_eq!(confidence, ["inferred", "literal", "inferred"]);
+    assert!(
+        notes(&audit).contains(&"computed-value setup.py".to_string()),
+        "{:?}",
+        notes(&audit)
+    );
+    let markdown = common::report(repo.path(), "md", &[]);
+    assert!(
+        markdown.contains("**Python Version:** declared `>=3.10` (setup.py:9), `>=3.8` (legacy/setup.cfg:2)"),
+        "{}",
+        markdown.lines().find(|l| l.contains("Python Version")).unwrap_or("")
+    );
+    assert!(
+        markdown.contains("| `setup.py` | setup.py | 2 | 0 | 0 | 1 |"),
+        "{}",
+        section(&markdown, "## Appendix B")
+    );
+    let output = common::plumb()
+        .arg("sbom")
+        .arg(repo.path())
+        .output()
+        .expect("plumb runs");
+    let bom: Value = serde_json::from_slice(&output.stdout).expect("a BOM");
+    let numpy = bom["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .find(|c| c["name"] == "numpy")
+        .expect("numpy is a component");
+    assert!(numpy["properties"]
+        .as_array()
+        .expect("properties")
+        .contains(&serde_json::json!({"name": "plumb:confidence", "value": "inferred"})));
+}
+
+const PIP_COMPILED: &str = "#\n# This file is autogenerated by pip-compile with Python 3.11\n# by the following command:\n#\n#    pip-compile --output-file=requirements.txt requirements.in\n#\ncertifi==2024.2.2 \\\n    --hash=sha256:aa\n    # via requests\nidna==3.6 \\\n    --hash=sha256:bb\n    # via requests\nrequests==2.31.0 \\\n    --hash=sha256:cc\n    # via -r requirements.in\n";
+
+/// A `pip-compile` output is the lockfile of the `.in` file its header names (and `uv
+/// pip compile` of a pyproject.toml): the manifest's requirements resolve to it, a
+/// requirement it lacks is not locked, `# via` lines are its graph, and a `-c` of it
+/// from another input is no unread include.
+#[test]
+fn pip_compile_output_is_the_lockfile_of_its_source() {
+    let uv_compiled = "# This file was autogenerated by uv via the following command:\n#    uv pip compile pyproject.toml -o tools/requirements.lock.txt\nrich==13.7.1\n    # via tools (pyproject.toml)\n";
+    let audit = audit_of(
+        &[
+            ("requirements.in", b"requests>=2\nflask\n"),
+            ("requirements.txt", PIP_COMPILED.as_bytes()),
+            ("dev-requirements.in", b"-c requirements.txt\npytest\n"),
+            (
+                "tools/pyproject.toml",
+                b"[project]\nname = \"tools\"\ndependencies = [\"rich>=13\"]\n",
+            ),
+            ("tools/requirements.lock.txt", uv_compiled.as_bytes()),
+        ],
+        &[],
+    );
+    assert_eq!(manifest(&audit, "requirements.in")["lockfile"], "requirements.txt");
+    assert_eq!(
+        deps(&audit, "requirements.in"),
+        ["flask \"\" unpinned 2:-", "requests \">=2\" lower-bound 1:2.31.0"]
+    );
+    assert_eq!(
+        dependency_findings(&audit),
+        ["dependency-not-locked requirements.in:2 medium"]
+    );
+    assert_eq!(
+        manifest(&audit, "tools/pyproject.toml")["lockfile"],
+        "tools/requirements.lock.txt"
+    );
+    let lockfiles = audit["supply_chain"]["lockfiles"].as_array().expect("lockfiles");
+    let pip = lockfiles
+        .iter()
+        .find(|l| l["path"] == "requirements.txt")
+        .expect("a lockfile");
+    assert_eq!(pip["format"], "pip-compile");
+    let requests = pip["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == "requests")
+        .expect("requests");
+    assert_eq!(requests["dependencies"], serde_json::json!(["certifi", "idna"]));
+    assert_eq!(requests["hashed"], true);
+    assert!(
+        !notes(&audit).iter().any(|n| n.contains("dev-requirements.in")),
+        "{:?}",
+        notes(&audit)
+    );
+    assert!(audit["supply_chain"]["manifests"]
+        .as_array()
+        .expect("manifests")
+        .iter()
+        .all(|m| m["path"] != "requirements.txt"));
+}

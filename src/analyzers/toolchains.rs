@@ -59,6 +59,14 @@ impl Analyzer for ToolchainsAnalyzer {
                 Ok(())
             }
             Declarer::Pyproject => pyproject(text, &mut found),
+            Declarer::SetupPy => {
+                setup_py(text, &mut found);
+                Ok(())
+            }
+            Declarer::SetupCfg => {
+                setup_cfg(text, &mut found);
+                Ok(())
+            }
             Declarer::CargoToml => cargo_toml(text, &mut found),
             Declarer::RustToolchainToml => rust_toolchain_toml(text, &mut found),
             Declarer::GoMod => {
@@ -90,6 +98,8 @@ enum Declarer {
     RustToolchainFile,
     RustToolchainToml,
     Pyproject,
+    SetupPy,
+    SetupCfg,
     CargoToml,
     GoMod,
     PackageJson,
@@ -103,6 +113,8 @@ fn declarer(name: &str) -> Option<Declarer> {
         "rust-toolchain" => Declarer::RustToolchainFile,
         "rust-toolchain.toml" => Declarer::RustToolchainToml,
         "pyproject.toml" => Declarer::Pyproject,
+        "setup.py" => Declarer::SetupPy,
+        "setup.cfg" => Declarer::SetupCfg,
         "Cargo.toml" => Declarer::CargoToml,
         "go.mod" => Declarer::GoMod,
         "package.json" => Declarer::PackageJson,
@@ -192,6 +204,29 @@ fn pyproject(text: &str, found: &mut Found<'_>) -> Result<(), String> {
         found.push(Toolchain::Python, &version, line, "tool.poetry.dependencies.python");
     }
     Ok(())
+}
+
+/// `python_requires` of `setup(...)`, read as the dependencies analyzer reads it.
+fn setup_py(text: &str, found: &mut Found<'_>) {
+    if let Some((value, offset)) = super::dependencies::setup_py_python_requires(text) {
+        found.push(Toolchain::Python, &value, line_of(text, offset), "python_requires");
+    }
+}
+
+/// `python_requires = ...` of the `[options]` section.
+fn setup_cfg(text: &str, found: &mut Found<'_>) {
+    let mut section = "";
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed.trim_matches(['[', ']']).trim();
+        } else if let Some((key, value)) = trimmed.split(" #").next().and_then(|t| t.split_once('=')) {
+            let top_level = !line.starts_with(char::is_whitespace);
+            if section == "options" && top_level && key.trim() == "python_requires" && !value.trim().is_empty() {
+                found.push(Toolchain::Python, value, index + 1, "python_requires");
+            }
+        }
+    }
 }
 
 fn cargo_toml(text: &str, found: &mut Found<'_>) -> Result<(), String> {
@@ -307,6 +342,8 @@ mod tests {
         };
         match declarer(path).expect("declarer") {
             Declarer::Pyproject => pyproject(text, &mut found).expect("parse"),
+            Declarer::SetupPy => setup_py(text, &mut found),
+            Declarer::SetupCfg => setup_cfg(text, &mut found),
             Declarer::CargoToml => cargo_toml(text, &mut found).expect("parse"),
             Declarer::GoMod => go_mod(text, &mut found),
             Declarer::PackageJson => package_json(text, &mut found).expect("parse"),
@@ -324,6 +361,20 @@ mod tests {
         assert_eq!(
             run("pyproject.toml", "[project]\nname='x'\nrequires-python = \">=3.10\"\n"),
             ["Python >=3.10 pyproject.toml:3 requires-python"]
+        );
+        assert_eq!(
+            run(
+                "setup.py",
+                "from setuptools import setup\nPY = '>=3.9'\nsetup(\n    name='x',\n    python_requires=\">=3.10\",\n)\n"
+            ),
+            ["Python >=3.10 setup.py:5 python_requires"]
+        );
+        assert_eq!(
+            run(
+                "setup.cfg",
+                "[metadata]\nname = x\n[options]\npython_requires = >=3.8  # the oldest tested\ninstall_requires =\n    python_requires\n"
+            ),
+            ["Python >=3.8 setup.cfg:4 python_requires"]
         );
         assert_eq!(
             run(

@@ -64,9 +64,16 @@ pub enum SkipReason {
     /// A manifest whose lockfile could not be read (too large, not UTF-8, malformed): its
     /// lock coverage is not checked.
     LockfileUnread,
+    /// A lockfile its package manager does not use (a Cargo workspace member's own
+    /// `Cargo.lock`: the workspace root's locks the member).
+    LockfileUnused,
     /// A manifest or lockfile with more entries than plumb keeps of one file: the first
     /// are kept, the detail counts the rest.
     TooManyEntries,
+    /// A value a build script computes when it runs (a `setup.py`'s `install_requires`
+    /// built by a call or a format string), which plumb reads without running: what it
+    /// could follow is recorded as inferred, the detail says what it could not.
+    ComputedValue,
 }
 
 impl SkipReason {
@@ -92,6 +99,8 @@ impl SkipReason {
             SkipReason::UnknownSyntax => "a manifest line this version does not read",
             SkipReason::LockfileUnread => "its lockfile could not be read: lock coverage not checked",
             SkipReason::TooManyEntries => "more entries than plumb keeps of one file: the first kept, the rest counted",
+            SkipReason::LockfileUnused => "a lockfile its package manager does not use",
+            SkipReason::ComputedValue => "a value computed when the file runs: only what could be followed is recorded",
         }
     }
 }

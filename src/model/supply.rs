@@ -67,6 +67,28 @@ pub struct Dependency {
     pub location: Location,
     /// The version a lockfile resolves it to, when one covers the manifest.
     pub locked_version: Option<String>,
+    /// How it was read; absent when written literally where its tool reads it.
+    #[serde(skip_serializing_if = "DeclarationConfidence::is_literal")]
+    pub confidence: DeclarationConfidence,
+}
+
+/// How a declaration was read.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum DeclarationConfidence {
+    /// Written as a literal where the tool reads it.
+    #[default]
+    Literal,
+    /// Recovered from code that computes it when it runs (a `setup.py` list held in a
+    /// variable, a `_deps` list turned into a dict), followed without running it.
+    Inferred,
+}
+
+impl DeclarationConfidence {
+    pub fn is_literal(&self) -> bool {
+        *self == DeclarationConfidence::Literal
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,9 +109,10 @@ pub enum DependencyScope {
 pub enum PinClass {
     /// An exact version plus a content hash (`--hash=`, image digest, `URL_HASH`, commit SHA).
     HashPinned,
-    /// Exactly one version (`==1.2.3`, `=1.2.3`, `1.2.3` in npm, a go.mod version, a tag).
+    /// Exactly one version (`==1.2.3`, `=1.2.3`, `1.2.3` in npm, a go.mod version, a git tag).
     Exact,
-    /// Lower and upper bound (`>=1,<2`, `^1.2`, `~1.2`, `~=1.2`).
+    /// Lower and upper bound (`>=1,<2`, `^1.2`, `~1.2`, `~=1.2`), or a container image tag
+    /// (a release line whose image can be pushed again; only a digest pins one).
     Bounded,
     /// Only a lower bound (`>=1.2`).
     LowerBound,

@@ -10,8 +10,9 @@
 //! What becomes a component, each with a `bom-ref` that is unique and derived from what it
 //! is (so it does not move between runs):
 //! - every declared dependency of every manifest, one component per distinct
-//!   (ecosystem, name, version); see [`locked_versions`] and [`declared_version`] for
-//!   which version that is;
+//!   (ecosystem, name, version or range); see [`locked_versions`] and
+//!   [`declared_version`] for which that is (a range is never a `version`, only a
+//!   `plumb:specifier`); a dependency on a local folder is the repository, no component;
 //! - every package of every lockfile, so that the `dependencies` graph can name what the
 //!   lockfile says each package depends on; a declared dependency the lockfile resolves
 //!   is the same component as its locked package; an npm alias is named and purl'd by the
@@ -251,8 +252,13 @@ impl Inventory {
     }
 
     /// A declaration is the component of each version it stands for: its locked
-    /// versions when a lockfile resolves it, else the version or range it states.
+    /// versions when a lockfile resolves it, else the version or range it states (a
+    /// range only tells components apart, see [`Inventory::declare`]). A declaration of
+    /// a local folder is none: see [`is_local_path`].
     fn add_declared(&mut self, manifest: &Manifest, dependency: &Dependency, lock: Option<&Lockfile>) {
+        if is_local_path(dependency) {
+            return;
+        }
         let ecosystem = manifest.ecosystem;
         let locked = locked_versions(manifest, dependency, lock);
         for version in &locked {
@@ -275,20 +281,25 @@ impl Inventory {
         self.declare(ecosystem, dependency, version, purl_version);
     }
 
+    /// The component of a declaration: told apart from the name's others by `reference`
+    /// (a version, or a range as written), with `version` as its one version, if any.
+    /// A range is never the component's version: CycloneDX's `version` names what the
+    /// component is, and a range names what it may be (the `plumb:specifier` property
+    /// keeps it).
     fn declare(
         &mut self,
         ecosystem: Ecosystem,
         dependency: &Dependency,
+        reference: Option<String>,
         version: Option<String>,
-        purl_version: Option<String>,
     ) {
         let entry = self.entry(
-            package_ref(ecosystem, &dependency.name, version.as_deref()),
+            package_ref(ecosystem, &dependency.name, reference.as_deref()),
             true,
             || {
                 let mut entry = Entry::new(package_type(ecosystem), ecosystem_name(ecosystem), &dependency.name);
                 entry.version = version.clone();
-                entry.purl = Some(purl(ecosystem, &dependency.name, purl_version.as_deref()));
+                entry.purl = Some(purl(ecosystem, &dependency.name, version.as_deref()));
                 entry
             },
         );
@@ -302,6 +313,9 @@ impl Inventory {
         }
         if let Some(group) = &dependency.group {
             entry.property("plumb:group", group);
+        }
+        if !dependency.confidence.is_literal() {
+            entry.property("plumb:confidence", "inferred");
         }
     }
 
@@ -530,14 +544,27 @@ impl<'a> OwnPackages<'a> {
 
     /// The rule: a locked package is the repository's own when a manifest declares its
     /// name and version, or declares its name and the lockfile installs it from the tree
-    /// itself. The second case is a lockfile older than its manifest's version bump
+    /// itself, or it is a Cargo package without `source` (Cargo.lock writes none only for
+    /// a crate built from a folder: a workspace member or a path dependency, whose
+    /// `Cargo.toml` may be one plumb does not read, below `tests/` or `vendor/`). The second case is a lockfile older than its manifest's version bump
     /// (ruff's `scripts/benchmarks/uv.lock` locks `scripts 0.16.3` from `virtual = "."`
     /// while the pyproject says 0.16.4): it still locks the project, not a registry
     /// package of that name.
     fn is(&self, ecosystem: Ecosystem, package: &LockedPackage) -> bool {
+        let from_tree = installed_from_tree(ecosystem, package);
         self.versioned.contains(&(ecosystem, &package.name, &package.version))
-            || (self.names.contains(&(ecosystem, package.name.as_str())) && installed_from_tree(ecosystem, package))
+            || (from_tree
+                && (ecosystem == Ecosystem::Cargo || self.names.contains(&(ecosystem, package.name.as_str()))))
     }
+}
+
+/// The rule: a dependency on a local folder (`path = "..."` in Cargo, Poetry and
+/// Pipfile, a Go `replace` by a folder; its specifier reads `path ...`) is built from
+/// that folder, not fetched from a registry: a workspace member or a crate of the tree is
+/// the repository itself, and a folder outside the snapshot is nothing a purl could name.
+/// It is no component; what it declares in its own manifest, the repository declares.
+fn is_local_path(dependency: &Dependency) -> bool {
+    dependency.specifier.starts_with("path ")
 }
 
 /// Whether the lockfile installs the package from a folder of the tree rather than a
@@ -556,10 +583,10 @@ fn installed_from_tree(ecosystem: Ecosystem, package: &LockedPackage) -> bool {
     }
 }
 
-/// The version of a declaration no lockfile resolves: the one version an exact pin names;
-/// else the specifier as written (a range such as `>=2.0,<3`, CycloneDX's `version` being
-/// free text); else none. Only the first goes into the purl, whose version must be one
-/// version.
+/// What tells a declaration no lockfile resolves apart from the name's others: the one
+/// version an exact pin names; else the specifier as written (a range such as
+/// `>=2.0,<3`, in the `bom-ref` only); else none. Only the first is the component's
+/// version and goes into its purl.
 fn declared_version(dependency: &Dependency) -> Option<String> {
     let specifier = dependency.specifier.trim();
     exact_version(specifier, dependency.pin).or_else(|| (!specifier.is_empty()).then(|| specifier.to_string()))
@@ -631,12 +658,14 @@ fn split_image(image: &str) -> (&str, Option<&str>) {
 }
 
 /// The rule that maps a `uses:` pin to the dependency pin classes: a commit SHA or image
-/// digest is hash-pinned, a tag exact (one version, movable, as `PinClass::Exact` says),
-/// a branch or nothing unpinned.
+/// digest is hash-pinned, an action's tag exact (one version, movable, as `PinClass::Exact`
+/// says), a docker image's tag bounded (a release line, as for a Dockerfile's `FROM`), a
+/// branch or nothing unpinned.
 fn action_pin_class(pin: PinKind) -> PinClass {
     match pin {
         PinKind::Sha | PinKind::DockerDigest => PinClass::HashPinned,
-        PinKind::Tag | PinKind::DockerTag => PinClass::Exact,
+        PinKind::Tag => PinClass::Exact,
+        PinKind::DockerTag => PinClass::Bounded,
         PinKind::Branch | PinKind::Unpinned | PinKind::Local => PinClass::Unpinned,
     }
 }
@@ -1069,6 +1098,7 @@ mod tests {
             pin,
             location: at("", line),
             locked_version: None,
+            confidence: Default::default(),
         }
     }
 
@@ -1087,12 +1117,13 @@ mod tests {
         }
     }
 
+    /// A package from a registry.
     fn locked(name: &str, version: &str, dependencies: &[&str]) -> LockedPackage {
         LockedPackage {
             registry_name: None,
             name: name.to_string(),
             version: version.to_string(),
-            source: None,
+            source: Some("registry+https://github.com/rust-lang/crates.io-index".to_string()),
             hashed: true,
             dependencies: dependencies.iter().map(|d| d.to_string()).collect(),
         }
@@ -1360,7 +1391,7 @@ mod tests {
         // Runtime in one manifest, dev in another: required wins.
         let pytest = component(&bom, "pypi/pytest@>=8");
         assert_eq!(pytest["scope"], "required");
-        assert_eq!(pytest["version"], ">=8");
+        assert!(pytest.get("version").is_none(), "a range is no version: {pytest}");
         assert_eq!(pytest["purl"], "pkg:pypi/pytest", "a range is no purl version");
         let places: Vec<&str> = pytest["evidence"]["occurrences"]
             .as_array()
@@ -1446,6 +1477,56 @@ mod tests {
                 "pypi/idna@3.7"
             ]
         );
+    }
+
+    /// A crate built from a folder of the tree (a path dependency whose `Cargo.toml` is
+    /// not read, below `vendor/`) is the repository, on the declaring side and on the
+    /// lockfile's; a Go requirement replaced by a folder too.
+    #[test]
+    fn local_path_dependencies_are_the_repository() {
+        use DependencyScope::*;
+        let mut audit = sample();
+        let mut helper = dependency("helper", "path vendor/helper", Runtime, PinClass::Exact, 8);
+        helper.locked_version = Some("0.2.0".to_string());
+        let mut serde = dependency("serde", "1", Runtime, PinClass::Bounded, 7);
+        serde.locked_version = Some("1.0.210".to_string());
+        let mut app = manifest("Cargo.toml", Ecosystem::Cargo, vec![helper, serde]);
+        (app.package, app.version) = (Some("app".to_string()), Some("0.1.0".to_string()));
+        app.lockfile = Some("Cargo.lock".to_string());
+        let local = |name: &str, dependencies: &[&str]| LockedPackage {
+            source: None,
+            ..locked(name, "0.2.0", dependencies)
+        };
+        let replaced = dependency(
+            "example.com/lib",
+            "path ../lib (replaces example.com/lib v1.0.0)",
+            Runtime,
+            PinClass::Exact,
+            4,
+        );
+        audit.supply_chain.manifests = vec![app, manifest("go.mod", Ecosystem::Golang, vec![replaced])];
+        audit.supply_chain.lockfiles = vec![Lockfile {
+            path: "Cargo.lock".to_string(),
+            ecosystem: Ecosystem::Cargo,
+            format: "Cargo.lock".to_string(),
+            packages: vec![
+                LockedPackage {
+                    version: "0.1.0".to_string(),
+                    ..local("app", &["helper", "serde"])
+                },
+                local("helper", &["serde"]),
+                locked("serde", "1.0.210", &[]),
+            ],
+        }];
+        let bom = json(&audit);
+        let refs: Vec<&str> = bom["components"]
+            .as_array()
+            .expect("components")
+            .iter()
+            .map(|c| c["bom-ref"].as_str().expect("bom-ref"))
+            .collect();
+        assert_eq!(refs, ["cargo/serde@1.0.210"]);
+        assert_eq!(depends_on(&bom, ROOT_REF), ["cargo/serde@1.0.210"]);
     }
 
     #[test]

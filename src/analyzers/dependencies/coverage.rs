@@ -8,7 +8,7 @@ use crate::analyzers::workflows::rules::Reporter;
 use crate::model::{Dependency, DependencyScope, Ecosystem, Finding, Manifest, PinClass, ScanNote, SkipReason};
 use crate::scan::FileRecord;
 
-use super::{cargo, go, js, rules, Gathered, LockDraft, ManifestDraft};
+use super::{cargo, compiled, go, js, rules, Gathered, LockDraft, ManifestDraft};
 
 pub struct Resolved {
     pub manifests: Vec<Manifest>,
@@ -28,12 +28,31 @@ pub fn resolve(gathered: &Gathered, files: &[FileRecord]) -> Resolved {
         findings: Vec::new(),
         notes: Vec::new(),
     };
+    let compiled = compiled_sources(gathered, &paths);
     for draft in &gathered.manifests {
         let mut manifest = draft.manifest.clone();
         inherit_workspace(&mut manifest, &gathered.manifests);
         let mut reporter = Reporter::new(&draft.manifest.path, &draft.text);
-        match covering_lockfile(&manifest, &locks, &paths) {
+        let coverage = match (
+            covering_lockfile(&manifest, &locks, &paths),
+            compiled.get(manifest.path.as_str()),
+        ) {
+            (Coverage::None, Some(lock)) => Coverage::Covered(lock),
+            (coverage, _) => coverage,
+        };
+        match coverage {
             Coverage::Covered(lock) => lock_versions(&mut manifest, lock, &mut reporter),
+            Coverage::Shadowed { root, beside } => {
+                lock_versions(&mut manifest, root, &mut reporter);
+                resolved.notes.push(ScanNote::new(
+                    &beside.lockfile.path,
+                    SkipReason::LockfileUnused,
+                    Some(format!(
+                        "`{}` is a member of the workspace `{}` locks, and Cargo ignores a member's own lockfile: its packages are listed (each with `plumb:locked-in` in the SBOM) but lock nothing",
+                        manifest.path, root.lockfile.path
+                    )),
+                ));
+            }
             Coverage::Unread(lockfile) => resolved.notes.push(ScanNote::new(
                 &manifest.path,
                 SkipReason::LockfileUnread,
@@ -96,6 +115,37 @@ fn inherit_workspace(manifest: &mut Manifest, all: &[ManifestDraft]) {
     manifest.dependencies.sort();
 }
 
+/// The rule for `pip-compile`/`uv pip compile` output: it covers each manifest its
+/// header's command names, found relative to the output's folder, else to the root
+/// (where such commands usually run); a command that names none compiled the first of
+/// pip-compile's defaults (`requirements.in`, `setup.py`, `pyproject.toml`, `setup.cfg`)
+/// in the output's folder. A lockfile found by the rule by name (a `uv.lock` beside a
+/// pyproject.toml, which locks every extra and group) comes first; of two outputs of one
+/// manifest (one per platform or Python version), the first by path covers it.
+fn compiled_sources<'a>(gathered: &'a Gathered, paths: &BTreeSet<&str>) -> BTreeMap<String, &'a LockDraft> {
+    let mut out: BTreeMap<String, &LockDraft> = BTreeMap::new();
+    for lock in &gathered.lockfiles {
+        let dir = dir_of(&lock.lockfile.path);
+        let in_snapshot = |source: &str| {
+            [normalize_path(&join(dir, source)), normalize_path(source)]
+                .into_iter()
+                .find(|path| paths.contains(path.as_str()))
+        };
+        let sources: Vec<String> = match lock.compiled_from.as_slice() {
+            [] if lock.lockfile.format == compiled::PIP_COMPILE => compiled::DEFAULT_SOURCES
+                .iter()
+                .find_map(|source| in_snapshot(source))
+                .into_iter()
+                .collect(),
+            named => named.iter().filter_map(|source| in_snapshot(source)).collect(),
+        };
+        for source in sources {
+            out.entry(source).or_insert(lock);
+        }
+    }
+    out
+}
+
 /// Lockfile names that can cover a manifest, by manifest format.
 fn lock_names(manifest: &Manifest) -> &'static [&'static str] {
     match (manifest.ecosystem, manifest.format.as_str()) {
@@ -115,6 +165,11 @@ fn lock_names(manifest: &Manifest) -> &'static [&'static str] {
 
 enum Coverage<'a> {
     Covered(&'a LockDraft),
+    /// Covered by the workspace root's lockfile; the one `beside` the member is not used.
+    Shadowed {
+        root: &'a LockDraft,
+        beside: &'a LockDraft,
+    },
     /// A lockfile is there but could not be read (its own note or finding says why).
     Unread(String),
     None,
@@ -122,10 +177,12 @@ enum Coverage<'a> {
 
 /// The rule: a lockfile of the manifest's ecosystem in the same folder covers it; one in
 /// a folder above covers it when it lists the manifest as a workspace member (by folder
-/// or by package name): Cargo, npm/yarn/pnpm and uv workspaces lock at their root. go.sum
-/// only covers the go.mod beside it. A lockfile present but unread (too large, not UTF-8,
-/// malformed) stops the search: the manifest is reported uncovered with a note, rather
-/// than every dependency "not locked".
+/// or by package name): Cargo, npm/yarn/pnpm and uv workspaces lock at their root. For
+/// Cargo the workspace root's lockfile wins over one beside the member, which Cargo
+/// ignores (a stale copy from before the crate joined the workspace): that one covers
+/// nothing, and a note says so. go.sum only covers the go.mod beside it. A lockfile
+/// present but unread (too large, not UTF-8, malformed) stops the search: the manifest is
+/// reported uncovered with a note, rather than every dependency "not locked".
 fn covering_lockfile<'a>(
     manifest: &Manifest,
     locks: &BTreeMap<&str, &'a LockDraft>,
@@ -133,6 +190,14 @@ fn covering_lockfile<'a>(
 ) -> Coverage<'a> {
     let dir = dir_of(&manifest.path);
     let names = lock_names(manifest);
+    if manifest.ecosystem == Ecosystem::Cargo {
+        if let Some(root) = workspace_root_lock(manifest, locks) {
+            return match locks.get(join(dir, "Cargo.lock").as_str()) {
+                Some(beside) => Coverage::Shadowed { root, beside },
+                None => Coverage::Covered(root),
+            };
+        }
+    }
     for candidate in ancestors(dir) {
         if candidate != dir && manifest.ecosystem == Ecosystem::Golang {
             break;
@@ -152,6 +217,15 @@ fn covering_lockfile<'a>(
     Coverage::None
 }
 
+/// The nearest `Cargo.lock` in a folder above the manifest's that lists it as a member.
+fn workspace_root_lock<'a>(manifest: &Manifest, locks: &BTreeMap<&str, &'a LockDraft>) -> Option<&'a LockDraft> {
+    let dir = dir_of(&manifest.path);
+    ancestors(dir).skip(1).find_map(|candidate| {
+        let lock = locks.get(join(candidate, "Cargo.lock").as_str())?;
+        is_member(lock, candidate, dir, manifest).then_some(*lock)
+    })
+}
+
 fn is_member(lock: &LockDraft, lock_dir: &str, dir: &str, manifest: &Manifest) -> bool {
     let relative = match lock_dir {
         "" => dir,
@@ -164,8 +238,10 @@ fn is_member(lock: &LockDraft, lock_dir: &str, dir: &str, manifest: &Manifest) -
 /// Sets each dependency's locked version (every version the lockfile holds for the name,
 /// joined) and reports those it does not resolve. Not checked, because lockfiles leave
 /// them out by design: Python build requirements (`[build-system]`, not locked by uv or
-/// Poetry), npm peer dependencies, and Go `replace` targets. A workspace member is
-/// resolved without a version.
+/// Poetry), npm peer dependencies, and Go requirements replaced by a local folder (a
+/// requirement replaced by another module is checked under the replacement's name). A
+/// workspace member, or a module whose `go.mod` alone go.sum hashes, is resolved without
+/// a version.
 fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Reporter<'_>) {
     manifest.lockfile = Some(lock.lockfile.path.clone());
     let mut versions: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -178,10 +254,14 @@ fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Repor
     }
     let ecosystem = manifest.ecosystem;
     let manifest_dir = dir_of(&manifest.path).to_string();
+    // pip-compile locks extras and groups only when told to (`--extra`, `--group`): of
+    // a manifest it compiled, only runtime requirements must be there.
+    let compiled = compiled::is_compiled(&lock.lockfile.format);
     for dependency in &mut manifest.dependencies {
         if !lockable(ecosystem, dependency) {
             continue;
         }
+        let checked = !compiled || dependency.scope == DependencyScope::Runtime;
         match versions.get(dependency.name.as_str()) {
             Some(found) => {
                 let found: Vec<&str> = match npm_loaded(&manifest_dir, lock, &dependency.name) {
@@ -193,7 +273,9 @@ fn lock_versions(manifest: &mut Manifest, lock: &LockDraft, reporter: &mut Repor
                     dependency.pin = PinClass::HashPinned;
                 }
             }
-            None if lock.member_names.contains(&dependency.name) => {}
+            None if !checked
+                || lock.member_names.contains(&dependency.name)
+                || lock.graph_only.binary_search(&dependency.name).is_ok() => {}
             None => rules::not_locked(reporter, dependency, &lock.lockfile.path),
         }
     }
@@ -250,6 +332,11 @@ fn includes(gathered: &Gathered, paths: &BTreeSet<&str>, resolved: &mut Resolved
             let resolved_path = normalize_path(&join(dir_of(path), target));
             if drafts.contains_key(resolved_path.as_str()) {
                 edges.entry(path).or_default().push((*line, resolved_path));
+                continue;
+            }
+            // A `pip-compile` output, read as a lockfile (`-c requirements.txt` in a
+            // `dev.in` is pip-tools' layering).
+            if gathered.lockfiles.iter().any(|l| l.lockfile.path == resolved_path) {
                 continue;
             }
             let why = match paths.contains(resolved_path.as_str()) {

@@ -82,10 +82,12 @@ fn image_name(image: &str) -> &str {
     }
 }
 
-/// The rule for images: `@sha256:` is hash-pinned; a tag other than `latest` is exact (a
-/// tag can be re-pushed, which the finding says); no tag or `latest` is unpinned, and so
-/// is a reference still holding a build argument (`ubuntu:${VERSION}` without a
-/// default): nothing in the file fixes it.
+/// The rule for images: only `@sha256:` pins (hash-pinned: the digest names the content);
+/// a tag other than `latest` is bounded, not exact: it names a release line whose image
+/// can be pushed again (`python:3.12` follows every 3.12.x, `ubuntu:22.04` every security
+/// rebuild), which is why `docker-image-unpinned` reports it; no tag or `latest` is
+/// unpinned, and so is a reference still holding a build argument (`ubuntu:${VERSION}`
+/// without a default): nothing in the file fixes it.
 pub fn image_pin(image: &str) -> PinClass {
     if image.contains("@sha256:") {
         return PinClass::HashPinned;
@@ -95,7 +97,7 @@ pub fn image_pin(image: &str) -> PinClass {
     }
     let name = image_name(image);
     match image[name.len()..].strip_prefix(':') {
-        Some(tag) if tag != "latest" => PinClass::Exact,
+        Some(tag) if tag != "latest" => PinClass::Bounded,
         _ => PinClass::Unpinned,
     }
 }
@@ -121,7 +123,7 @@ mod tests {
             [
                 ("localhost:5000/x", 6, PinClass::Unpinned, DependencyScope::Runtime),
                 ("python@sha256:abc", 5, PinClass::HashPinned, DependencyScope::Build),
-                ("ubuntu:22.04", 2, PinClass::Exact, DependencyScope::Build),
+                ("ubuntu:22.04", 2, PinClass::Bounded, DependencyScope::Build),
             ]
         );
     }

@@ -9,6 +9,7 @@
 //! files are known.
 
 mod cargo;
+mod compiled;
 mod coverage;
 mod cpp;
 mod docker;
@@ -17,7 +18,10 @@ mod js;
 mod python;
 mod requirement;
 mod rules;
+mod setup_py;
 mod toml_lock;
+
+pub use setup_py::python_requires as setup_py_python_requires;
 
 use std::collections::BTreeMap;
 
@@ -199,6 +203,12 @@ pub struct LockDraft {
     /// package-lock.json v2+: the version installed in each `node_modules` folder (keyed by
     /// folder), so that a member's dependency resolves to the copy Node loads for it.
     pub installed: BTreeMap<String, String>,
+    /// The manifests a `pip-compile`/`uv pip compile` output was compiled from, as its
+    /// header writes them (relative to where the command ran); empty for other formats.
+    pub compiled_from: Vec<String>,
+    /// Names the lockfile records without locking their code (go.sum's `/go.mod`-only
+    /// lines), sorted: a requirement of one is resolved, without a version.
+    pub graph_only: Vec<String>,
     /// Packages [`LockDraft::push`] did not keep.
     left_out: usize,
 }
@@ -244,6 +254,8 @@ impl LockDraft {
             member_dirs: Vec::new(),
             member_names: Vec::new(),
             installed: BTreeMap::new(),
+            compiled_from: Vec::new(),
+            graph_only: Vec::new(),
             left_out: 0,
         }
     }
@@ -301,6 +313,7 @@ enum Kind {
     Requirements,
     Pyproject,
     SetupCfg,
+    SetupPy,
     Pipfile,
     PythonLock(python::LockFormat),
     CargoToml,
@@ -329,6 +342,7 @@ impl Kind {
         Some(match name {
             "pyproject.toml" => Kind::Pyproject,
             "setup.cfg" => Kind::SetupCfg,
+            "setup.py" => Kind::SetupPy,
             "Pipfile" => Kind::Pipfile,
             "uv.lock" => Kind::PythonLock(python::LockFormat::Uv),
             "poetry.lock" => Kind::PythonLock(python::LockFormat::Poetry),
@@ -370,6 +384,7 @@ impl Kind {
             Kind::Requirements => "requirements file",
             Kind::Pyproject => "pyproject.toml",
             Kind::SetupCfg => "setup.cfg",
+            Kind::SetupPy => "setup.py",
             Kind::Pipfile => "Pipfile",
             Kind::PythonLock(format) => format.name(),
             Kind::CargoToml => "Cargo.toml",
@@ -391,7 +406,7 @@ impl Kind {
 
 fn is_requirements(path: &str, name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.ends_with(".txt")
+    (lower.ends_with(".txt") || lower.ends_with(".in"))
         && (lower.contains("requirements")
             || lower.contains("constraints")
             || path.split('/').rev().nth(1) == Some("requirements"))
@@ -402,6 +417,7 @@ fn parse(kind: Kind, path: &str, text: &str) -> Result<Parsed, ParseError> {
         Kind::Requirements => Ok(python::requirements(path, text)),
         Kind::Pyproject => python::pyproject(path, text),
         Kind::SetupCfg => Ok(python::setup_cfg(path, text)),
+        Kind::SetupPy => Ok(setup_py::manifest(path, text)),
         Kind::Pipfile => python::pipfile(path, text),
         Kind::PythonLock(format) => python::lockfile(format, path, text),
         Kind::CargoToml => cargo::manifest(path, text),
@@ -539,6 +555,7 @@ impl<'a> Declared<'a> {
                 column,
             },
             locked_version: None,
+            confidence: Default::default(),
         });
     }
 

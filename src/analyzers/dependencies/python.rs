@@ -1,4 +1,4 @@
-//! Python: `requirements*.txt`, `pyproject.toml` (PEP 621, dependency groups,
+//! Python: `requirements*.txt` and `requirements*.in`, `pyproject.toml` (PEP 621, dependency groups,
 //! `[build-system]`, Poetry, uv), `setup.cfg`, `Pipfile`; lockfiles `uv.lock`,
 //! `poetry.lock`, `pdm.lock`, `Pipfile.lock`. Requirement strings go through
 //! [`super::requirement`]; pin classes follow its rule.
@@ -56,7 +56,13 @@ pub fn normalize(name: &str) -> String {
 /// legal and carry no dependency, `--hash=` makes the line's pin hash-pinned. `-e`, local
 /// paths and URLs without a name become an `unknown-syntax` note, as do lines the PEP 508
 /// parser rejects; a URL with `#egg=name` is a dependency on that URL.
+///
+/// The output of `pip-compile` or `uv pip compile` is a lockfile instead (see
+/// [`super::compiled`]).
 pub fn requirements(path: &str, text: &str) -> Parsed {
+    if let Some(lock) = super::compiled::lockfile(path, text) {
+        return Parsed::Lockfile(lock);
+    }
     let mut declared = Declared::new(path, text);
     for_each_logical_line(text, |line, content| {
         if let Some(target) = include_target(content) {
@@ -72,7 +78,7 @@ pub fn requirements(path: &str, text: &str) -> Parsed {
 
 /// Calls `each` with every line, continuations joined and comments removed, and its first
 /// line number; one line at a time, so that memory does not grow with the file.
-fn for_each_logical_line(text: &str, mut each: impl FnMut(usize, &str)) {
+pub(super) fn for_each_logical_line(text: &str, mut each: impl FnMut(usize, &str)) {
     let mut joined = String::new();
     let mut start = None;
     for (index, raw) in text.lines().enumerate() {

@@ -41,15 +41,17 @@ pub(super) fn posture_rows(audit: &Audit) -> Vec<Vec<String>> {
 }
 
 /// Manifests that declare dependencies, of a kind a lockfile can cover (requirements
-/// files, setup.cfg, Dockerfiles, CMake, Conan and vcpkg manifests have no lockfile of
-/// their own here).
+/// files, setup.py, setup.cfg, Dockerfiles, CMake, Conan and vcpkg manifests have no
+/// lockfile of their own here), or covered by one (a requirements file or setup.py that
+/// `pip-compile` compiled).
 fn lockable(manifest: &Manifest) -> bool {
     !manifest.dependencies.is_empty()
-        && match manifest.ecosystem {
-            Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Golang => true,
-            Ecosystem::Pypi => manifest.format.starts_with("pyproject.toml") || manifest.format == "Pipfile",
-            _ => false,
-        }
+        && (manifest.lockfile.is_some()
+            || match manifest.ecosystem {
+                Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Golang => true,
+                Ecosystem::Pypi => manifest.format.starts_with("pyproject.toml") || manifest.format == "Pipfile",
+                _ => false,
+            })
 }
 
 /// The rule: of the manifests a lockfile can cover, all covered is COMPLETE, some is
@@ -199,7 +201,7 @@ pub(super) fn appendix(md: &mut Markdown, audit: &Audit) {
         md.blank();
         return;
     }
-    md.line("Pin classes: hash-pinned (exact version and content hash), exact, bounded (a range with an upper bound), lower-bound only, unpinned. A lockfile covers a manifest in its folder, or below it when it lists the manifest as a workspace member.");
+    md.line("Pin classes: hash-pinned (exact version and content hash), exact, bounded (a range with an upper bound; a container image tag, which can be pushed again), lower-bound only, unpinned; a container image is pinned only by `@sha256:` digest, as `docker-image-unpinned` checks. A lockfile covers a manifest in its folder, or below it when it lists the manifest as a workspace member.");
     md.blank();
     md.table(
         &[

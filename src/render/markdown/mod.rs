@@ -766,6 +766,8 @@ fn appendix_manifests(md: &mut Markdown, audit: &Audit) {
         .map(|d| d.path.as_str())
         .filter(|p| {
             p.ends_with("pyproject.toml")
+                || p.ends_with("setup.py")
+                || p.ends_with("setup.cfg")
                 || p.ends_with("Cargo.toml")
                 || p.ends_with("package.json")
                 || p.ends_with("go.mod")
