@@ -577,6 +577,178 @@ jobs:
 }
 
 #[test]
+fn a_matrix_computed_at_run_time_is_attacker_influenced_a_literal_one_is_not() {
+    let text = "\
+on: pull_request
+permissions: {}
+jobs:
+  dynamic:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    strategy:
+      matrix:
+        module: ${{ fromJSON(needs.plan.outputs.modules) }}
+    steps:
+      - run: pytest tests/${{ matrix.module }}
+  included:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    strategy:
+      matrix:
+        os: [ubuntu-latest]
+        include: ${{ fromJSON(needs.plan.outputs.extra) }}
+    steps:
+      - run: echo ${{ matrix.os }} ${{ matrix.extra }}
+  literal:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    strategy:
+      matrix:
+        python: ['3.10', '3.12']
+        include:
+          - python: '3.13'
+            label: ${{ github.event.pull_request.title }}
+    steps:
+      - run: echo ${{ matrix.python }} ${{ matrix.label }}
+  none:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: echo ${{ matrix.python }}
+";
+    let audit = audit_workflow(text);
+    assert_eq!(
+        of_rule(&audit, "template-injection"),
+        ["11:9 medium", "20:9 medium", "20:9 medium", "31:9 medium"]
+    );
+    let message = the_message(&audit, "template-injection", 11);
+    assert!(message.contains("matrix computed at run time"), "{message}");
+    // `matrix.python` of the literal job takes only the written values: one finding on its
+    // line, for `matrix.label`, whose include row holds an expression.
+    assert!(the_message(&audit, "template-injection", 31).contains("matrix.label"));
+}
+
+#[test]
+fn env_and_inputs_are_followed_to_their_definition() {
+    let text = "\
+on:
+  workflow_dispatch:
+    inputs:
+      dry-run:
+        type: boolean
+      count:
+        type: number
+      target:
+        type: choice
+        options: [a, b]
+      note:
+        type: string
+env:
+  MODE: release
+  TITLE: ${{ github.event.pull_request.title }}
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    strategy:
+      matrix:
+        python: ['3.10', '3.12']
+    env:
+      PY: ${{ matrix.python }}
+      FLAG: ${{ inputs.dry-run && '--dry-run' || '' }}
+    steps:
+      - run: make ${{ inputs.dry-run }} ${{ inputs.count }} ${{ inputs.target }} ${{ github.event.inputs.target }}
+      - run: make ${{ env.MODE }} ${{ env.PY }} ${{ env.FLAG }} ${{ env.GITHUB_REF_NAME }}
+      - env:
+          SHA: ${{ github.sha }}
+        run: git checkout ${{ env.SHA }}
+      - run: echo ${{ inputs.note }}
+      - run: echo ${{ env.TITLE }}
+      - run: echo ${{ env.FROM_GITHUB_ENV }} ${{ inputs.undeclared }}
+";
+    let audit = audit_workflow(text);
+    assert_eq!(
+        of_rule(&audit, "template-injection"),
+        ["33:9 high", "34:9 high", "35:9 low", "35:9 low"]
+    );
+    assert!(the_message(&audit, "template-injection", 34).contains("github.event.pull_request.title"));
+}
+
+#[test]
+fn a_string_input_of_a_reusable_workflow_is_high_as_in_zizmor() {
+    let text = "\
+on:
+  workflow_call:
+    inputs:
+      version:
+        type: string
+        required: true
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: ./release.sh ${{ inputs.version }}
+";
+    assert_eq!(found(text, "template-injection"), ["13:9 high"]);
+}
+
+#[test]
+fn script_inputs_of_other_actions_are_scripts_too() {
+    let text = "\
+on: issue_comment
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: azure/cli@SHA
+        with:
+          inlineScript: az group show -n ${{ github.event.comment.body }}
+      - uses: Azure/powershell@SHA
+        with:
+          inlineScript: Write-Output '${{ github.event.issue.title }}'
+          azPSVersion: latest
+      - uses: jannekem/run-python-script-action@SHA
+        with:
+          script: print('${{ github.head_ref }}')
+      - uses: some/other-action@SHA
+        with:
+          script: ${{ github.event.issue.title }}
+";
+    assert_eq!(
+        found(text, "template-injection"),
+        ["8:9 high", "11:9 high", "15:9 high"]
+    );
+}
+
+#[test]
+fn branch_tag_and_actor_names_are_attacker_controllable() {
+    let text = "\
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: echo ${{ github.ref_name }}
+      - run: echo ${{ github.event.ref }}
+      - run: echo ${{ github.base_ref }}
+      - run: echo ${{ github.actor }}
+      - run: echo ${{ format('v{0}', github.event.head_commit.message) }}
+      - run: echo ${{ github.event.pull_request.number }} ${{ github.run_id }} ${{ github.event_name }}
+";
+    assert_eq!(
+        found(text, "template-injection"),
+        ["8:9 high", "9:9 high", "10:9 high", "11:9 high", "12:9 high"]
+    );
+}
+
+#[test]
 fn unbalanced_expressions_and_unknown_events_do_not_break_the_audit() {
     let text = "\
 on: [push, some_future_event]

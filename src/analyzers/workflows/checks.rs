@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::model::{ActionRef, CiFacts, Confidence, Evidence, PinKind, Severity, WorkflowFacts};
 
+use super::injection::{self, Scope};
 use super::rules::{self, Judgement, Reporter};
 use super::yaml::{self, Node};
 use super::{location, parse_error};
@@ -42,6 +43,7 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
         return;
     };
     let triggers = triggers(on);
+    let workflow_scope = Scope::of_workflow(doc, on);
     let mut facts = WorkflowFacts {
         path: r.path.to_string(),
         name: yaml::get(doc, "name").and_then(yaml::text).map(|s| s.into_owned()),
@@ -126,9 +128,10 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
         }
         job_body(&id, key, job, r, &mut facts, &mut runners);
         let mut context = JobContext::default();
+        let scope = workflow_scope.in_job(job);
         let steps = yaml::get(job, "steps").map(yaml::items).unwrap_or_default();
         for step_node in steps {
-            step(step_node, r, ci, &mut context);
+            step(step_node, r, ci, &mut context, &scope);
         }
         facts.steps += steps.len();
         facts.caching_steps += context.caching_steps;
@@ -421,7 +424,7 @@ fn silent_failure_flags(node: &Node<'_>, r: &mut Reporter<'_>, what: &str) {
 }
 
 /// One step (of a job or a composite action).
-pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &mut JobContext) {
+pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &mut JobContext, scope: &Scope<'_, '_>) {
     let start = yaml::position(step);
     silent_failure_flags(step, r, "step");
     let with = yaml::get(step, "with");
@@ -469,16 +472,17 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
                 location: location(r.path, uses_node),
             });
         }
-        if action == "actions/github-script" {
-            if let Some(script) = with.and_then(|w| yaml::get(w, "script")) {
-                template_injection(script, start, r);
+        let inputs = with.map(yaml::entries).unwrap_or_default();
+        for sink in injection::script_inputs(&action) {
+            for (_, _, script) in inputs.iter().filter(|(name, _, _)| name.eq_ignore_ascii_case(sink)) {
+                injection::check(script, step, scope, r);
             }
         }
     }
     if let Some(run) = yaml::get(step, "run") {
         let Some(script) = yaml::text(run) else { return };
         context.runs_code_after_checkout();
-        template_injection(run, start, r);
+        injection::check(run, step, scope, r);
         shell_silent_failures(run, &script, r);
         context.test_commands.extend(test_commands(&script));
         if script.contains("actionlint") {
@@ -579,109 +583,6 @@ pub fn pin_kind(uses: &str) -> PinKind {
     } else {
         PinKind::Branch
     }
-}
-
-/// Contexts whose values a pull request, issue or comment author controls.
-const ATTACKER_CONTROLLED: &[&str] = &[
-    "github.head_ref",
-    // A branch or tag name may hold shell syntax (`$(...)`); whoever can push one names it.
-    "github.ref",
-    "github.event.comment.body",
-    "github.event.commits",
-    "github.event.discussion.body",
-    "github.event.discussion.title",
-    "github.event.head_commit.author",
-    "github.event.head_commit.message",
-    "github.event.issue.body",
-    "github.event.issue.title",
-    "github.event.pages",
-    "github.event.pull_request.body",
-    "github.event.pull_request.head.label",
-    "github.event.pull_request.head.ref",
-    "github.event.pull_request.head.repo.default_branch",
-    "github.event.pull_request.title",
-    "github.event.review.body",
-    "github.event.review_comment.body",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_commit",
-    "github.event.workflow_run.pull_requests",
-];
-
-/// Contexts whose values are not fixed in the workflow: outputs and inputs that may carry
-/// attacker data from elsewhere. Reported as informational. (`needs.x.result` and
-/// `steps.x.outcome` are enumerations, so they are not listed.)
-const INDIRECT: &[&str] = &["steps.", "needs.", "inputs.", "github.event.inputs.", "env."];
-
-/// Whether the expression reads an output or input (not a job result or step outcome).
-fn reads_indirect(expression: &str) -> bool {
-    context_paths(expression).any(|path| {
-        INDIRECT.iter().any(|prefix| path.starts_with(prefix))
-            && !((path.starts_with("steps.") || path.starts_with("needs."))
-                && [".result", ".outcome", ".conclusion"].iter().any(|s| path.ends_with(s)))
-    })
-}
-
-/// `template-injection`: `${{ }}` expansions inside a script.
-fn template_injection(script_node: &Node<'_>, step_start: (usize, usize), r: &mut Reporter<'_>) {
-    let Some(script) = yaml::text(script_node) else { return };
-    // One finding per occurrence, as zizmor counts them.
-    for expression in expressions(&script) {
-        let attacker = ATTACKER_CONTROLLED.iter().find(|c| names_context(expression, c));
-        let (severity, confidence, message) = match attacker {
-            Some(context) => (
-                Severity::High,
-                Confidence::High,
-                format!("`{context}` (attacker-controllable) is expanded into the script: `${{{{{expression}}}}}`"),
-            ),
-            None if reads_indirect(expression) => (
-                Severity::Info,
-                Confidence::Low,
-                format!("`${{{{{expression}}}}}` is expanded into the script; its value is not fixed by the workflow"),
-            ),
-            None => continue,
-        };
-        r.report(
-            &rules::TEMPLATE_INJECTION,
-            step_start,
-            0,
-            Judgement {
-                severity,
-                confidence,
-                message,
-                remediation: "Move the expression to `env:` and use the variable in the script.",
-            },
-        );
-    }
-}
-
-/// Whether `expression` reads `context` itself or a field of it: `github.ref` matches
-/// `github.ref` and `github.ref.x` but not `github.ref_type` or `x.github.ref`.
-fn names_context(expression: &str, context: &str) -> bool {
-    context_paths(expression).any(|path| {
-        path.strip_prefix(context)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
-    })
-}
-
-/// The context paths an expression reads (`github.event.issue.title`, `steps.x.outputs.y`,
-/// `github.event.commits[0].message`): maximal runs of identifier characters, dots and
-/// index brackets.
-fn context_paths(expression: &str) -> impl Iterator<Item = &str> {
-    let is_path = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '*');
-    expression.split(move |c: char| !is_path(c)).filter(|p| !p.is_empty())
-}
-
-/// The inner text of every `${{ ... }}` (unbalanced ones are ignored).
-fn expressions(text: &str) -> Vec<&str> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${{") {
-        let after = &rest[start + 3..];
-        let Some(end) = after.find("}}") else { break };
-        found.push(after[..end].trim());
-        rest = &after[end + 2..];
-    }
-    found
 }
 
 /// `|| true` and `set +e` inside a script, each at its own line.
@@ -916,22 +817,8 @@ mod tests {
     }
 
     #[test]
-    fn expressions_and_words() {
-        assert_eq!(
-            expressions("a ${{ github.sha }} b ${{x}} ${{ open"),
-            ["github.sha", "x"]
-        );
+    fn test_runners_are_whole_words() {
         assert!(contains_word("python -m pytest -x", "pytest"));
         assert!(!contains_word("pytest_plugins", "pytest"));
-        assert!(reads_indirect("steps.a.outputs.b"));
-        assert!(!reads_indirect("fooinputs.x"));
-        assert!(!reads_indirect("steps.t.outcome == 'failure'"));
-        assert!(names_context("github.ref", "github.ref"));
-        assert!(!names_context("github.ref_type", "github.ref"));
-        assert!(!names_context("x.github.ref", "github.ref"));
-        assert!(names_context(
-            "toJSON(github.event.commits[0].message)",
-            "github.event.commits"
-        ));
     }
 }

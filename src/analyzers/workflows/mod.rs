@@ -7,6 +7,8 @@
 //! about the whole workflow at line 1 or at `on:`.
 
 pub mod checks;
+pub mod expr;
+pub mod injection;
 pub mod rules;
 pub mod yaml;
 
@@ -144,8 +146,9 @@ fn action(doc: &Node<'_>, reporter: &mut Reporter<'_>, out: &mut Analysis) {
         .map(|s| s.into_owned())
         .unwrap_or_default();
     let steps = yaml::get(runs, "steps").map(yaml::items).unwrap_or_default();
+    let scope = injection::Scope::of_action(doc);
     for step in steps {
-        checks::step(step, reporter, &mut out.ci, &mut checks::JobContext::default());
+        checks::step(step, reporter, &mut out.ci, &mut checks::JobContext::default(), &scope);
     }
     out.ci.actions.push(ActionFacts {
         path: reporter.path.to_string(),
