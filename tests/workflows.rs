@@ -953,8 +953,47 @@ jobs:
     steps:
       - uses: actions/checkout@SHA
       - uses: third-party/lint-action@SHA
+  c:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/checkout@SHA
+      - uses: actions/setup-python@SHA
+      - uses: ./.github/actions/build
 ";
-    assert_eq!(found(text, "persist-credentials"), ["8:9 medium", "15:9 medium"]);
+    assert_eq!(
+        found(text, "persist-credentials"),
+        ["8:9 medium", "15:9 medium", "21:9 medium"]
+    );
+}
+
+#[test]
+fn a_composite_action_that_checks_out_and_goes_on_keeps_the_token_within_reach() {
+    let composite = "\
+name: Build
+runs:
+  using: composite
+  steps:
+    - uses: actions/checkout@SHA
+      with:
+        repository: org/tools
+    - uses: actions/setup-node@SHA
+    - uses: actions/checkout@SHA
+      with:
+        persist-credentials: false
+    - run: make
+      shell: bash
+    - uses: actions/checkout@SHA
+";
+    let audit = audit_of(&[
+        (".github/dependabot.yml", DEPENDABOT),
+        (WORKFLOW, QUIET_WORKFLOW),
+        (".github/actions/build/action.yml", composite),
+    ]);
+    assert_eq!(
+        all(&audit),
+        ["persist-credentials .github/actions/build/action.yml 5:7 medium"]
+    );
 }
 
 #[test]

@@ -12,9 +12,9 @@ use super::{location, parse_error};
 /// What the steps of one job have shown so far.
 #[derive(Default)]
 pub struct JobContext {
-    /// Checkout steps (their start) that keep the token in .git/config, no code run yet.
+    /// Checkout steps (their start) that keep the token in .git/config, no step after yet.
     persisting_checkouts: Vec<(usize, usize)>,
-    /// Those of them followed by a step that runs code: reported at the job's end.
+    /// Those of them followed by another step: reported by [`JobContext::report_leaky_checkouts`].
     leaky_checkouts: Vec<(usize, usize)>,
     /// Checkouts of the pull request's head (for dangerous-triggers).
     pub checks_out_head: bool,
@@ -137,19 +137,7 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
         facts.caching_steps += context.caching_steps;
         tests.extend(context.test_commands.iter().copied());
         checks_out_head |= context.checks_out_head;
-        for at in context.leaky_checkouts {
-            r.report(
-                &rules::PERSIST_CREDENTIALS,
-                at,
-                0,
-                judgement(
-                    Severity::Medium,
-                    Confidence::Low,
-                    "actions/checkout keeps the token in .git/config, and later steps of the job run code",
-                    "Add `with: persist-credentials: false` to the checkout step.",
-                ),
-            );
-        }
+        context.report_leaky_checkouts(r);
     }
     dangerous_triggers(&facts.triggers, on_key, checks_out_head, r);
     facts.runners = runners.into_iter().collect();
@@ -426,6 +414,7 @@ fn silent_failure_flags(node: &Node<'_>, r: &mut Reporter<'_>, what: &str) {
 /// One step (of a job or a composite action).
 pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &mut JobContext, scope: &Scope<'_, '_>) {
     let start = yaml::position(step);
+    context.step_after_checkouts();
     silent_failure_flags(step, r, "step");
     let with = yaml::get(step, "with");
     let with_text = |key: &str| {
@@ -457,8 +446,6 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
             ]
             .iter()
             .any(|p| reference.contains(p));
-        } else if runs_code(&action) {
-            context.runs_code_after_checkout();
         }
         if is_caching(&action, |k| with_text(k)) {
             context.caching_steps += 1;
@@ -481,7 +468,6 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
     }
     if let Some(run) = yaml::get(step, "run") {
         let Some(script) = yaml::text(run) else { return };
-        context.runs_code_after_checkout();
         injection::check(run, step, scope, r);
         shell_silent_failures(run, &script, r);
         context.test_commands.extend(test_commands(&script));
@@ -507,16 +493,30 @@ pub fn workflow_linters(text: &str) -> impl Iterator<Item = &'static str> + '_ {
 }
 
 impl JobContext {
-    /// A step that runs code: only then can a persisted token leak, so the checkouts
-    /// before it are reported; checkouts that no code follows are not.
-    fn runs_code_after_checkout(&mut self) {
+    /// Another step of the job: a script or an action (GitHub's own included: any of them
+    /// can read .git/config, and upload-artifact can publish it), so the checkouts before
+    /// it leave the token within its reach. Checkouts that no step follows are not reported.
+    fn step_after_checkouts(&mut self) {
         self.leaky_checkouts.append(&mut self.persisting_checkouts);
     }
-}
 
-/// Third-party code: anything but GitHub's own `actions/*` and `github/*` actions.
-fn runs_code(action: &str) -> bool {
-    !(action.starts_with("actions/") || action.starts_with("github/") || action.starts_with("./"))
+    /// `persist-credentials` for the checkouts some later step of the job or composite
+    /// action could read the token of.
+    pub fn report_leaky_checkouts(self, r: &mut Reporter<'_>) {
+        for at in self.leaky_checkouts {
+            r.report(
+                &rules::PERSIST_CREDENTIALS,
+                at,
+                0,
+                judgement(
+                    Severity::Medium,
+                    Confidence::Low,
+                    "actions/checkout keeps the token in .git/config, within reach of the later steps (scripts and actions)",
+                    "Add `with: persist-credentials: false` to the checkout step.",
+                ),
+            );
+        }
+    }
 }
 
 fn is_caching(action: &str, with: impl Fn(&str) -> Option<String>) -> bool {

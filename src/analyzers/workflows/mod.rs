@@ -147,9 +147,11 @@ fn action(doc: &Node<'_>, reporter: &mut Reporter<'_>, out: &mut Analysis) {
         .unwrap_or_default();
     let steps = yaml::get(runs, "steps").map(yaml::items).unwrap_or_default();
     let scope = injection::Scope::of_action(doc);
+    let mut context = checks::JobContext::default();
     for step in steps {
-        checks::step(step, reporter, &mut out.ci, &mut checks::JobContext::default(), &scope);
+        checks::step(step, reporter, &mut out.ci, &mut context, &scope);
     }
+    context.report_leaky_checkouts(reporter);
     out.ci.actions.push(ActionFacts {
         path: reporter.path.to_string(),
         name: yaml::get(doc, "name").and_then(yaml::text).map(|s| s.into_owned()),
