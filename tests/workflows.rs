@@ -10,7 +10,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{audit_json, TestRepo};
+use common::{audit_json, report, TestRepo};
 use serde_json::Value;
 
 const SHA: &str = "8e5e7e5ab8b370d6c329ec480221332ada57f0ab";
@@ -26,6 +26,16 @@ fn audit_of(files: &[(&str, &str)]) -> Value {
     }
     repo.commit("fixture");
     audit_json(repo.path(), &[])
+}
+
+/// audit.md of a repository with `files` committed (`@SHA` expanded in each text).
+fn audit_markdown_of(files: &[(&str, &str)]) -> String {
+    let repo = TestRepo::new();
+    for (path, text) in files {
+        repo.write(path, text.replace("@SHA", &format!("@{SHA}")));
+    }
+    repo.commit("fixture");
+    report(repo.path(), "md", &[])
 }
 
 /// The audit of a repository holding `text` as its one workflow, and a Dependabot file.
@@ -794,16 +804,47 @@ jobs:
           make lint || true
           echo done
 ";
+    let audit = audit_workflow(text);
     assert_eq!(
-        found(text, "silent-failure"),
+        of_rule(&audit, "silent-failure"),
         [
             "7:5 low",   // job continue-on-error
-            "8:5 info",  // job if: always()
             "11:9 low",  // step continue-on-error
-            "12:9 info", // step if: always()
             "15:11 low", // `set +e`, its own line and column inside the block
             "16:21 low", // `|| true`
         ]
+    );
+    // `if: always()` (job and step) runs after a failure but turns none into a success.
+    assert_eq!(workflow_facts(&audit, WORKFLOW)["always_runs"], 2);
+}
+
+#[test]
+fn uploading_reports_and_cleaning_up_always_is_a_fact_not_a_finding() {
+    let text = "\
+on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: pytest --junitxml=report.xml
+      - if: always()
+        uses: actions/upload-artifact@SHA
+        with:
+          name: report
+          path: report.xml
+      - if: ${{ always() }}
+        run: docker compose down
+";
+    let audit = audit_workflow(text);
+    assert_eq!(of_rule(&audit, "silent-failure"), Vec::<String>::new());
+    assert_eq!(workflow_facts(&audit, WORKFLOW)["always_runs"], 2);
+    let markdown = audit_markdown_of(&[(WORKFLOW, text), (".github/dependabot.yml", DEPENDABOT)]);
+    assert!(
+        markdown
+            .contains("0 `continue-on-error: true`, 0 `\\|\\| true`, 0 `set +e`; 2 jobs and steps run `if: always()`"),
+        "{markdown}"
     );
 }
 
@@ -1489,6 +1530,82 @@ fn only_the_root_github_workflows_folder_holds_workflows() {
 }
 
 #[test]
+fn caching_in_local_composite_actions_counts_for_the_workflows_that_use_them() {
+    let workflow = "\
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: ./.github/actions/setup
+      - run: make
+  b:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: ./.github/actions/setup/
+  release:
+    uses: ./.github/workflows/release.yml
+";
+    let setup = "\
+runs:
+  using: composite
+  steps:
+    - uses: actions/cache@SHA
+      with:
+        path: ~/.cache
+        key: k
+    - uses: ./.github/actions/toolchain
+";
+    let toolchain = "\
+runs:
+  using: composite
+  steps:
+    - uses: swatinem/rust-cache@SHA
+    - uses: ./.github/actions/setup
+";
+    let audit = audit_of(&[
+        (".github/dependabot.yml", DEPENDABOT),
+        (WORKFLOW, workflow),
+        (".github/actions/setup/action.yml", setup),
+        (".github/actions/toolchain/action.yaml", toolchain),
+    ]);
+    let facts = workflow_facts(&audit, WORKFLOW);
+    // Two uses of `setup`, each caching once itself and once through `toolchain` (whose
+    // use of `setup` again closes a cycle, followed no further).
+    assert_eq!(facts["caching_steps"], 4);
+    // The reusable-workflow call runs no steps: it has no timeout to set.
+    assert_eq!(facts["jobs"], 3);
+    assert_eq!(facts["step_jobs"], 2);
+    let markdown = audit_markdown_of(&[
+        (".github/dependabot.yml", DEPENDABOT),
+        (WORKFLOW, workflow),
+        (".github/actions/setup/action.yml", setup),
+    ]);
+    assert!(
+        markdown.contains("0 of 2 step-running jobs without `timeout-minutes`"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn an_action_whose_runs_has_no_using_is_a_parse_error() {
+    let broken = "name: Broken\nruns:\n  steps:\n    - run: make\n      shell: bash\n";
+    let audit = audit_of(&[
+        (".github/dependabot.yml", DEPENDABOT),
+        (WORKFLOW, QUIET_WORKFLOW),
+        (".github/actions/broken/action.yml", broken),
+    ]);
+    assert_eq!(
+        all(&audit),
+        ["workflow-parse-error .github/actions/broken/action.yml 2:1 high"]
+    );
+    assert!(the_message(&audit, "workflow-parse-error", 2).contains("no `using:`"));
+}
+
+#[test]
 fn composite_actions_are_described_and_their_steps_checked() {
     let composite = "\
 name: Setup
@@ -1514,8 +1631,8 @@ runs:
     assert_eq!(
         audit["ci"]["actions"],
         serde_json::json!([
-            {"path": ".github/actions/setup/action.yml", "name": "Setup", "using": "composite", "steps": 3},
-            {"path": "action.yaml", "name": "Hello", "using": "node20", "steps": 0},
+            {"path": ".github/actions/setup/action.yml", "name": "Setup", "using": "composite", "steps": 3, "caching_steps": 1},
+            {"path": "action.yaml", "name": "Hello", "using": "node20", "steps": 0, "caching_steps": 0},
         ])
     );
     assert_eq!(

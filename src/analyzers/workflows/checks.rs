@@ -18,7 +18,9 @@ pub struct JobContext {
     leaky_checkouts: Vec<(usize, usize)>,
     /// Checkouts of the pull request's head (for dangerous-triggers).
     pub checks_out_head: bool,
-    caching_steps: usize,
+    pub caching_steps: usize,
+    /// Steps with `if: always()`.
+    always_runs: usize,
     test_commands: BTreeSet<&'static str>,
 }
 
@@ -121,7 +123,7 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
             }
         }
         facts.concurrency |= yaml::get(job, "concurrency").is_some();
-        silent_failure_flags(job, r, "job");
+        facts.always_runs += usize::from(silent_failure_flags(job, r, "job"));
         if let Some(uses) = yaml::get(job, "uses") {
             reusable_call(key, uses, job, r, ci, &mut facts);
             continue;
@@ -134,7 +136,9 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
             step(step_node, r, ci, &mut context, &scope);
         }
         facts.steps += steps.len();
+        facts.step_jobs += 1;
         facts.caching_steps += context.caching_steps;
+        facts.always_runs += context.always_runs;
         tests.extend(context.test_commands.iter().copied());
         checks_out_head |= context.checks_out_head;
         context.report_leaky_checkouts(r);
@@ -377,8 +381,10 @@ fn job_body(
     }
 }
 
-/// `continue-on-error: true` and `if: always()` on a job or a step.
-fn silent_failure_flags(node: &Node<'_>, r: &mut Reporter<'_>, what: &str) {
+/// `continue-on-error: true` on a job or a step; whether it runs `if: always()`. That
+/// runs it after a failure too (to upload reports, to clean up) but turns no failure into
+/// a success, so it is a fact for section 4, not a finding.
+fn silent_failure_flags(node: &Node<'_>, r: &mut Reporter<'_>, what: &str) -> bool {
     if let Some((key, value)) = yaml::get_entry(node, "continue-on-error") {
         if yaml::text(value).as_deref() == Some("true") {
             r.report(
@@ -394,28 +400,16 @@ fn silent_failure_flags(node: &Node<'_>, r: &mut Reporter<'_>, what: &str) {
             );
         }
     }
-    if let Some((key, value)) = yaml::get_entry(node, "if") {
-        if yaml::text(value).is_some_and(|c| c.contains("always()")) {
-            r.report(
-                &rules::SILENT_FAILURE,
-                yaml::position(key),
-                2,
-                judgement(
-                    Severity::Info,
-                    Confidence::Medium,
-                    &format!("`if: always()`: this {what} runs even after a failure (and cannot be cancelled)"),
-                    "Use `if: success() || failure()` or `!cancelled()` where cleanup is the intent.",
-                ),
-            );
-        }
-    }
+    yaml::get(node, "if")
+        .and_then(yaml::text)
+        .is_some_and(|condition| condition.contains("always()"))
 }
 
 /// One step (of a job or a composite action).
 pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &mut JobContext, scope: &Scope<'_, '_>) {
     let start = yaml::position(step);
     context.step_after_checkouts();
-    silent_failure_flags(step, r, "step");
+    context.always_runs += usize::from(silent_failure_flags(step, r, "step"));
     let with = yaml::get(step, "with");
     let with_text = |key: &str| {
         with.and_then(|w| yaml::get(w, key))
