@@ -495,6 +495,89 @@ jobs:
 }
 
 #[test]
+fn jobs_gated_on_the_actors_association_or_permission_lower_the_severity() {
+    let gated_by_condition = "\
+on: issue_comment
+permissions: {}
+jobs:
+  bench:
+    if: contains(fromJSON('[\"OWNER\", \"MEMBER\"]'), github.event.comment.author_association)
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: make bench
+";
+    assert_eq!(found(gated_by_condition, "dangerous-triggers"), ["1:1 low"]);
+    let audit = audit_workflow(gated_by_condition);
+    let message = the_message(&audit, "dangerous-triggers", 1);
+    assert!(
+        message.contains("every job first checks that the actor is trusted"),
+        "{message}"
+    );
+    let checked_then_checked_out = "\
+on: pull_request_target
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions-cool/check-user-permission@SHA
+        with:
+          require: write
+      - uses: actions/checkout@SHA
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+          persist-credentials: false
+      - run: make test
+";
+    assert_eq!(found(checked_then_checked_out, "dangerous-triggers"), ["1:1 low"]);
+    // Checked after the head is already on disk, or in one job of two: no gate.
+    let checked_too_late = "\
+on: pull_request_target
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/checkout@SHA
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+          persist-credentials: false
+      - uses: actions/github-script@SHA
+        with:
+          script: |
+            await github.rest.repos.getCollaboratorPermissionLevel({owner: 'o', repo: 'r', username: 'u'})
+  other:
+    if: github.event.pull_request.author_association == 'MEMBER'
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: make
+";
+    assert_eq!(found(checked_too_late, "dangerous-triggers"), ["1:1 high"]);
+}
+
+#[test]
+fn a_workflow_that_only_labels_pull_requests_is_not_dangerous() {
+    let text = "\
+on: pull_request_target
+permissions: {}
+jobs:
+  label:
+    permissions:
+      contents: read
+      pull-requests: write
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/labeler@SHA
+";
+    assert_eq!(found(text, "dangerous-triggers"), Vec::<String>::new());
+}
+
+#[test]
 fn pull_request_is_not_a_dangerous_trigger() {
     let text = "\
 on: pull_request

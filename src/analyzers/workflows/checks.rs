@@ -6,6 +6,7 @@ use crate::model::{ActionRef, CiFacts, Confidence, Evidence, PinKind, Severity, 
 
 use super::injection::{self, Scope};
 use super::rules::{self, Judgement, Reporter};
+use super::triggers::{self, Exposure, JobExposure};
 use super::yaml::{self, Node};
 use super::{location, parse_error};
 
@@ -16,8 +17,8 @@ pub struct JobContext {
     persisting_checkouts: Vec<(usize, usize)>,
     /// Those of them followed by another step: reported by [`JobContext::report_leaky_checkouts`].
     leaky_checkouts: Vec<(usize, usize)>,
-    /// Checkouts of the pull request's head (for dangerous-triggers).
-    pub checks_out_head: bool,
+    /// Who can set the job off and what it runs (for dangerous-triggers).
+    pub exposure: JobExposure,
     pub caching_steps: usize,
     /// Steps with `if: always()`.
     always_runs: usize,
@@ -79,7 +80,7 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
             ),
         );
     }
-    let mut checks_out_head = false;
+    let mut exposure = Exposure::default();
     let mut runners = BTreeSet::new();
     let mut tests = BTreeSet::new();
     for (id, key, job) in job_entries {
@@ -125,6 +126,7 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
         facts.concurrency |= yaml::get(job, "concurrency").is_some();
         facts.always_runs += usize::from(silent_failure_flags(job, r, "job"));
         if let Some(uses) = yaml::get(job, "uses") {
+            exposure.job(job, &JobExposure::default());
             reusable_call(key, uses, job, r, ci, &mut facts);
             continue;
         }
@@ -140,10 +142,10 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
         facts.caching_steps += context.caching_steps;
         facts.always_runs += context.always_runs;
         tests.extend(context.test_commands.iter().copied());
-        checks_out_head |= context.checks_out_head;
+        exposure.job(job, &context.exposure);
         context.report_leaky_checkouts(r);
     }
-    dangerous_triggers(&facts.triggers, on_key, checks_out_head, r);
+    triggers::report(&facts.triggers, on_key, &exposure, r);
     facts.runners = runners.into_iter().collect();
     facts.test_commands = tests.into_iter().map(str::to_string).collect();
     ci.workflows.push(facts);
@@ -232,45 +234,6 @@ fn top_level_permissions(entry: Option<(&Node<'_>, &Node<'_>)>, r: &mut Reporter
         }
     }
     "scoped".to_string()
-}
-
-/// Events that run in the base repository's context (secrets, a write token) but are set
-/// off by people outside it: a fork's pull request, a comment, a finished fork run.
-const DANGEROUS: &[&str] = &["issue_comment", "pull_request_target", "workflow_run"];
-
-/// `dangerous-triggers`: one finding per workflow, at `on:`, naming every such event.
-fn dangerous_triggers(triggers: &[String], on_key: &Node<'_>, checks_out_head: bool, r: &mut Reporter<'_>) {
-    let found: Vec<&str> = triggers
-        .iter()
-        .map(String::as_str)
-        .filter(|t| DANGEROUS.contains(t))
-        .collect();
-    if found.is_empty() {
-        return;
-    }
-    let events = found.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
-    let (severity, message) = if checks_out_head {
-        (
-            Severity::High,
-            format!("{events} run with secrets and a write token, and the workflow checks out the pull request's head"),
-        )
-    } else {
-        (
-            Severity::Medium,
-            format!("{events} run with secrets and a write token on events outsiders can cause"),
-        )
-    };
-    r.report(
-        &rules::DANGEROUS_TRIGGERS,
-        yaml::position(on_key),
-        2,
-        Judgement {
-            severity,
-            confidence: Confidence::Medium,
-            message,
-            remediation: "Use `pull_request`, or never check out or run the pull request's code here.",
-        },
-    );
 }
 
 /// `jobs.<id>.uses`: a reusable workflow call.
@@ -432,7 +395,7 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
                 context.persisting_checkouts.push(start);
             }
             let reference = with_text("ref").unwrap_or_default();
-            context.checks_out_head |= [
+            let head = [
                 "github.event.pull_request.head",
                 "github.head_ref",
                 "refs/pull/",
@@ -440,6 +403,9 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
             ]
             .iter()
             .any(|p| reference.contains(p));
+            context.exposure.step(step, Some(&action), head);
+        } else {
+            context.exposure.step(step, Some(&action), false);
         }
         if is_caching(&action, |k| with_text(k)) {
             context.caching_steps += 1;
@@ -461,6 +427,7 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
         }
     }
     if let Some(run) = yaml::get(step, "run") {
+        context.exposure.step(step, None, false);
         let Some(script) = yaml::text(run) else { return };
         injection::check(run, step, scope, r);
         shell_silent_failures(run, &script, r);

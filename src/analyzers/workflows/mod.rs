@@ -10,6 +10,7 @@ pub mod checks;
 pub mod expr;
 pub mod injection;
 pub mod rules;
+pub mod triggers;
 pub mod yaml;
 
 use crate::model::{ActionFacts, Confidence, DependabotFacts, Location, Role, Rule, ScanNote, Severity, SkipReason};
