@@ -151,6 +151,56 @@ fn taint(severity: Severity, confidence: Confidence, why: String) -> Option<Tain
     })
 }
 
+/// GitHub's default environment variables, which a step cannot overwrite through
+/// `$GITHUB_ENV`: `${{ env.NAME }}` of one of them is empty or GitHub's own value. Any
+/// other name (`GITHUB_SHA_SHORT` included) may have been written there by a step, and
+/// `CI` may be overwritten.
+const DEFAULT_VARIABLES: &[&str] = &[
+    "GITHUB_ACTION",
+    "GITHUB_ACTION_PATH",
+    "GITHUB_ACTION_REPOSITORY",
+    "GITHUB_ACTIONS",
+    "GITHUB_ACTOR",
+    "GITHUB_ACTOR_ID",
+    "GITHUB_API_URL",
+    "GITHUB_BASE_REF",
+    "GITHUB_ENV",
+    "GITHUB_EVENT_NAME",
+    "GITHUB_EVENT_PATH",
+    "GITHUB_GRAPHQL_URL",
+    "GITHUB_HEAD_REF",
+    "GITHUB_JOB",
+    "GITHUB_OUTPUT",
+    "GITHUB_PATH",
+    "GITHUB_REF",
+    "GITHUB_REF_NAME",
+    "GITHUB_REF_PROTECTED",
+    "GITHUB_REF_TYPE",
+    "GITHUB_REPOSITORY",
+    "GITHUB_REPOSITORY_ID",
+    "GITHUB_REPOSITORY_OWNER",
+    "GITHUB_REPOSITORY_OWNER_ID",
+    "GITHUB_RETENTION_DAYS",
+    "GITHUB_RUN_ATTEMPT",
+    "GITHUB_RUN_ID",
+    "GITHUB_RUN_NUMBER",
+    "GITHUB_SERVER_URL",
+    "GITHUB_SHA",
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_TRIGGERING_ACTOR",
+    "GITHUB_WORKFLOW",
+    "GITHUB_WORKFLOW_REF",
+    "GITHUB_WORKFLOW_SHA",
+    "GITHUB_WORKSPACE",
+    "RUNNER_ARCH",
+    "RUNNER_DEBUG",
+    "RUNNER_ENVIRONMENT",
+    "RUNNER_NAME",
+    "RUNNER_OS",
+    "RUNNER_TEMP",
+    "RUNNER_TOOL_CACHE",
+];
+
 /// `env:` definitions are followed at most this deep (an `env:` value naming another).
 const MAX_ENV_DEPTH: usize = 4;
 
@@ -306,8 +356,7 @@ impl Lookup<'_, '_, '_> {
                 ..worst
             });
         }
-        let default = name.starts_with("GITHUB_") || name.starts_with("RUNNER_") || name == "CI";
-        (!default).then(|| Taint {
+        (!DEFAULT_VARIABLES.contains(&name)).then(|| Taint {
             severity: Severity::Low,
             confidence: Confidence::Medium,
             why: format!("`{raw}` (not set by the workflow; a step may write it to $GITHUB_ENV)"),
