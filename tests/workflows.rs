@@ -10,7 +10,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{audit_json, TestRepo};
+use common::{audit_json, report, TestRepo};
 use serde_json::Value;
 
 const SHA: &str = "8e5e7e5ab8b370d6c329ec480221332ada57f0ab";
@@ -26,6 +26,16 @@ fn audit_of(files: &[(&str, &str)]) -> Value {
     }
     repo.commit("fixture");
     audit_json(repo.path(), &[])
+}
+
+/// audit.md of a repository with `files` committed (`@SHA` expanded in each text).
+fn audit_markdown_of(files: &[(&str, &str)]) -> String {
+    let repo = TestRepo::new();
+    for (path, text) in files {
+        repo.write(path, text.replace("@SHA", &format!("@{SHA}")));
+    }
+    repo.commit("fixture");
+    report(repo.path(), "md", &[])
 }
 
 /// The audit of a repository holding `text` as its one workflow, and a Dependabot file.
@@ -485,6 +495,89 @@ jobs:
 }
 
 #[test]
+fn jobs_gated_on_the_actors_association_or_permission_lower_the_severity() {
+    let gated_by_condition = "\
+on: issue_comment
+permissions: {}
+jobs:
+  bench:
+    if: contains(fromJSON('[\"OWNER\", \"MEMBER\"]'), github.event.comment.author_association)
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: make bench
+";
+    assert_eq!(found(gated_by_condition, "dangerous-triggers"), ["1:1 low"]);
+    let audit = audit_workflow(gated_by_condition);
+    let message = the_message(&audit, "dangerous-triggers", 1);
+    assert!(
+        message.contains("every job first checks that the actor is trusted"),
+        "{message}"
+    );
+    let checked_then_checked_out = "\
+on: pull_request_target
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions-cool/check-user-permission@SHA
+        with:
+          require: write
+      - uses: actions/checkout@SHA
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+          persist-credentials: false
+      - run: make test
+";
+    assert_eq!(found(checked_then_checked_out, "dangerous-triggers"), ["1:1 low"]);
+    // Checked after the head is already on disk, or in one job of two: no gate.
+    let checked_too_late = "\
+on: pull_request_target
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/checkout@SHA
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+          persist-credentials: false
+      - uses: actions/github-script@SHA
+        with:
+          script: |
+            await github.rest.repos.getCollaboratorPermissionLevel({owner: 'o', repo: 'r', username: 'u'})
+  other:
+    if: github.event.pull_request.author_association == 'MEMBER'
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: make
+";
+    assert_eq!(found(checked_too_late, "dangerous-triggers"), ["1:1 high"]);
+}
+
+#[test]
+fn a_workflow_that_only_labels_pull_requests_is_not_dangerous() {
+    let text = "\
+on: pull_request_target
+permissions: {}
+jobs:
+  label:
+    permissions:
+      contents: read
+      pull-requests: write
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/labeler@SHA
+";
+    assert_eq!(found(text, "dangerous-triggers"), Vec::<String>::new());
+}
+
+#[test]
 fn pull_request_is_not_a_dangerous_trigger() {
     let text = "\
 on: pull_request
@@ -577,6 +670,181 @@ jobs:
 }
 
 #[test]
+fn a_matrix_computed_at_run_time_is_attacker_influenced_a_literal_one_is_not() {
+    let text = "\
+on: pull_request
+permissions: {}
+jobs:
+  dynamic:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    strategy:
+      matrix:
+        module: ${{ fromJSON(needs.plan.outputs.modules) }}
+    steps:
+      - run: pytest tests/${{ matrix.module }}
+  included:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    strategy:
+      matrix:
+        os: [ubuntu-latest]
+        include: ${{ fromJSON(needs.plan.outputs.extra) }}
+    steps:
+      - run: echo ${{ matrix.os }} ${{ matrix.extra }}
+  literal:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    strategy:
+      matrix:
+        python: ['3.10', '3.12']
+        include:
+          - python: '3.13'
+            label: ${{ github.event.pull_request.title }}
+    steps:
+      - run: echo ${{ matrix.python }} ${{ matrix.label }}
+  none:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: echo ${{ matrix.python }}
+";
+    let audit = audit_workflow(text);
+    assert_eq!(
+        of_rule(&audit, "template-injection"),
+        ["11:9 medium", "20:9 medium", "20:9 medium", "31:9 medium"]
+    );
+    let message = the_message(&audit, "template-injection", 11);
+    assert!(message.contains("matrix computed at run time"), "{message}");
+    // `matrix.python` of the literal job takes only the written values: one finding on its
+    // line, for `matrix.label`, whose include row holds an expression.
+    assert!(the_message(&audit, "template-injection", 31).contains("matrix.label"));
+}
+
+#[test]
+fn env_and_inputs_are_followed_to_their_definition() {
+    let text = "\
+on:
+  workflow_dispatch:
+    inputs:
+      dry-run:
+        type: boolean
+      count:
+        type: number
+      target:
+        type: choice
+        options: [a, b]
+      note:
+        type: string
+env:
+  MODE: release
+  TITLE: ${{ github.event.pull_request.title }}
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    strategy:
+      matrix:
+        python: ['3.10', '3.12']
+    env:
+      PY: ${{ matrix.python }}
+      FLAG: ${{ inputs.dry-run && '--dry-run' || '' }}
+    steps:
+      - run: make ${{ inputs.dry-run }} ${{ inputs.count }} ${{ inputs.target }} ${{ github.event.inputs.target }}
+      - run: make ${{ env.MODE }} ${{ env.PY }} ${{ env.FLAG }} ${{ env.GITHUB_REF_NAME }}
+      - env:
+          SHA: ${{ github.sha }}
+        run: git checkout ${{ env.SHA }}
+      - run: echo ${{ inputs.note }}
+      - run: echo ${{ env.TITLE }}
+      - run: echo ${{ env.FROM_GITHUB_ENV }} ${{ inputs.undeclared }}
+      - run: echo ${{ env.GITHUB_SHA_SHORT }} ${{ env.CI }}
+";
+    let audit = audit_workflow(text);
+    // GitHub's own variables cannot be overwritten through $GITHUB_ENV; a look-alike name
+    // such as GITHUB_SHA_SHORT (github-slug-action writes it) and CI can.
+    assert_eq!(
+        of_rule(&audit, "template-injection"),
+        ["33:9 high", "34:9 high", "35:9 low", "35:9 low", "36:9 low", "36:9 low"]
+    );
+    assert!(the_message(&audit, "template-injection", 34).contains("github.event.pull_request.title"));
+}
+
+#[test]
+fn a_string_input_of_a_reusable_workflow_is_high_as_in_zizmor() {
+    let text = "\
+on:
+  workflow_call:
+    inputs:
+      version:
+        type: string
+        required: true
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: ./release.sh ${{ inputs.version }}
+";
+    assert_eq!(found(text, "template-injection"), ["13:9 high"]);
+}
+
+#[test]
+fn script_inputs_of_other_actions_are_scripts_too() {
+    let text = "\
+on: issue_comment
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: azure/cli@SHA
+        with:
+          inlineScript: az group show -n ${{ github.event.comment.body }}
+      - uses: Azure/powershell@SHA
+        with:
+          inlineScript: Write-Output '${{ github.event.issue.title }}'
+          azPSVersion: latest
+      - uses: jannekem/run-python-script-action@SHA
+        with:
+          script: print('${{ github.head_ref }}')
+      - uses: some/other-action@SHA
+        with:
+          script: ${{ github.event.issue.title }}
+";
+    assert_eq!(
+        found(text, "template-injection"),
+        ["8:9 high", "11:9 high", "15:9 high"]
+    );
+}
+
+#[test]
+fn branch_tag_and_actor_names_are_attacker_controllable() {
+    let text = "\
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: echo ${{ github.ref_name }}
+      - run: echo ${{ github.event.ref }}
+      - run: echo ${{ github.base_ref }}
+      - run: echo ${{ github.actor }}
+      - run: echo ${{ format('v{0}', github.event.head_commit.message) }}
+      - run: echo ${{ github.event.pull_request.number }} ${{ github.run_id }} ${{ github.event_name }}
+";
+    assert_eq!(
+        found(text, "template-injection"),
+        ["8:9 high", "9:9 high", "10:9 high", "11:9 high", "12:9 high"]
+    );
+}
+
+#[test]
 fn unbalanced_expressions_and_unknown_events_do_not_break_the_audit() {
     let text = "\
 on: [push, some_future_event]
@@ -622,16 +890,47 @@ jobs:
           make lint || true
           echo done
 ";
+    let audit = audit_workflow(text);
     assert_eq!(
-        found(text, "silent-failure"),
+        of_rule(&audit, "silent-failure"),
         [
             "7:5 low",   // job continue-on-error
-            "8:5 info",  // job if: always()
             "11:9 low",  // step continue-on-error
-            "12:9 info", // step if: always()
             "15:11 low", // `set +e`, its own line and column inside the block
             "16:21 low", // `|| true`
         ]
+    );
+    // `if: always()` (job and step) runs after a failure but turns none into a success.
+    assert_eq!(workflow_facts(&audit, WORKFLOW)["always_runs"], 2);
+}
+
+#[test]
+fn uploading_reports_and_cleaning_up_always_is_a_fact_not_a_finding() {
+    let text = "\
+on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: pytest --junitxml=report.xml
+      - if: always()
+        uses: actions/upload-artifact@SHA
+        with:
+          name: report
+          path: report.xml
+      - if: ${{ always() }}
+        run: docker compose down
+";
+    let audit = audit_workflow(text);
+    assert_eq!(of_rule(&audit, "silent-failure"), Vec::<String>::new());
+    assert_eq!(workflow_facts(&audit, WORKFLOW)["always_runs"], 2);
+    let markdown = audit_markdown_of(&[(WORKFLOW, text), (".github/dependabot.yml", DEPENDABOT)]);
+    assert!(
+        markdown
+            .contains("0 `continue-on-error: true`, 0 `\\|\\| true`, 0 `set +e`; 2 jobs and steps run `if: always()`"),
+        "{markdown}"
     );
 }
 
@@ -781,8 +1080,47 @@ jobs:
     steps:
       - uses: actions/checkout@SHA
       - uses: third-party/lint-action@SHA
+  c:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/checkout@SHA
+      - uses: actions/setup-python@SHA
+      - uses: ./.github/actions/build
 ";
-    assert_eq!(found(text, "persist-credentials"), ["8:9 medium", "15:9 medium"]);
+    assert_eq!(
+        found(text, "persist-credentials"),
+        ["8:9 medium", "15:9 medium", "21:9 medium"]
+    );
+}
+
+#[test]
+fn a_composite_action_that_checks_out_and_goes_on_keeps_the_token_within_reach() {
+    let composite = "\
+name: Build
+runs:
+  using: composite
+  steps:
+    - uses: actions/checkout@SHA
+      with:
+        repository: org/tools
+    - uses: actions/setup-node@SHA
+    - uses: actions/checkout@SHA
+      with:
+        persist-credentials: false
+    - run: make
+      shell: bash
+    - uses: actions/checkout@SHA
+";
+    let audit = audit_of(&[
+        (".github/dependabot.yml", DEPENDABOT),
+        (WORKFLOW, QUIET_WORKFLOW),
+        (".github/actions/build/action.yml", composite),
+    ]);
+    assert_eq!(
+        all(&audit),
+        ["persist-credentials .github/actions/build/action.yml 5:7 medium"]
+    );
 }
 
 #[test]
@@ -1278,6 +1616,82 @@ fn only_the_root_github_workflows_folder_holds_workflows() {
 }
 
 #[test]
+fn caching_in_local_composite_actions_counts_for_the_workflows_that_use_them() {
+    let workflow = "\
+on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: ./.github/actions/setup
+      - run: make
+  b:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: ./.github/actions/setup/
+  release:
+    uses: ./.github/workflows/release.yml
+";
+    let setup = "\
+runs:
+  using: composite
+  steps:
+    - uses: actions/cache@SHA
+      with:
+        path: ~/.cache
+        key: k
+    - uses: ./.github/actions/toolchain
+";
+    let toolchain = "\
+runs:
+  using: composite
+  steps:
+    - uses: swatinem/rust-cache@SHA
+    - uses: ./.github/actions/setup
+";
+    let audit = audit_of(&[
+        (".github/dependabot.yml", DEPENDABOT),
+        (WORKFLOW, workflow),
+        (".github/actions/setup/action.yml", setup),
+        (".github/actions/toolchain/action.yaml", toolchain),
+    ]);
+    let facts = workflow_facts(&audit, WORKFLOW);
+    // Two uses of `setup`, each caching once itself and once through `toolchain` (whose
+    // use of `setup` again closes a cycle, followed no further).
+    assert_eq!(facts["caching_steps"], 4);
+    // The reusable-workflow call runs no steps: it has no timeout to set.
+    assert_eq!(facts["jobs"], 3);
+    assert_eq!(facts["step_jobs"], 2);
+    let markdown = audit_markdown_of(&[
+        (".github/dependabot.yml", DEPENDABOT),
+        (WORKFLOW, workflow),
+        (".github/actions/setup/action.yml", setup),
+    ]);
+    assert!(
+        markdown.contains("0 of 2 step-running jobs without `timeout-minutes`"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn an_action_whose_runs_has_no_using_is_a_parse_error() {
+    let broken = "name: Broken\nruns:\n  steps:\n    - run: make\n      shell: bash\n";
+    let audit = audit_of(&[
+        (".github/dependabot.yml", DEPENDABOT),
+        (WORKFLOW, QUIET_WORKFLOW),
+        (".github/actions/broken/action.yml", broken),
+    ]);
+    assert_eq!(
+        all(&audit),
+        ["workflow-parse-error .github/actions/broken/action.yml 2:1 high"]
+    );
+    assert!(the_message(&audit, "workflow-parse-error", 2).contains("no `using:`"));
+}
+
+#[test]
 fn composite_actions_are_described_and_their_steps_checked() {
     let composite = "\
 name: Setup
@@ -1303,8 +1717,8 @@ runs:
     assert_eq!(
         audit["ci"]["actions"],
         serde_json::json!([
-            {"path": ".github/actions/setup/action.yml", "name": "Setup", "using": "composite", "steps": 3},
-            {"path": "action.yaml", "name": "Hello", "using": "node20", "steps": 0},
+            {"path": ".github/actions/setup/action.yml", "name": "Setup", "using": "composite", "steps": 3, "caching_steps": 1},
+            {"path": "action.yaml", "name": "Hello", "using": "node20", "steps": 0, "caching_steps": 0},
         ])
     );
     assert_eq!(

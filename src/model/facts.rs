@@ -432,6 +432,8 @@ pub struct WorkflowFacts {
     /// Declares `on: workflow_call`.
     pub reusable: bool,
     pub jobs: usize,
+    /// Jobs that run steps: all but reusable-workflow calls (`jobs.<id>.uses`).
+    pub step_jobs: usize,
     pub steps: usize,
     /// Largest matrix expansion of any job (includes and excludes applied); 1 without a matrix.
     pub max_matrix: usize,
@@ -444,8 +446,12 @@ pub struct WorkflowFacts {
     /// Jobs that run steps and have no `timeout-minutes`.
     pub jobs_without_timeout: usize,
     pub concurrency: bool,
-    /// Steps that cache (actions/cache, `cache:` on setup actions, rust-cache, ccache, sccache).
+    /// Steps that cache (actions/cache, `cache:` on setup actions, rust-cache, ccache, sccache),
+    /// those of the local composite actions its steps use included (once per use).
     pub caching_steps: usize,
+    /// Jobs and steps with `if: always()`: they run after a failure (to upload reports, to
+    /// clean up), which hides nothing, so they are counted, not reported.
+    pub always_runs: usize,
     /// Test runners the `run:` scripts call (pytest, cargo test, ...), sorted and distinct.
     pub test_commands: Vec<String>,
     /// Reusable workflows this one calls (`jobs.<id>.uses`), as written.
@@ -462,6 +468,8 @@ pub struct ActionFacts {
     /// `runs.using`: composite, node20, docker, ...
     pub using: String,
     pub steps: usize,
+    /// Caching steps of a composite action, its own (not those of actions it uses).
+    pub caching_steps: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,20 +4,24 @@ use std::collections::BTreeSet;
 
 use crate::model::{ActionRef, CiFacts, Confidence, Evidence, PinKind, Severity, WorkflowFacts};
 
+use super::injection::{self, Scope};
 use super::rules::{self, Judgement, Reporter};
+use super::triggers::{self, Exposure, JobExposure};
 use super::yaml::{self, Node};
 use super::{location, parse_error};
 
 /// What the steps of one job have shown so far.
 #[derive(Default)]
 pub struct JobContext {
-    /// Checkout steps (their start) that keep the token in .git/config, no code run yet.
+    /// Checkout steps (their start) that keep the token in .git/config, no step after yet.
     persisting_checkouts: Vec<(usize, usize)>,
-    /// Those of them followed by a step that runs code: reported at the job's end.
+    /// Those of them followed by another step: reported by [`JobContext::report_leaky_checkouts`].
     leaky_checkouts: Vec<(usize, usize)>,
-    /// Checkouts of the pull request's head (for dangerous-triggers).
-    pub checks_out_head: bool,
-    caching_steps: usize,
+    /// Who can set the job off and what it runs (for dangerous-triggers).
+    pub exposure: JobExposure,
+    pub caching_steps: usize,
+    /// Steps with `if: always()`.
+    always_runs: usize,
     test_commands: BTreeSet<&'static str>,
 }
 
@@ -42,6 +46,7 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
         return;
     };
     let triggers = triggers(on);
+    let workflow_scope = Scope::of_workflow(doc, on);
     let mut facts = WorkflowFacts {
         path: r.path.to_string(),
         name: yaml::get(doc, "name").and_then(yaml::text).map(|s| s.into_owned()),
@@ -75,7 +80,7 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
             ),
         );
     }
-    let mut checks_out_head = false;
+    let mut exposure = Exposure::default();
     let mut runners = BTreeSet::new();
     let mut tests = BTreeSet::new();
     for (id, key, job) in job_entries {
@@ -119,36 +124,28 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
             }
         }
         facts.concurrency |= yaml::get(job, "concurrency").is_some();
-        silent_failure_flags(job, r, "job");
+        facts.always_runs += usize::from(silent_failure_flags(job, r, "job"));
         if let Some(uses) = yaml::get(job, "uses") {
+            exposure.job(job, &JobExposure::default());
             reusable_call(key, uses, job, r, ci, &mut facts);
             continue;
         }
         job_body(&id, key, job, r, &mut facts, &mut runners);
         let mut context = JobContext::default();
+        let scope = workflow_scope.in_job(job);
         let steps = yaml::get(job, "steps").map(yaml::items).unwrap_or_default();
         for step_node in steps {
-            step(step_node, r, ci, &mut context);
+            step(step_node, r, ci, &mut context, &scope);
         }
         facts.steps += steps.len();
+        facts.step_jobs += 1;
         facts.caching_steps += context.caching_steps;
+        facts.always_runs += context.always_runs;
         tests.extend(context.test_commands.iter().copied());
-        checks_out_head |= context.checks_out_head;
-        for at in context.leaky_checkouts {
-            r.report(
-                &rules::PERSIST_CREDENTIALS,
-                at,
-                0,
-                judgement(
-                    Severity::Medium,
-                    Confidence::Low,
-                    "actions/checkout keeps the token in .git/config, and later steps of the job run code",
-                    "Add `with: persist-credentials: false` to the checkout step.",
-                ),
-            );
-        }
+        exposure.job(job, &context.exposure);
+        context.report_leaky_checkouts(r);
     }
-    dangerous_triggers(&facts.triggers, on_key, checks_out_head, r);
+    triggers::report(&facts.triggers, on_key, &exposure, r);
     facts.runners = runners.into_iter().collect();
     facts.test_commands = tests.into_iter().map(str::to_string).collect();
     ci.workflows.push(facts);
@@ -237,45 +234,6 @@ fn top_level_permissions(entry: Option<(&Node<'_>, &Node<'_>)>, r: &mut Reporter
         }
     }
     "scoped".to_string()
-}
-
-/// Events that run in the base repository's context (secrets, a write token) but are set
-/// off by people outside it: a fork's pull request, a comment, a finished fork run.
-const DANGEROUS: &[&str] = &["issue_comment", "pull_request_target", "workflow_run"];
-
-/// `dangerous-triggers`: one finding per workflow, at `on:`, naming every such event.
-fn dangerous_triggers(triggers: &[String], on_key: &Node<'_>, checks_out_head: bool, r: &mut Reporter<'_>) {
-    let found: Vec<&str> = triggers
-        .iter()
-        .map(String::as_str)
-        .filter(|t| DANGEROUS.contains(t))
-        .collect();
-    if found.is_empty() {
-        return;
-    }
-    let events = found.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
-    let (severity, message) = if checks_out_head {
-        (
-            Severity::High,
-            format!("{events} run with secrets and a write token, and the workflow checks out the pull request's head"),
-        )
-    } else {
-        (
-            Severity::Medium,
-            format!("{events} run with secrets and a write token on events outsiders can cause"),
-        )
-    };
-    r.report(
-        &rules::DANGEROUS_TRIGGERS,
-        yaml::position(on_key),
-        2,
-        Judgement {
-            severity,
-            confidence: Confidence::Medium,
-            message,
-            remediation: "Use `pull_request`, or never check out or run the pull request's code here.",
-        },
-    );
 }
 
 /// `jobs.<id>.uses`: a reusable workflow call.
@@ -386,8 +344,10 @@ fn job_body(
     }
 }
 
-/// `continue-on-error: true` and `if: always()` on a job or a step.
-fn silent_failure_flags(node: &Node<'_>, r: &mut Reporter<'_>, what: &str) {
+/// `continue-on-error: true` on a job or a step; whether it runs `if: always()`. That
+/// runs it after a failure too (to upload reports, to clean up) but turns no failure into
+/// a success, so it is a fact for section 4, not a finding.
+fn silent_failure_flags(node: &Node<'_>, r: &mut Reporter<'_>, what: &str) -> bool {
     if let Some((key, value)) = yaml::get_entry(node, "continue-on-error") {
         if yaml::text(value).as_deref() == Some("true") {
             r.report(
@@ -403,27 +363,16 @@ fn silent_failure_flags(node: &Node<'_>, r: &mut Reporter<'_>, what: &str) {
             );
         }
     }
-    if let Some((key, value)) = yaml::get_entry(node, "if") {
-        if yaml::text(value).is_some_and(|c| c.contains("always()")) {
-            r.report(
-                &rules::SILENT_FAILURE,
-                yaml::position(key),
-                2,
-                judgement(
-                    Severity::Info,
-                    Confidence::Medium,
-                    &format!("`if: always()`: this {what} runs even after a failure (and cannot be cancelled)"),
-                    "Use `if: success() || failure()` or `!cancelled()` where cleanup is the intent.",
-                ),
-            );
-        }
-    }
+    yaml::get(node, "if")
+        .and_then(yaml::text)
+        .is_some_and(|condition| condition.contains("always()"))
 }
 
 /// One step (of a job or a composite action).
-pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &mut JobContext) {
+pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &mut JobContext, scope: &Scope<'_, '_>) {
     let start = yaml::position(step);
-    silent_failure_flags(step, r, "step");
+    context.step_after_checkouts();
+    context.always_runs += usize::from(silent_failure_flags(step, r, "step"));
     let with = yaml::get(step, "with");
     let with_text = |key: &str| {
         with.and_then(|w| yaml::get(w, key))
@@ -446,7 +395,7 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
                 context.persisting_checkouts.push(start);
             }
             let reference = with_text("ref").unwrap_or_default();
-            context.checks_out_head |= [
+            let head = [
                 "github.event.pull_request.head",
                 "github.head_ref",
                 "refs/pull/",
@@ -454,8 +403,9 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
             ]
             .iter()
             .any(|p| reference.contains(p));
-        } else if runs_code(&action) {
-            context.runs_code_after_checkout();
+            context.exposure.step(step, Some(&action), head);
+        } else {
+            context.exposure.step(step, Some(&action), false);
         }
         if is_caching(&action, |k| with_text(k)) {
             context.caching_steps += 1;
@@ -469,16 +419,17 @@ pub fn step(step: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts, context: &m
                 location: location(r.path, uses_node),
             });
         }
-        if action == "actions/github-script" {
-            if let Some(script) = with.and_then(|w| yaml::get(w, "script")) {
-                template_injection(script, start, r);
+        let inputs = with.map(yaml::entries).unwrap_or_default();
+        for sink in injection::script_inputs(&action) {
+            for (_, _, script) in inputs.iter().filter(|(name, _, _)| name.eq_ignore_ascii_case(sink)) {
+                injection::check(script, step, scope, r);
             }
         }
     }
     if let Some(run) = yaml::get(step, "run") {
+        context.exposure.step(step, None, false);
         let Some(script) = yaml::text(run) else { return };
-        context.runs_code_after_checkout();
-        template_injection(run, start, r);
+        injection::check(run, step, scope, r);
         shell_silent_failures(run, &script, r);
         context.test_commands.extend(test_commands(&script));
         if script.contains("actionlint") {
@@ -503,16 +454,30 @@ pub fn workflow_linters(text: &str) -> impl Iterator<Item = &'static str> + '_ {
 }
 
 impl JobContext {
-    /// A step that runs code: only then can a persisted token leak, so the checkouts
-    /// before it are reported; checkouts that no code follows are not.
-    fn runs_code_after_checkout(&mut self) {
+    /// Another step of the job: a script or an action (GitHub's own included: any of them
+    /// can read .git/config, and upload-artifact can publish it), so the checkouts before
+    /// it leave the token within its reach. Checkouts that no step follows are not reported.
+    fn step_after_checkouts(&mut self) {
         self.leaky_checkouts.append(&mut self.persisting_checkouts);
     }
-}
 
-/// Third-party code: anything but GitHub's own `actions/*` and `github/*` actions.
-fn runs_code(action: &str) -> bool {
-    !(action.starts_with("actions/") || action.starts_with("github/") || action.starts_with("./"))
+    /// `persist-credentials` for the checkouts some later step of the job or composite
+    /// action could read the token of.
+    pub fn report_leaky_checkouts(self, r: &mut Reporter<'_>) {
+        for at in self.leaky_checkouts {
+            r.report(
+                &rules::PERSIST_CREDENTIALS,
+                at,
+                0,
+                judgement(
+                    Severity::Medium,
+                    Confidence::Low,
+                    "actions/checkout keeps the token in .git/config, within reach of the later steps (scripts and actions)",
+                    "Add `with: persist-credentials: false` to the checkout step.",
+                ),
+            );
+        }
+    }
 }
 
 fn is_caching(action: &str, with: impl Fn(&str) -> Option<String>) -> bool {
@@ -579,109 +544,6 @@ pub fn pin_kind(uses: &str) -> PinKind {
     } else {
         PinKind::Branch
     }
-}
-
-/// Contexts whose values a pull request, issue or comment author controls.
-const ATTACKER_CONTROLLED: &[&str] = &[
-    "github.head_ref",
-    // A branch or tag name may hold shell syntax (`$(...)`); whoever can push one names it.
-    "github.ref",
-    "github.event.comment.body",
-    "github.event.commits",
-    "github.event.discussion.body",
-    "github.event.discussion.title",
-    "github.event.head_commit.author",
-    "github.event.head_commit.message",
-    "github.event.issue.body",
-    "github.event.issue.title",
-    "github.event.pages",
-    "github.event.pull_request.body",
-    "github.event.pull_request.head.label",
-    "github.event.pull_request.head.ref",
-    "github.event.pull_request.head.repo.default_branch",
-    "github.event.pull_request.title",
-    "github.event.review.body",
-    "github.event.review_comment.body",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_commit",
-    "github.event.workflow_run.pull_requests",
-];
-
-/// Contexts whose values are not fixed in the workflow: outputs and inputs that may carry
-/// attacker data from elsewhere. Reported as informational. (`needs.x.result` and
-/// `steps.x.outcome` are enumerations, so they are not listed.)
-const INDIRECT: &[&str] = &["steps.", "needs.", "inputs.", "github.event.inputs.", "env."];
-
-/// Whether the expression reads an output or input (not a job result or step outcome).
-fn reads_indirect(expression: &str) -> bool {
-    context_paths(expression).any(|path| {
-        INDIRECT.iter().any(|prefix| path.starts_with(prefix))
-            && !((path.starts_with("steps.") || path.starts_with("needs."))
-                && [".result", ".outcome", ".conclusion"].iter().any(|s| path.ends_with(s)))
-    })
-}
-
-/// `template-injection`: `${{ }}` expansions inside a script.
-fn template_injection(script_node: &Node<'_>, step_start: (usize, usize), r: &mut Reporter<'_>) {
-    let Some(script) = yaml::text(script_node) else { return };
-    // One finding per occurrence, as zizmor counts them.
-    for expression in expressions(&script) {
-        let attacker = ATTACKER_CONTROLLED.iter().find(|c| names_context(expression, c));
-        let (severity, confidence, message) = match attacker {
-            Some(context) => (
-                Severity::High,
-                Confidence::High,
-                format!("`{context}` (attacker-controllable) is expanded into the script: `${{{{{expression}}}}}`"),
-            ),
-            None if reads_indirect(expression) => (
-                Severity::Info,
-                Confidence::Low,
-                format!("`${{{{{expression}}}}}` is expanded into the script; its value is not fixed by the workflow"),
-            ),
-            None => continue,
-        };
-        r.report(
-            &rules::TEMPLATE_INJECTION,
-            step_start,
-            0,
-            Judgement {
-                severity,
-                confidence,
-                message,
-                remediation: "Move the expression to `env:` and use the variable in the script.",
-            },
-        );
-    }
-}
-
-/// Whether `expression` reads `context` itself or a field of it: `github.ref` matches
-/// `github.ref` and `github.ref.x` but not `github.ref_type` or `x.github.ref`.
-fn names_context(expression: &str, context: &str) -> bool {
-    context_paths(expression).any(|path| {
-        path.strip_prefix(context)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
-    })
-}
-
-/// The context paths an expression reads (`github.event.issue.title`, `steps.x.outputs.y`,
-/// `github.event.commits[0].message`): maximal runs of identifier characters, dots and
-/// index brackets.
-fn context_paths(expression: &str) -> impl Iterator<Item = &str> {
-    let is_path = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '*');
-    expression.split(move |c: char| !is_path(c)).filter(|p| !p.is_empty())
-}
-
-/// The inner text of every `${{ ... }}` (unbalanced ones are ignored).
-fn expressions(text: &str) -> Vec<&str> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${{") {
-        let after = &rest[start + 3..];
-        let Some(end) = after.find("}}") else { break };
-        found.push(after[..end].trim());
-        rest = &after[end + 2..];
-    }
-    found
 }
 
 /// `|| true` and `set +e` inside a script, each at its own line.
@@ -916,22 +778,8 @@ mod tests {
     }
 
     #[test]
-    fn expressions_and_words() {
-        assert_eq!(
-            expressions("a ${{ github.sha }} b ${{x}} ${{ open"),
-            ["github.sha", "x"]
-        );
+    fn test_runners_are_whole_words() {
         assert!(contains_word("python -m pytest -x", "pytest"));
         assert!(!contains_word("pytest_plugins", "pytest"));
-        assert!(reads_indirect("steps.a.outputs.b"));
-        assert!(!reads_indirect("fooinputs.x"));
-        assert!(!reads_indirect("steps.t.outcome == 'failure'"));
-        assert!(names_context("github.ref", "github.ref"));
-        assert!(!names_context("github.ref_type", "github.ref"));
-        assert!(!names_context("x.github.ref", "github.ref"));
-        assert!(names_context(
-            "toJSON(github.event.commits[0].message)",
-            "github.event.commits"
-        ));
     }
 }

@@ -7,7 +7,10 @@
 //! about the whole workflow at line 1 or at `on:`.
 
 pub mod checks;
+pub mod expr;
+pub mod injection;
 pub mod rules;
+pub mod triggers;
 pub mod yaml;
 
 use crate::model::{ActionFacts, Confidence, DependabotFacts, Location, Role, Rule, ScanNote, Severity, SkipReason};
@@ -110,6 +113,7 @@ impl Analyzer for WorkflowsAnalyzer {
         ci.dependabot.sort();
         ci.renovate.sort();
         ci.actionlint.sort();
+        count_composite_caching(&mut ci);
         ci.workflow_linters.sort();
         let finding = missing_update_tool(&ci);
         Box::new(move |audit| {
@@ -135,24 +139,96 @@ fn parse_error(reporter: &mut Reporter<'_>, at: (usize, usize), message: String)
 
 /// A local action: its `runs.using`, and for composite actions their steps and `uses:`.
 fn action(doc: &Node<'_>, reporter: &mut Reporter<'_>, out: &mut Analysis) {
-    let Some(runs) = yaml::get(doc, "runs") else {
+    let Some((runs_key, runs)) = yaml::get_entry(doc, "runs") else {
         parse_error(reporter, (1, 1), "not an action: no `runs:`".to_string());
         return;
     };
-    let using = yaml::get(runs, "using")
-        .and_then(yaml::text)
-        .map(|s| s.into_owned())
-        .unwrap_or_default();
+    let Some(using) = yaml::get(runs, "using").and_then(yaml::text).map(|s| s.into_owned()) else {
+        // GitHub refuses such an action when a workflow uses it.
+        parse_error(
+            reporter,
+            yaml::position(runs_key),
+            "not an action: `runs:` has no `using:`".to_string(),
+        );
+        return;
+    };
     let steps = yaml::get(runs, "steps").map(yaml::items).unwrap_or_default();
+    let scope = injection::Scope::of_action(doc);
+    let mut context = checks::JobContext::default();
     for step in steps {
-        checks::step(step, reporter, &mut out.ci, &mut checks::JobContext::default());
+        checks::step(step, reporter, &mut out.ci, &mut context, &scope);
     }
+    let caching_steps = context.caching_steps;
+    context.report_leaky_checkouts(reporter);
     out.ci.actions.push(ActionFacts {
         path: reporter.path.to_string(),
         name: yaml::get(doc, "name").and_then(yaml::text).map(|s| s.into_owned()),
         using,
         steps: steps.len(),
+        caching_steps,
     });
+}
+
+/// Local composite actions followed this deep (GitHub itself stops at 10 levels).
+const MAX_ACTION_NESTING: usize = 10;
+
+/// Adds to each workflow the caching steps of the local composite actions it uses, once
+/// per use, through the local actions those use in turn.
+fn count_composite_caching(ci: &mut crate::model::CiFacts) {
+    let mut memo = std::collections::HashMap::new();
+    let added: Vec<usize> = ci
+        .workflows
+        .iter()
+        .map(|w| caching_through(ci, &w.path, &mut memo, 0))
+        .collect();
+    for (workflow, added) in ci.workflows.iter_mut().zip(added) {
+        workflow.caching_steps += added;
+    }
+}
+
+/// The caching steps of the local actions `path` uses, theirs included. `memo` holds each
+/// action's total once known (so a chain shared by many uses is walked once) and 0 while
+/// it is being walked (so a cycle of actions ends); chains end at [`MAX_ACTION_NESTING`].
+fn caching_through(
+    ci: &crate::model::CiFacts,
+    path: &str,
+    memo: &mut std::collections::HashMap<String, usize>,
+    depth: usize,
+) -> usize {
+    let mut total = 0usize;
+    if depth >= MAX_ACTION_NESTING {
+        return total;
+    }
+    for target in local_actions_used(ci, path) {
+        let nested = match memo.get(&target.path) {
+            Some(known) => *known,
+            None => {
+                memo.insert(target.path.clone(), 0);
+                let nested = target
+                    .caching_steps
+                    .saturating_add(caching_through(ci, &target.path, memo, depth + 1));
+                memo.insert(target.path.clone(), nested);
+                nested
+            }
+        };
+        total = total.saturating_add(nested);
+    }
+    total
+}
+
+/// The local actions (`uses: ./dir`) that the file at `path` uses, as found in this tree.
+fn local_actions_used<'c>(ci: &'c crate::model::CiFacts, path: &str) -> Vec<&'c ActionFacts> {
+    ci.action_refs
+        .iter()
+        .filter(|r| r.location.path == path && !r.workflow_call)
+        .filter_map(|r| r.uses.strip_prefix("./"))
+        .filter_map(|dir| {
+            let dir = dir.trim_end_matches('/');
+            ci.actions
+                .iter()
+                .find(|a| a.path == format!("{dir}/action.yml") || a.path == format!("{dir}/action.yaml"))
+        })
+        .collect()
 }
 
 fn dependabot(doc: &Node<'_>, path: &str, out: &mut Analysis) {

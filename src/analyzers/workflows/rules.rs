@@ -38,7 +38,7 @@ pub const SILENT_FAILURE: Rule = Rule {
     group: "workflows",
     id: "silent-failure",
     title: "a failure that CI will not report",
-    help: "`continue-on-error: true`, `if: always()`, `|| true` and `set +e` let a failing step or job pass. Each hides a real failure unless it is deliberate; make it explicit (a comment and an issue link) or remove it.",
+    help: "`continue-on-error: true`, `|| true` and `set +e` turn a failing step, job or command into a success. Each hides a real failure unless it is deliberate; make it explicit (a comment and an issue link) or remove it. (`if: always()` runs a step after a failure, to upload reports or clean up, and hides nothing: section 4 counts it, no finding.)",
 };
 
 pub const SECRETS_INHERIT: Rule = Rule {

@@ -311,7 +311,8 @@ fn health(md: &mut Markdown, audit: &Audit) {
     let hardcoded = open_count(audit, "hardcoded-credentials");
     let silent = |text: &str| open_matching(audit, "silent-failure", text);
     let silent_total = open_count(audit, "silent-failure");
-    let jobs: usize = ci.workflows.iter().map(|w| w.jobs).sum();
+    let jobs: usize = ci.workflows.iter().map(|w| w.step_jobs).sum();
+    let always: usize = ci.workflows.iter().map(|w| w.always_runs).sum();
     let no_timeout: usize = ci.workflows.iter().map(|w| w.jobs_without_timeout).sum();
     let parse_errors = open_count(audit, "workflow-parse-error");
     let ecosystems: Vec<String> = ci
@@ -366,11 +367,11 @@ fn health(md: &mut Markdown, audit: &Audit) {
             "**Continue-on-Error / silent failures**".to_string(),
             if silent_total == 0 { GOOD } else { PARTIAL }.to_string(),
             format!(
-                "{} `continue-on-error: true`, {} `if: always()`, {} `|| true`, {} `set +e`",
+                "{} `continue-on-error: true`, {} `|| true`, {} `set +e`; {} jobs and steps run `if: always()` (after a failure too: reports, cleanup; not findings)",
                 count(silent("continue-on-error")),
-                count(silent("always()")),
                 count(silent("|| true")),
-                count(silent("set +e"))
+                count(silent("set +e")),
+                count(always)
             ),
         ],
         vec![
