@@ -166,6 +166,14 @@ fn read(path: &str, text: &str) -> Read {
         globs_left_out: None,
         glob_at: Vec::new(),
     };
+    if let Some(why) = super::caps::too_large_for_a_tree(text) {
+        reader.invalid(0, why);
+        return Read {
+            config: None,
+            findings: reader.reporter.into_findings(),
+            glob_at: Vec::new(),
+        };
+    }
     let (document, errors) = Table::parse_recoverable(text);
     if !errors.is_empty() {
         let offset = |error: &toml::de::Error| error.span().map_or(0, |span| span.start);
