@@ -311,6 +311,23 @@ mod tests {
             rule_of(&format!("{id}\n{secret}\n")) == ["secret-aws-access-key"],
             "another line is not beside"
         );
+        // Every name, found by the `ecret` in it, and only those names.
+        for name in rules::AWS_SECRET_NAMES {
+            for text in [format!("{name} = {secret}\n"), format!("  \"x_{name}\": \"{secret}\"")] {
+                let hits = find(text.as_bytes());
+                assert_eq!(hits.len(), 1, "{text}");
+                assert_eq!(&text[hits[0].start..hits[0].end], secret, "{text}");
+            }
+        }
+        for other in [
+            "secret = ",
+            "aws_secret = ",
+            "SECRET_KEY: ",
+            "Secret_Access_Key=",
+            "ecret_access_key=",
+        ] {
+            assert!(rule_of(&format!("{other}{secret}\n")).is_empty(), "{other}");
+        }
     }
 
     #[test]
