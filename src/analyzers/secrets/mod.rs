@@ -399,6 +399,53 @@ mod tests {
         }
     }
 
+    /// The search reports anchors without overlap, leftmost first. The AWS secret key's
+    /// names are found by their middle (`ecret`), so an anchor that could overlap it, from
+    /// before or from inside it, would hide the name and the secret given to it, or be
+    /// hidden by it.
+    #[test]
+    fn no_anchor_overlaps_the_middle_of_an_aws_secret_name() {
+        // Whether `second` can start inside a match of `first`, after its first byte.
+        let overlaps = |first: &str, second: &str| {
+            (1..first.len()).any(|start| {
+                let tail = &first[start..];
+                second.starts_with(tail) || tail.starts_with(second)
+            })
+        };
+        let middles = rules::AWS_SECRET_NAMES.map(|name| {
+            let at = name
+                .find("ecret")
+                .or_else(|| name.find("ECRET"))
+                .expect("every name has one");
+            &name[at..at + "ecret".len()]
+        });
+        let aws = DETECTORS
+            .iter()
+            .find(|d| d.rule.id == rules::AWS_SECRET_KEY.id)
+            .expect("the AWS secret key has a detector");
+        for middle in middles {
+            assert!(aws.anchors.contains(&middle), "{middle} is an anchor");
+        }
+        let others = DETECTORS
+            .iter()
+            .filter(|d| d.rule.id != rules::AWS_SECRET_KEY.id)
+            .flat_map(|d| d.anchors.iter().copied())
+            .chain([SUPPRESSION_ANCHOR]);
+        for other in others {
+            for middle in aws.anchors {
+                assert!(
+                    !overlaps(other, middle) && !overlaps(middle, other),
+                    "{other:?} and {middle:?} can overlap"
+                );
+            }
+        }
+        assert!(overlaps("secrets", "ecret") && overlaps("xse", "ecret") && overlaps("ecret", "tx"));
+        // An anchor before the name does not hide it.
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzKEY7Q2W3E";
+        let text = format!("https://x ASIA docker login aws_secret_access_key={secret}");
+        assert!(find(text.as_bytes()).iter().any(|h| &text[h.start..h.end] == secret));
+    }
+
     #[test]
     fn many_hits_on_one_line_are_located_in_one_pass() {
         let text = format!("é{}", " AKIAQ2W3E4R5T6Y7U2I3".repeat(3));
