@@ -10,7 +10,8 @@
 # HEAD with `&imports::ImportsAnalyzer` taken out of `analyzers::ALL` (no import scan, no
 # resolution, no graph measures, an empty architecture in the pack). Then runs both on
 # REPO with `--out` (Markdown and JSON written, as `plumb audit` does by default), one of
-# each per round, and prints the ratio of the medians.
+# each per round, and prints the ratio of the medians: of the wall time, the user time and
+# the user + system time.
 #
 # Needs: git, cargo, python3.
 
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) [ -z "$REPO" ] || { echo "one REPO only" >&2; exit 2; }; REPO="$1"; shift ;;
   esac
 done
@@ -64,22 +65,35 @@ trap 'rm -rf "$OUT"' EXIT
 # the difference being measured.
 python3 - "$RUNS" "$WARMUP" "$REPO" "$OUT" \
   "$SCRATCH/plumb-without-graph-$HEAD_SHA" "$SCRATCH/plumb-with-graph-$HEAD_SHA" <<'PY'
-import statistics, subprocess, sys, time
+import os, statistics, subprocess, sys, time
 runs, warmup, repo, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 binaries = {"without": sys.argv[5], "with": sys.argv[6]}
-times = {"without": [], "with": []}
+# Wall time, and the CPU time of the process (user, and user + system) from wait4: on a
+# machine shared with other builds the CPU time moves less than the wall time.
+times = {name: {"wall": [], "user": [], "cpu": []} for name in binaries}
 for round_ in range(warmup + runs):
     order = ["without", "with"] if round_ % 2 == 0 else ["with", "without"]
     for name in order:
         start = time.perf_counter()
-        subprocess.run([binaries[name], "audit", repo, "--out", f"{out}/{name}", "--quiet"],
-                       check=True, stdout=subprocess.DEVNULL)
+        child = subprocess.Popen([binaries[name], "audit", repo, "--out", f"{out}/{name}", "--quiet"],
+                                 stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = (time.perf_counter() - start) * 1000
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            sys.exit(f"{binaries[name]} exited with {child.returncode}")
         if round_ >= warmup:
-            times[name].append((time.perf_counter() - start) * 1000)
-without, with_graph = (statistics.median(times[n]) for n in ("without", "with"))
-paired = statistics.median(w / o for w, o in zip(times["with"], times["without"]))
-print("%d rounds: median without %.1f ms (min %.1f), with %.1f ms (min %.1f)"
-      % (runs, without, min(times["without"]), with_graph, min(times["with"])))
-print("graph extraction adds %+.0f %% (medians), %+.0f %% (median of the rounds' ratios)"
-      % (100 * (with_graph / without - 1), 100 * (paired - 1)))
+            times[name]["wall"].append(wall)
+            times[name]["user"].append(usage.ru_utime * 1000)
+            times[name]["cpu"].append((usage.ru_utime + usage.ru_stime) * 1000)
+def line(measure, label):
+    without, with_graph = (statistics.median(times[n][measure]) for n in ("without", "with"))
+    paired = statistics.median(w / o for w, o in zip(times["with"][measure], times["without"][measure]))
+    print("%s: median without %.1f ms (min %.1f), with %.1f ms (min %.1f): %+.0f %% (medians), %+.0f %% (rounds' ratios)"
+          % (label, without, min(times["without"][measure]), with_graph, min(times["with"][measure]),
+             100 * (with_graph / without - 1), 100 * (paired - 1)))
+print("%d rounds" % runs)
+line("wall", "wall time")
+line("user", "user time")
+line("cpu", "user + system")
 PY

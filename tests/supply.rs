@@ -335,7 +335,7 @@ fn vendored_components_posture_and_binaries() {
 /// a template injection, after an unpinned `uses:`, on a line that breaks the YAML
 /// (`workflow-parse-error`), a `docker login -p`, a Dockerfile `FROM`, a dependency from a
 /// URL with a password (specifiers go to the posture table and the SBOM), a manifest that
-/// does not parse, a bad glob in `plumb.toml`, and a commit subject. None may reach any
+/// does not parse, a bad glob in `plumb.toml`, a commit subject and a module's file name. None may reach any
 /// output, in any format, on stdout or stderr.
 #[test]
 fn secrets_never_leak_through_other_rules() {
@@ -370,7 +370,11 @@ fn secrets_never_leak_through_other_rules() {
             format!("{{\"name\": \"x\", \"dependencies\": {{\"y\": \"git+https://u:{url_password}@git.example.org/y.git\"}}}}\n"),
         )
         .write("plumb.toml", format!("[[surface]]\nname = \"x\"\npaths = [\"[{token}\"]\n"))
-        .write("src/app.py", "import os\n");
+        .write("src/app.py", "import os\n")
+        // A module named by the token (a file with an import is a module): its path and
+        // name are in audit.json's modules, which are laid out and masked apart.
+        .write("tools/run.py", format!("import {token}\n"))
+        .write(&format!("tools/{token}.py"), "import os\n");
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", &format!("deploy with {token}")]);
 
@@ -391,6 +395,8 @@ fn secrets_never_leak_through_other_rules() {
     ] {
         assert!(json.contains(&format!("\"rule\": \"{rule}\"")), "{rule} is reported");
     }
+    let masked_module = format!("\"path\": \"tools/ghp_{}.py\"", "*".repeat(36));
+    assert!(json.contains(&masked_module), "the module is listed, masked");
     for secret in secrets {
         for (name, text) in &outputs {
             assert!(!text.contains(secret), "{name} shows {secret}");

@@ -25,8 +25,9 @@ pub struct Connections {
     pub test_importers: Vec<Option<usize>>,
 }
 
-/// `edges` are the valid ones: both ends name a module.
-pub fn connections(audit: &Audit, edges: &[ImportEdge]) -> Connections {
+/// `edges` are the valid ones: both ends name a module; `production` says which modules
+/// are production code.
+pub fn connections(audit: &Audit, edges: &[ImportEdge], production: &[bool]) -> Connections {
     let matcher = SurfaceMatcher::new(&audit.surfaces.surfaces);
     let surface_of: Vec<Option<usize>> = audit
         .architecture
@@ -38,7 +39,7 @@ pub fn connections(audit: &Audit, edges: &[ImportEdge]) -> Connections {
         (Vec::new(), Vec::new())
     } else {
         (
-            reach(audit, edges, &surface_of),
+            reach(audit, edges, &surface_of, production),
             test_importers(audit, edges, &surface_of),
         )
     };
@@ -89,14 +90,14 @@ fn links(edges: &[ImportEdge], surface_of: &[Option<usize>]) -> BTreeSet<(usize,
 /// (importer of importer, through modules of any surface or of none), counting the
 /// modules reached that belong to another surface. One walk per surface, each linear in
 /// the edges, in parallel.
-fn reach(audit: &Audit, edges: &[ImportEdge], surface_of: &[Option<usize>]) -> Vec<SurfaceReach> {
+fn reach(audit: &Audit, edges: &[ImportEdge], surface_of: &[Option<usize>], production: &[bool]) -> Vec<SurfaceReach> {
     let modules = &audit.architecture.modules;
     let importers = eager_importers(modules.len(), edges);
     // Production code lines only, as the dependents counted below: the share compares
     // like with like.
     let mut surface_code = vec![0u64; audit.surfaces.surfaces.len()];
-    for (module, surface) in modules.iter().zip(surface_of) {
-        if let Some(surface) = surface.filter(|_| super::is_production(module)) {
+    for ((module, surface), &production) in modules.iter().zip(surface_of).zip(production) {
+        if let Some(surface) = surface.filter(|_| production) {
             surface_code[surface] += module.code_lines;
         }
     }
@@ -119,8 +120,7 @@ fn reach(audit: &Audit, edges: &[ImportEdge], surface_of: &[Option<usize>]) -> V
                     }
                     stack.push(importer);
                     // Tests, examples and docs that import it are not the product depending on it.
-                    let production = super::is_production(&modules[importer]);
-                    if let Some(other) = surface_of[importer].filter(|&o| o != surface && production) {
+                    if let Some(other) = surface_of[importer].filter(|&o| o != surface && production[importer]) {
                         reach.dependent_modules += 1;
                         reach.dependent_code_lines += modules[importer].code_lines;
                         surfaces_reached.insert(other);

@@ -28,7 +28,9 @@ pub fn render(format: Format, audit: &Audit) -> String {
         Format::Dot => dot::render(audit),
     };
     match format {
-        Format::Json | Format::Sarif | Format::Cyclonedx => {
+        // Masked as laid out, part by part.
+        Format::Json => text,
+        Format::Sarif | Format::Cyclonedx => {
             let mut bytes = text.into_bytes();
             escape::json(&mut bytes);
             String::from_utf8(bytes).expect("masking replaces whole characters with `*`")
@@ -38,15 +40,11 @@ pub fn render(format: Format, audit: &Audit) -> String {
 }
 
 /// The audit in one format, as the pieces of its text in order, for writing: the JSON
-/// pack is laid out in parts that are never copied together ([`json::render_parts`]);
-/// each part holds whole string values, so each is masked on its own.
+/// pack is laid out in parts that are never copied together, each masked on its own
+/// ([`json::render_parts`]).
 pub fn render_parts(format: Format, audit: &Audit) -> Vec<Vec<u8>> {
     match format {
-        Format::Json => {
-            let mut parts = json::render_parts(audit);
-            parts.iter_mut().for_each(|part| escape::json(part));
-            parts
-        }
+        Format::Json => json::render_parts(audit),
         _ => vec![render(format, audit).into_bytes()],
     }
 }

@@ -358,7 +358,12 @@ impl Scanner<'_> {
         let plain = clean(text, &mut self.cleaned);
         // Decoded once for all its words (invalid bytes replaced, as they would be word by
         // word: an ASCII delimiter always ends an invalid sequence).
-        let cleaned = String::from_utf8_lossy(&self.cleaned);
+        // Validated first: `from_utf8_lossy` reads valid text chunk by chunk, slower than
+        // the validator's ASCII path (nearly every statement is ASCII).
+        let cleaned = match std::str::from_utf8(&self.cleaned) {
+            Ok(cleaned) => Cow::Borrowed(cleaned),
+            Err(_) => String::from_utf8_lossy(&self.cleaned),
+        };
         let alias = parse_statement(&cleaned, &mut self.targets);
         if self.targets.is_empty() {
             return;
@@ -426,7 +431,15 @@ fn guard_of(bytes: &[u8], lines: &mut LineCounter, block: &Block) -> Guard {
 /// The indentation width of the line at `pos` (tabs to the next multiple of 8, a form
 /// feed resets it, as Python's tokenizer does) and where its first other byte is.
 fn indentation(bytes: &[u8], mut pos: usize) -> (usize, usize) {
+    // Spaces first, eight at a time: most indentation is spaces only, four to sixteen.
     let mut width = 0;
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        if chunk != b"        " {
+            break;
+        }
+        width += 8;
+        pos += 8;
+    }
     while let Some(&b) = bytes.get(pos) {
         match b {
             b' ' => width += 1,

@@ -130,6 +130,9 @@ const SECRET_WHEN_RANDOM: &[&str] = &[
 fn named_values(text: &str, spans: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     for separator in memchr::memchr2_iter(b':', b'=', bytes) {
+        if !may_end_a_secret_name(bytes, separator) {
+            continue;
+        }
         let Some(key) = key_before(bytes, separator) else {
             continue;
         };
@@ -149,6 +152,20 @@ fn named_values(text: &str, spans: &mut Vec<Span>) {
         }
     }
 }
+
+/// Whether the byte that would end a key before `separator` (past a closing quote, as
+/// [`key_before`] reads it) can end one of the names of [`ALWAYS_SECRET`] and
+/// [`SECRET_WHEN_RANDOM`]: JSON reports have a `:` after every key, and few keys end so.
+fn may_end_a_secret_name(bytes: &[u8], separator: usize) -> bool {
+    let mut end = separator;
+    if end > 0 && matches!(bytes[end - 1], b'"' | b'\'') {
+        end -= 1;
+    }
+    end > 0 && SECRET_NAME_ENDS.contains(&bytes[end - 1].to_ascii_lowercase())
+}
+
+/// The last letters of the names of [`ALWAYS_SECRET`] and [`SECRET_WHEN_RANDOM`].
+const SECRET_NAME_ENDS: &[u8] = b"dehnty";
 
 /// The key right before a `:`/`=` at `separator`: word characters, `-` and `.`, maybe
 /// quoted, at most 64 bytes back. `::`, `==`, `:=`, `=>` and `://` are not separators of
@@ -239,20 +256,34 @@ pub(super) fn docker_login_password(bytes: &[u8], login: usize) -> Option<Range<
 /// access key is 40, a PEM body line 64). Hex digests (no upper case), words and paths stay.
 fn random_runs(text: &str, spans: &mut Vec<Span>) {
     let bytes = text.as_bytes();
-    let base64 = |c: u8| c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
     let mut at = 0;
     while at < bytes.len() {
-        let len = bytes[at..].iter().take_while(|c| base64(**c)).count();
+        let len = bytes[at..].iter().take_while(|c| BASE64[**c as usize]).count();
         let run = &bytes[at..at + len];
-        let mixed = run.iter().any(u8::is_ascii_uppercase)
-            && run.iter().any(u8::is_ascii_lowercase)
-            && run.iter().any(u8::is_ascii_digit);
-        if len >= 40 && mixed && !path_like(run) {
+        // The length first: nearly every run is a short word, read once, not four times.
+        let mixed = || {
+            run.iter().any(u8::is_ascii_uppercase)
+                && run.iter().any(u8::is_ascii_lowercase)
+                && run.iter().any(u8::is_ascii_digit)
+        };
+        if len >= 40 && mixed() && !path_like(run) {
             spans.push((at..at + len, 0));
         }
         at += len.max(1);
     }
 }
+
+/// The base64 alphabet, as a table: [`random_runs`] reads every byte of every report.
+const BASE64: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+        b += 1;
+    }
+    table
+};
 
 /// A run with `/` that reads as a path: four or more slashes, or a segment of three or
 /// more lower-case letters (`folly/container/F14Intrinsics...`), which a random key's
@@ -305,6 +336,21 @@ mod tests {
         assert_eq!(mask(&format!("id,{aws}")), format!("id,{}", "*".repeat(40)));
         let path = "folly/container/detail/F14IntrinsicsAvailability.h";
         assert_eq!(mask(path), path, "a path is not a key");
+    }
+
+    #[test]
+    fn the_prefilter_knows_the_last_letter_of_every_secret_name() {
+        for name in super::ALWAYS_SECRET.iter().chain(super::SECRET_WHEN_RANDOM) {
+            let last = name.as_bytes()[name.len() - 1];
+            assert!(super::SECRET_NAME_ENDS.contains(&last), "{name}");
+            let upper = name.to_ascii_uppercase();
+            for line in [
+                format!("{name}: Zq86jmJf08jHOlhk"),
+                format!("\"{upper}\"=\"Zq86jmJf08jHOlhk\""),
+            ] {
+                assert!(mask(&line).contains("****************"), "{line}");
+            }
+        }
     }
 
     #[test]

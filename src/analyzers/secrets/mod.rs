@@ -37,10 +37,17 @@ pub struct SecretsAnalyzer;
 /// know which files carry a `plumb: ignore[...]` comment, and this is the pass that reads
 /// every text file's bytes already.
 static ANCHORS: LazyLock<(AhoCorasick, Vec<(&'static Detector, usize)>)> = LazyLock::new(|| {
-    let owners: Vec<(&Detector, &str)> = DETECTORS
+    let mut owners: Vec<(&Detector, &str)> = DETECTORS
         .iter()
         .flat_map(|d| d.anchors.iter().map(move |a| (d, *a)))
         .collect();
+    // Shortest first. The SIMD prefilter puts anchors in eight buckets by their order,
+    // and a text position is a candidate when its first three bytes fit a bucket's mix:
+    // in the detectors' order, the search of executorch's, ruff's and folly's files took
+    // twice as long (45, 57 and 15 ms against 25, 33 and 8.5 ms, one thread). No anchor
+    // is a prefix of another, so at most one matches at a position, and the order decides
+    // nothing else.
+    owners.sort_by_key(|(_, anchor)| anchor.len());
     // Leftmost-first, not the default standard semantics: only then does aho-corasick use
     // its SIMD (Teddy) prefilter; measured 5 times faster over executorch's 65 MB of text.
     let automaton = AhoCorasick::builder()
@@ -360,6 +367,83 @@ mod tests {
             rule_of(&format!("{id}\n{secret}\n")) == ["secret-aws-access-key"],
             "another line is not beside"
         );
+        // Every name, found by the `ecret` in it, and only those names.
+        for name in rules::AWS_SECRET_NAMES {
+            for text in [format!("{name} = {secret}\n"), format!("  \"x_{name}\": \"{secret}\"")] {
+                let hits = find(text.as_bytes());
+                assert_eq!(hits.len(), 1, "{text}");
+                assert_eq!(&text[hits[0].start..hits[0].end], secret, "{text}");
+            }
+        }
+        for other in [
+            "secret = ",
+            "aws_secret = ",
+            "SECRET_KEY: ",
+            "Secret_Access_Key=",
+            "ecret_access_key=",
+        ] {
+            assert!(rule_of(&format!("{other}{secret}\n")).is_empty(), "{other}");
+        }
+    }
+
+    #[test]
+    fn no_anchor_is_a_prefix_of_another() {
+        let anchors: Vec<&str> = DETECTORS.iter().flat_map(|d| d.anchors.iter().copied()).collect();
+        for a in &anchors {
+            for b in &anchors {
+                assert!(
+                    a == b || !b.starts_with(a),
+                    "{a:?} starts {b:?}: their order would matter"
+                );
+            }
+        }
+    }
+
+    /// The search reports anchors without overlap, leftmost first. The AWS secret key's
+    /// names are found by their middle (`ecret`), so an anchor that could overlap it, from
+    /// before or from inside it, would hide the name and the secret given to it, or be
+    /// hidden by it.
+    #[test]
+    fn no_anchor_overlaps_the_middle_of_an_aws_secret_name() {
+        // Whether `second` can start inside a match of `first`, after its first byte.
+        let overlaps = |first: &str, second: &str| {
+            (1..first.len()).any(|start| {
+                let tail = &first[start..];
+                second.starts_with(tail) || tail.starts_with(second)
+            })
+        };
+        let middles = rules::AWS_SECRET_NAMES.map(|name| {
+            let at = name
+                .find("ecret")
+                .or_else(|| name.find("ECRET"))
+                .expect("every name has one");
+            &name[at..at + "ecret".len()]
+        });
+        let aws = DETECTORS
+            .iter()
+            .find(|d| d.rule.id == rules::AWS_SECRET_KEY.id)
+            .expect("the AWS secret key has a detector");
+        for middle in middles {
+            assert!(aws.anchors.contains(&middle), "{middle} is an anchor");
+        }
+        let others = DETECTORS
+            .iter()
+            .filter(|d| d.rule.id != rules::AWS_SECRET_KEY.id)
+            .flat_map(|d| d.anchors.iter().copied())
+            .chain([SUPPRESSION_ANCHOR]);
+        for other in others {
+            for middle in aws.anchors {
+                assert!(
+                    !overlaps(other, middle) && !overlaps(middle, other),
+                    "{other:?} and {middle:?} can overlap"
+                );
+            }
+        }
+        assert!(overlaps("secrets", "ecret") && overlaps("xse", "ecret") && overlaps("ecret", "tx"));
+        // An anchor before the name does not hide it.
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzKEY7Q2W3E";
+        let text = format!("https://x ASIA docker login aws_secret_access_key={secret}");
+        assert!(find(text.as_bytes()).iter().any(|h| &text[h.start..h.end] == secret));
     }
 
     #[test]

@@ -205,15 +205,10 @@ pub const DETECTORS: &[Detector] = &[
         rule: &AWS_SECRET_KEY,
         severity: Severity::High,
         noun: "AWS secret access key",
-        anchors: &[
-            "aws_secret_access_key",
-            "AWS_SECRET_ACCESS_KEY",
-            "secret_access_key",
-            "SECRET_ACCESS_KEY",
-            "SecretAccessKey",
-            "aws_secret_key",
-            "AWS_SECRET_KEY",
-        ],
+        // The middle of every name of [`AWS_SECRET_NAMES`]: seven anchors of five
+        // beginnings made the search of every file twice as slow (its prefilter matches
+        // a text position on its first three bytes).
+        anchors: &["ecret", "ECRET"],
         validate: aws_secret_named,
         public_prefix: 0,
         shows_value: false,
@@ -277,10 +272,27 @@ pub fn aws_secret_at(bytes: &[u8], start: usize) -> Option<Range<usize>> {
     (len == 40 && mixed && value.iter().any(u8::is_ascii_digit) && !is_placeholder(value)).then_some(start..start + len)
 }
 
-/// The value given to a name such as `aws_secret_access_key`: past quotes, spaces and a
-/// `:`, `=` or `=>`, at most 12 bytes on.
-fn aws_secret_named(bytes: &[u8], start: usize, anchor: usize) -> Option<Range<usize>> {
-    let after = start + anchor;
+/// The names an AWS secret access key is given.
+pub(super) const AWS_SECRET_NAMES: [&str; 7] = [
+    "aws_secret_access_key",
+    "AWS_SECRET_ACCESS_KEY",
+    "secret_access_key",
+    "SECRET_ACCESS_KEY",
+    "SecretAccessKey",
+    "aws_secret_key",
+    "AWS_SECRET_KEY",
+];
+
+/// The value given to a name of [`AWS_SECRET_NAMES`] (found by its `ecret`, at `start`):
+/// past quotes, spaces and a `:`, `=` or `=>`, at most 12 bytes on.
+fn aws_secret_named(bytes: &[u8], start: usize, _anchor: usize) -> Option<Range<usize>> {
+    // Where the name around the anchor ends; names that end alike give the same value.
+    let after = AWS_SECRET_NAMES.iter().find_map(|name| {
+        let offset = name.find("ecret").or_else(|| name.find("ECRET"))?;
+        let name_start = start.checked_sub(offset)?;
+        let name_end = name_start + name.len();
+        (bytes.get(name_start..name_end)? == name.as_bytes()).then_some(name_end)
+    })?;
     let gap = bytes[after..]
         .iter()
         .take(12)

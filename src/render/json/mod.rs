@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::escape;
 use crate::model::{Audit, ImportEdge, Module};
 
 use node::{Node, Place};
@@ -29,14 +30,22 @@ pub fn render(audit: &Audit) -> String {
 /// [`render`], as the pieces of the text in order: the text before the architecture, the
 /// architecture's before its edges, the edges, and so on. Written one after the other,
 /// they are never copied into one buffer (executorch: 3 MB, of which the edges and the
-/// modules are 2; copying them cost more in fresh pages than in bytes moved).
+/// modules are 2; copying them cost more in fresh pages than in bytes moved). Secrets are
+/// masked ([`escape::json`]) part by part, each on the task that laid it out: a part holds
+/// whole string values.
 pub fn render_parts(audit: &Audit) -> Vec<Vec<u8>> {
     // The architecture is most of a large tree's file (Linux: 9.6 MB of edges and 8.4 MB
     // of modules in 18.5 MB): its edges, its modules, the rest of it and the rest of the
     // audit are built and laid out on four tasks, the edges and modules without a tree.
     let architecture = &audit.architecture;
+    // Not masked: an edge is three numbers and a kind's name, no text of the repository
+    // (executorch: 0.8 MB that the masker read for nothing).
     let edges = |place| vec![write_edges(&architecture.edges, place)];
-    let modules = |place| vec![write_modules(&architecture.modules, place)];
+    let modules = |place| {
+        let mut text = write_modules(&architecture.modules, place);
+        escape::json(&mut text);
+        vec![text]
+    };
     let architecture = |place| lay_out_apart(architecture, place, &["edges", "modules"], &[&edges, &modules]);
     let mut parts = lay_out_apart(audit, Place::root(true), &["architecture"], &[&architecture]);
     parts.push(b"\n".to_vec());
@@ -54,12 +63,12 @@ fn lay_out<T: Serialize + ?Sized>(value: &T, place: Place) -> Vec<u8> {
         .concat()
 }
 
-/// Lays out the value of one entry of an object, given where it goes, in parts.
+/// Lays out the value of one entry of an object, given where it goes, in parts, masked.
 type LayOutApart<'a> = &'a (dyn Fn(Place) -> Vec<Vec<u8>> + Sync);
 
-/// `value`, an object, laid out at `place`, in parts; the values of its entries `keys`
-/// (in key order, as the object's entries are laid out) are laid out in parallel, each by
-/// its function in `lay_outs`, and their parts are put in place.
+/// `value`, an object, laid out at `place`, in parts, masked; the values of its entries
+/// `keys` (in key order, as the object's entries are laid out) are laid out in parallel,
+/// each by its function in `lay_outs`, and their parts are put in place.
 fn lay_out_apart<T>(
     value: &T,
     place: Place,
@@ -83,7 +92,11 @@ where
         },
         || node::build_at(value, place.without(keys)).expect(SERIALISES),
     );
-    Layout::new(&scalars, apart).write_parts(&tree, place.depth())
+    Layout {
+        masked: true,
+        ..Layout::new(&scalars, apart)
+    }
+    .write_parts(&tree, place.depth())
 }
 
 /// The edges at `place`, written as the layout writes them, without building their tree:
@@ -184,6 +197,9 @@ struct Layout<'s> {
     /// The parts written before the one being written: what came before the apart value,
     /// then its parts.
     done: RefCell<Vec<Vec<u8>>>,
+    /// Whether the parts it writes itself are masked as they are done (the values laid
+    /// out apart come masked, or hold no text to mask).
+    masked: bool,
 }
 
 impl<'s> Layout<'s> {
@@ -193,6 +209,7 @@ impl<'s> Layout<'s> {
             fold: false,
             apart: RefCell::new(apart.into_iter()),
             done: RefCell::default(),
+            masked: false,
         }
     }
 
@@ -202,9 +219,17 @@ impl<'s> Layout<'s> {
         // length is room enough for most trees.
         let mut out = Vec::with_capacity(self.scalars.len() * 2);
         self.write(&mut out, node, indent);
+        self.mask(&mut out);
         let mut parts = self.done.into_inner();
         parts.push(out);
         parts
+    }
+
+    /// Masks a part of its own, if it masks them.
+    fn mask(&self, part: &mut [u8]) {
+        if self.masked {
+            escape::json(part);
+        }
     }
 
     fn write(&self, out: &mut Vec<u8>, node: &Node, indent: usize) {
@@ -212,6 +237,7 @@ impl<'s> Layout<'s> {
             Node::Scalar(start, end) | Node::Folded(start, end) => out.extend_from_slice(&self.scalars[*start..*end]),
             Node::Apart => {
                 let rest = Vec::with_capacity(out.capacity() - out.len());
+                self.mask(out);
                 let mut done = self.done.borrow_mut();
                 done.push(std::mem::replace(out, rest));
                 let apart = self.apart.borrow_mut().next();
