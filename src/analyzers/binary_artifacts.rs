@@ -26,6 +26,7 @@ pub const BINARY_ARTIFACT: Rule = Rule {
 const KINDS: &[(&str, &str)] = &[
     ("7z", "archive"),
     ("a", "static-library"),
+    ("br", "archive"),
     ("bz2", "archive"),
     ("class", "class"),
     ("deb", "archive"),
@@ -37,6 +38,8 @@ const KINDS: &[(&str, &str)] = &[
     ("gz", "archive"),
     ("jar", "jar"),
     ("lib", "static-library"),
+    ("lz4", "archive"),
+    ("lzma", "archive"),
     ("msi", "executable"),
     ("o", "object"),
     ("pyc", "pyc"),
@@ -50,6 +53,8 @@ const KINDS: &[(&str, &str)] = &[
     ("wasm", "wasm"),
     ("whl", "archive"),
     ("xz", "archive"),
+    // `.Z`, compress(1): names are compared in lower case.
+    ("z", "archive"),
     ("zip", "archive"),
     ("zst", "archive"),
 ];
@@ -158,6 +163,9 @@ mod tests {
         assert_eq!(kind_by_name("libtorch.so.2.1"), Some("shared-library"));
         assert_eq!(kind_by_name("gradle-wrapper.JAR"), Some("jar"));
         assert_eq!(kind_by_name("x.cpython-311.pyc"), Some("pyc"));
+        for compressed in ["bundle.js.br", "model.lz4", "data.tar.lzma", "old.tar.Z"] {
+            assert_eq!(kind_by_name(compressed), Some("archive"), "{compressed}");
+        }
         assert_eq!(kind_by_name("notes.txt"), None);
         assert_eq!(kind_by_name(".a"), None);
         assert_eq!(kind_by_name("Makefile.lib"), None);
