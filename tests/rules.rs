@@ -348,7 +348,10 @@ fn little_test_code_is_a_low_ratio_at_the_test_directory() {
     let flat = TestRepo::new();
     flat.write("src/app.py", python_lines(1000))
         .write("src/util.py", python_lines(10))
-        .write("test_app.py", python_lines(5))
+        .write(
+            "test_app.py",
+            format!("def test_app():\n{}", python_lines(4).replace('x', "    x")),
+        )
         .commit("fixture");
     let audit = audit_json(flat.path(), &[]);
     assert_eq!(

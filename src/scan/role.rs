@@ -14,7 +14,10 @@
 //!    `.circleci/`, `.buildkite/`, `.travis.yml`, `azure-pipelines.yml`, `Jenkinsfile`.
 //! 5. **test**: below a test directory (`test`, `tests`, `__tests__`, `spec`, `specs`,
 //!    `unittests`, `selftests`, ...) or named like a test (`test_x.py`, `x_test.go`,
-//!    `x.test.ts`, `x.spec.js`, `XTest.java`, `x_unittest.cc`, `conftest.py`, ...).
+//!    `x.test.ts`, `x.spec.js`, `XTest.java`, `x_unittest.cc`, `conftest.py`, ...), except
+//!    a Python file outside any test directory whose name says test but whose text holds
+//!    none (no `def test`, `class Test`, `TestCase`, pytest or unittest): a script, such
+//!    as a generator of test suites under `utils/`.
 //! 6. **build**: build and dependency manifests by name (`CMakeLists.txt`, `setup.py`,
 //!    `BUILD.bazel`, `Makefile`, `pyproject.toml`, `Cargo.toml`, `package.json`, `go.mod`,
 //!    lockfiles, `Dockerfile`, `requirements*.txt`, `Kconfig`, ...) or extension (`.cmake`,
@@ -240,7 +243,7 @@ pub fn classify(input: &RoleInput<'_>) -> Role {
         Role::Generated
     } else if is_ci(dirs.as_slice(), &lower) {
         Role::Ci
-    } else if is_test_path(path) {
+    } else if is_test_path(path) && !is_script_named_like_a_test(&dirs, name, input.bytes) {
         Role::Test
     } else if BUILD_NAMES.binary_search(&lower.as_str()).is_ok()
         || extension.is_some_and(|e| BUILD_EXTENSIONS.contains(&e))
@@ -304,6 +307,18 @@ pub fn shows_the_product(path: &str) -> bool {
 pub fn is_test_path(path: &str) -> bool {
     let (dirs, name) = split(path);
     dirs.iter().any(|d| contains_folded(TEST_DIRS, d)) || test_subject(name).is_some() || name == "conftest.py"
+}
+
+/// A Python file named like a test (`check_doc_tests.py`) outside any test folder whose
+/// text holds no test (no `def test`, `class Test`, `TestCase`, and no pytest or unittest)
+/// is a script that happens to be named so, such as a generator of test matrices under
+/// `utils/`: not a test. Inside a test folder, the folder decides.
+fn is_script_named_like_a_test(dirs: &[&str], name: &str, bytes: Option<&[u8]>) -> bool {
+    const TEST_MARKS: [&[u8]; 5] = [b"def test", b"class Test", b"TestCase", b"pytest", b"unittest"];
+    name.ends_with(".py")
+        && test_subject(name).is_some()
+        && !dirs.iter().any(|d| contains_folded(TEST_DIRS, d))
+        && bytes.is_some_and(|text| !TEST_MARKS.iter().any(|mark| memchr::memmem::find(text, mark).is_some()))
 }
 
 /// The module a test file's name says it tests: `test_foo.py`/`foo_test.py` → `foo`,
@@ -490,6 +505,22 @@ mod tests {
         );
         assert_eq!(role(".github/workflows/ci.yml", Some(b"on: push"), true), Role::Ci);
         assert_eq!(role("tests/test_a.py", Some(b"x"), true), Role::Test);
+        // Named like a test, holding none, outside a test folder: a script.
+        let script = b"import json\nprint(json.dumps({'tests': []}))\n";
+        assert_eq!(
+            role("utils/notification_doc_tests.py", Some(script), true),
+            Role::Source
+        );
+        assert_eq!(
+            role(
+                "utils/notification_doc_tests.py",
+                Some(b"def test_a():\n    pass\n"),
+                true
+            ),
+            Role::Test
+        );
+        assert_eq!(role("pkg/a_test.py", Some(b"import unittest\n"), true), Role::Test);
+        assert_eq!(role("tests/check_tests.py", Some(script), true), Role::Test);
         assert_eq!(role("pkg/a_test.go", Some(b"x"), true), Role::Test);
         assert_eq!(role("web/a.spec.ts", Some(b"x"), true), Role::Test);
         assert_eq!(role("CMakeLists.txt", Some(b"x"), true), Role::Build);
