@@ -74,6 +74,28 @@ elif kind == "includes":
 elif kind == "imports":
     path = "a.py"
     body = "".join("import pkg.mod%d\n" % i for i in range(n))
+elif kind == "js-tokens":
+    path = "a.js"
+    body = "x" + ",x" * n + "\n"
+elif kind == "go-tokens":
+    path = "a.go"
+    body = "package a\nvar x = []int{" + "1," * n + "}\n"
+elif kind == "npm-lock":
+    path = "package-lock.json"
+    body = '{"name":"many","lockfileVersion":3,"packages":{"":{"name":"many"},' \
+        + ",".join('"node_modules/p%d":{"version":"1.0.%d"}' % (i, i) for i in range(n)) + "}}\n"
+elif kind == "baseline":
+    path = ".plumb/baseline.toml"
+    body = "version = 1\n\n" + "".join('[[finding]]\nrule = "unpinned-uses"\npath = "a%d.yml"\nfingerprint = "%016x"\n\n' % (i, i) for i in range(n))
+elif kind == "toml-dense":
+    path = "Cargo.toml"
+    body = '[package]\nname = "many"\nversion = "0.1.0"\n\n[dependencies]\n' + "".join("d%d = 1\n" % i for i in range(n))
+elif kind == "json-dense":
+    path = "package.json"
+    body = '{"name":"many","dependencies":{' + ",".join('"d%d":1' % i for i in range(n)) + "}}\n"
+elif kind == "workflow-dense":
+    path = ".github/workflows/dense.yml"
+    body = "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    env: {x: [" + ",".join("a" for i in range(n)) + "]}\n    steps:\n      - run: echo\n"
 else:
     sys.exit("unknown kind " + kind)
 full = os.path.join(root, path)
@@ -100,15 +122,25 @@ cases=(
     "unreadable-requirements 40000"
     "includes 40000"
     "imports 40000"
+    "js-tokens 40000"
+    "go-tokens 40000"
+    "npm-lock 40000"
+    "baseline 10000"
+    "toml-dense 40000"
+    "json-dense 40000"
+    "workflow-dense 40000"
 )
 # BIG=1: the same kinds at about the largest file `--max-file-size` lets through by
-# default (10 MiB; workflows are parsed up to 1 MiB): the goal is any input within it.
+# default (10 MiB; workflows and the manifests read into a tree, `toml-dense` and
+# `json-dense`, up to 1 MiB): the issue's goal is any input within it.
 if [[ -n ${BIG:-} ]]; then
     cases=(
         "expressions 27000" "uses-one-line 36000" "aws-ids 450000" "npm-deps 305000"
         "npm-deps-one-line 375000" "cargo-deps 390000" "cargo-lock 190000" "globs 560000"
         "cmake-one-line 120000" "pnpm-lock 165000" "unreadable-requirements 900000"
-        "includes 400000" "imports 480000"
+        "includes 400000" "imports 480000" "js-tokens 5000000" "go-tokens 5000000"
+        "npm-lock 240000" "baseline 110000" "toml-dense 85000" "json-dense 85000"
+        "workflow-dense 500000"
     )
 fi
 

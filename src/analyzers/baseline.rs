@@ -7,13 +7,16 @@
 //! left out (so its finding counts as new and `plumb check` fails on it); the file is
 //! never rewritten by the audit.
 
-use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::model::{Baseline, BaselineEntry, BaselineSource, Confidence, EntryStatus, Finding, Rule, Severity};
 use crate::scan::{File, FileInfo};
 
-use super::caps::thousands;
+use super::caps::{thousands, PER_AUDIT};
 use super::positions::Positions;
+use super::toml_tables;
 use super::workflows::rules::{Judgement, Reporter};
 use super::{Analysis, Analyzer, Conclusion};
 
@@ -34,9 +37,11 @@ pub const BASELINE_INVALID: Rule = Rule {
 
 const RULES: &[Rule] = &[BASELINE_INVALID];
 
-/// At most this many entries are read: far above what a team reviews, and a bound on the
-/// work a hostile file can ask for (past it, one finding at the first entry left out).
-pub const MAX_ENTRIES: usize = 100_000;
+/// At most this many entries are read: as many as the findings one audit lists
+/// ([`PER_AUDIT`]), which is all `plumb baseline` can write, and a bound on the memory a
+/// hostile file can ask for (past it, one finding at the first entry left out, and the
+/// rest of the file is not parsed).
+pub const MAX_ENTRIES: usize = PER_AUDIT;
 /// TOML syntax errors reported one by one; past them, one finding counts the rest.
 const MAX_SYNTAX_ERRORS: usize = 100;
 
@@ -81,6 +86,7 @@ pub fn read(path: &str, text: &str, source: BaselineSource) -> (Baseline, Vec<Fi
     let mut reader = Reader {
         positions: Positions::new(text),
         reporter: Reporter::new(path, text),
+        base: 0,
     };
     let entries = reader.document(text);
     let baseline = Baseline {
@@ -111,6 +117,43 @@ pub fn unknown_rules(baseline: &mut Baseline, known: impl Fn(&str) -> bool) -> V
 struct Reader<'t> {
     positions: Positions<'t>,
     reporter: Reporter<'t>,
+    /// Where the table being read starts in the file: its spans are counted from there.
+    base: usize,
+}
+
+/// The entries read so far, and how many tables.
+#[derive(Default)]
+struct Entries {
+    kept: Vec<BaselineEntry>,
+    /// Tables seen, kept or not.
+    index: usize,
+    /// The kept entries by the hash of their rule, path and fingerprint, for repeats.
+    by_identity: FxHashMap<u64, Vec<usize>>,
+}
+
+impl Entries {
+    fn identity(entry: &BaselineEntry) -> u64 {
+        let mut hasher = FxHasher::default();
+        (&entry.rule, &entry.path, &entry.fingerprint).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn is_repeat(&self, entry: &BaselineEntry) -> bool {
+        let same = |kept: &BaselineEntry| {
+            (&kept.rule, &kept.path, &kept.fingerprint) == (&entry.rule, &entry.path, &entry.fingerprint)
+        };
+        self.by_identity
+            .get(&Self::identity(entry))
+            .is_some_and(|indexes| indexes.iter().any(|&i| same(&self.kept[i])))
+    }
+
+    fn push(&mut self, entry: BaselineEntry) {
+        self.by_identity
+            .entry(Self::identity(&entry))
+            .or_default()
+            .push(self.kept.len());
+        self.kept.push(entry);
+    }
 }
 
 /// An entry's fields as read, before the required ones are checked.
@@ -125,31 +168,62 @@ struct Fields {
 }
 
 impl Reader<'_> {
+    /// The entries of the file, read one `[[finding]]` table at a time
+    /// ([`toml_tables`]): first every table for syntax errors (any makes the file's
+    /// entries unusable), then each for its entries.
     fn document(&mut self, text: &str) -> Vec<BaselineEntry> {
-        let (document, errors) = toml::de::DeTable::parse_recoverable(text);
-        if !errors.is_empty() {
-            let offset = |error: &toml::de::Error| error.span().map_or(0, |span| span.start);
-            for error in errors.iter().take(MAX_SYNTAX_ERRORS) {
-                self.invalid(offset(error), error.message().trim().to_string());
-            }
-            if let Some(first) = errors.get(MAX_SYNTAX_ERRORS) {
-                let message = format!(
-                    "this syntax error and the {} after it are not reported one by one",
-                    errors.len() - MAX_SYNTAX_ERRORS - 1
-                );
-                self.invalid(offset(first), message);
-            }
+        if self.syntax_errors(text) {
             return Vec::new();
         }
-        let mut entries = Vec::new();
-        for (key, value) in document.get_ref() {
-            match key.get_ref().as_ref() {
-                "version" => self.version(value),
-                "finding" => self.entries(value, &mut entries),
-                _ => self.unknown_key(key, TOP_KEYS),
+        let mut entries = Entries::default();
+        for (start, chunk) in toml_tables::documents(text, "finding") {
+            if entries.index > MAX_ENTRIES {
+                break;
+            }
+            self.base = start;
+            let (document, _) = toml::de::DeTable::parse_recoverable(chunk);
+            for (key, value) in document.get_ref() {
+                match key.get_ref().as_ref() {
+                    "version" => self.version(value),
+                    "finding" => self.entries(value, &mut entries, text),
+                    _ => self.unknown_key(key, TOP_KEYS),
+                }
             }
         }
-        entries
+        self.base = 0;
+        entries.kept
+    }
+
+    /// Reports the file's syntax errors, if it has any.
+    fn syntax_errors(&mut self, text: &str) -> bool {
+        let mut errors: Vec<(usize, String)> = Vec::new();
+        let mut more = 0;
+        for (start, chunk) in toml_tables::documents(text, "finding") {
+            let (_, found) = toml::de::DeTable::parse_recoverable(chunk);
+            for error in found {
+                if errors.len() <= MAX_SYNTAX_ERRORS {
+                    let offset = start + error.span().map_or(0, |span| span.start);
+                    errors.push((offset, error.message().trim().to_string()));
+                } else {
+                    more += 1;
+                }
+            }
+        }
+        let Some(&(first_unreported, _)) = errors.get(MAX_SYNTAX_ERRORS) else {
+            for (offset, message) in &errors {
+                self.invalid(*offset, message.clone());
+            }
+            return !errors.is_empty();
+        };
+        for (offset, message) in errors.iter().take(MAX_SYNTAX_ERRORS) {
+            self.invalid(*offset, message.clone());
+        }
+        let message = format!(
+            "this syntax error and the {} after it are not reported one by one",
+            errors.len() - MAX_SYNTAX_ERRORS - 1 + more
+        );
+        self.invalid(first_unreported, message);
+        true
     }
 
     fn version(&mut self, value: &Spanned<Value<'_>>) {
@@ -165,26 +239,27 @@ impl Reader<'_> {
     }
 
     /// `[[finding]]` tables, each validated alone.
-    fn entries(&mut self, value: &Spanned<Value<'_>>, entries: &mut Vec<BaselineEntry>) {
+    fn entries(&mut self, value: &Spanned<Value<'_>>, entries: &mut Entries, text: &str) {
         let Value::Array(tables) = value.get_ref() else {
             let message = format!("`finding` must be `[[finding]]` tables, not {}", a(value.get_ref()));
             return self.invalid(value.span().start, message);
         };
-        let mut seen = HashSet::new();
-        for (index, table) in tables.iter().enumerate() {
-            if index == MAX_ENTRIES {
+        for table in tables {
+            if entries.index == MAX_ENTRIES {
+                entries.index += 1;
+                let rest = self.tables_after(text, self.base + table.span().start);
                 let message = format!(
                     "plumb reads at most {} entries: this one and the {} after it are ignored",
                     thousands(MAX_ENTRIES),
-                    thousands(tables.len() - index - 1)
+                    thousands(rest)
                 );
                 return self.invalid(table.span().start, message);
             }
+            entries.index += 1;
             let Some(entry) = self.entry(table) else {
                 continue;
             };
-            let identity = (entry.rule.clone(), entry.path.clone(), entry.fingerprint.clone());
-            if !seen.insert(identity) {
+            if entries.is_repeat(&entry) {
                 let message = format!(
                     "`{}` in `{}` with fingerprint {} is listed twice: the repeat is ignored",
                     entry.rule, entry.path, entry.fingerprint
@@ -194,6 +269,15 @@ impl Reader<'_> {
             }
             entries.push(entry);
         }
+    }
+
+    /// How many `[[finding]]` headers follow the one at byte `offset` of the file.
+    fn tables_after(&self, text: &str, offset: usize) -> usize {
+        let header_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        text[header_end..]
+            .split_inclusive('\n')
+            .filter(|line| toml_tables::is_header(line, "finding"))
+            .count()
     }
 
     fn entry(&mut self, table: &Spanned<Value<'_>>) -> Option<BaselineEntry> {
@@ -243,7 +327,7 @@ impl Reader<'_> {
             reason: fields.reason,
             owner: fields.owner,
             expires: fields.expires,
-            line: self.positions.line(start),
+            line: self.positions.line(self.base + start),
             status: EntryStatus::Fixed,
             matched: None,
         })
@@ -298,8 +382,9 @@ impl Reader<'_> {
         self.invalid(key.span().start, message);
     }
 
+    /// A finding at `offset` of the table being read (of the file, in `syntax_errors`).
     fn invalid(&mut self, offset: usize, message: String) {
-        let at = self.positions.position(offset);
+        let at = self.positions.position(self.base + offset);
         invalid(&mut self.reporter, at, message);
     }
 }

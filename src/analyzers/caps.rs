@@ -31,20 +31,48 @@ pub const PER_RULE_AND_FILE: usize = 200;
 pub const PER_AUDIT: usize = 20_000;
 
 /// Largest file an analyzer reads whole into a tree (TOML and JSON manifests a person
-/// writes: `Cargo.toml`, `pyproject.toml`, `Pipfile`, `package.json`, `vcpkg.json`). A
-/// tree costs some 20 to 40 bytes of memory a byte of the file (a 10 MB `pyproject.toml`
-/// took 255 MB); real manifests are a few KiB, the largest of seven repositories here 38
-/// KiB. Lockfiles, which tools write and can be megabytes, are read a table or an event at
-/// a time, or line by line, instead.
+/// writes: `Cargo.toml`, `pyproject.toml`, `Pipfile`, `package.json`, `vcpkg.json`). Real
+/// manifests are a few KiB, the largest of seven repositories here 38 KiB. Lockfiles,
+/// which tools write and can be megabytes, are read a table or an event at a time, or
+/// line by line, instead.
 pub const TREE_FILE_BYTES: usize = 1 << 20;
 
-/// Why `text` is not read into a tree, if it is larger than [`TREE_FILE_BYTES`].
+/// A tree costs some 300 bytes of memory a value (a key, a string, a table), so beside the
+/// size, the values a file may hold are bounded: [`TREE_BASE_VALUES`] and one more per
+/// [`TREE_BYTES_PER_VALUE`] bytes, which keeps a tree within about 4 times its file (plus
+/// a few MB for a small file). Real manifests hold a value per 10 to 30 bytes and far
+/// fewer than the base: the bound stops only files made of tiny entries.
+pub const TREE_BASE_VALUES: usize = 10_000;
+
+/// See [`TREE_BASE_VALUES`].
+pub const TREE_BYTES_PER_VALUE: usize = 64;
+
+/// Why `text` is not read into a tree: larger than [`TREE_FILE_BYTES`], or more values
+/// than its size allows. Values are over-counted, cheaply and alike in TOML and JSON, as
+/// the bytes that can start or separate one (`=`, `:`, `,`, `[`, `{`), in strings too.
 pub fn too_large_for_a_tree(text: &str) -> Option<String> {
-    (text.len() > TREE_FILE_BYTES).then(|| {
-        format!(
+    if text.len() > TREE_FILE_BYTES {
+        return Some(format!(
             "{} bytes: read whole into a tree, at some 20 to 40 bytes of memory a byte, a file over {} bytes is not read",
             thousands(text.len()),
             thousands(TREE_FILE_BYTES)
+        ));
+    }
+    let allowed = TREE_BASE_VALUES + text.len() / TREE_BYTES_PER_VALUE;
+    if text.len() <= allowed {
+        return None; // fewer bytes than values allowed
+    }
+    let values = text
+        .bytes()
+        .filter(|b| matches!(b, b'=' | b':' | b',' | b'[' | b'{'))
+        .count();
+    (values > allowed).then(|| {
+        format!(
+            "{} values in {} bytes: read whole into a tree, a file may hold {} values and one more per {} bytes, to bound memory",
+            thousands(values),
+            thousands(text.len()),
+            thousands(TREE_BASE_VALUES),
+            TREE_BYTES_PER_VALUE
         )
     })
 }
@@ -353,6 +381,20 @@ pub(crate) fn thousands(n: usize) -> String {
 mod tests {
     use super::*;
     use crate::model::{Confidence, Location, Severity};
+
+    #[test]
+    fn a_tree_is_refused_past_its_size_or_its_values() {
+        let entries = |n: usize, each: &str| (0..n).map(|i| format!("d{i} = \"{each}\"\n")).collect::<String>();
+        // 20,000 short entries (about 12 bytes each): too many values for the size.
+        let dense = entries(20_000, "1");
+        let why = too_large_for_a_tree(&dense).expect("refused");
+        assert!(why.starts_with("20,000 values in"), "{why}");
+        // More entries than the base, with room for them (80 bytes each), are read.
+        assert_eq!(too_large_for_a_tree(&entries(12_000, &"1".repeat(70))), None);
+        // A real-sized manifest of short entries is read, whatever its density.
+        assert_eq!(too_large_for_a_tree(&entries(5_000, "1")), None);
+        assert!(too_large_for_a_tree(&" ".repeat(TREE_FILE_BYTES + 1)).is_some());
+    }
 
     fn finding(path: &str, rule: &str, line: usize, suppressed: bool) -> Finding {
         Finding {

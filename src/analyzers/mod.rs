@@ -22,6 +22,7 @@ pub mod snippet;
 mod submodules;
 mod supply;
 mod tests_inventory;
+mod toml_tables;
 mod toolchains;
 mod vendored;
 mod workflows;

@@ -7,7 +7,7 @@ use super::quoted_end;
 
 use crate::model::ImportKind;
 
-use super::{statement_text, LineCounter, RawImport, Target, COMMENT_END};
+use super::{statement_text, Found, LineCounter, RawImport, Target, COMMENT_END};
 
 /// The module path declared by a `go.mod` file.
 pub fn module_path(bytes: &[u8]) -> Option<String> {
@@ -26,31 +26,23 @@ enum Kind {
     Punct(u8),
 }
 
-/// The imports of one Go file.
-pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
-    let tokens = tokenize(bytes);
+/// The imports of one Go file. Tokens are read one at a time, never all held: a file of
+/// nothing but punctuation costs no memory (issue 18).
+pub fn scan(bytes: &[u8]) -> Found {
+    let mut tokens = Tokens { bytes, pos: 0 }.peekable();
     let mut lines = LineCounter::new();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let (kind, start, end) = tokens[i];
-        i += 1;
+    let mut out = Found::default();
+    while let Some((kind, start, end)) = tokens.next() {
         if kind != Kind::Word || &bytes[start..end] != b"import" {
             continue;
         }
-        let grouped = tokens.get(i).is_some_and(|t| t.0 == Kind::Punct(b'('));
-        if grouped {
-            i += 1;
-        }
+        let grouped = tokens.next_if(|t| t.0 == Kind::Punct(b'(')).is_some();
         loop {
-            let spec_start = tokens.get(i).map_or(bytes.len(), |t| t.1);
-            if tokens.get(i).is_some_and(|t| t.0 != Kind::Str) {
-                i += 1; // an alias, `_` or `.`
-            }
-            let Some(&(Kind::Str, s, e)) = tokens.get(i) else {
+            let spec_start = tokens.peek().map_or(bytes.len(), |t| t.1);
+            tokens.next_if(|t| t.0 != Kind::Str); // an alias, `_` or `.`
+            let Some((_, s, e)) = tokens.next_if(|t| t.0 == Kind::Str) else {
                 break;
             };
-            i += 1;
             let text = if grouped {
                 format!("import {}", statement_text(&bytes[spec_start..e])).into()
             } else {
@@ -66,46 +58,54 @@ pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
             if !grouped {
                 break;
             }
-            while tokens.get(i).is_some_and(|t| t.0 == Kind::Punct(b';')) {
-                i += 1;
-            }
+            while tokens.next_if(|t| t.0 == Kind::Punct(b';')).is_some() {}
         }
     }
     out
 }
 
-/// Words, strings (interpreted and raw) and punctuation; comments and runes dropped.
-fn tokenize(bytes: &[u8]) -> Vec<(Kind, usize, usize)> {
-    let mut tokens = Vec::new();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let b = bytes[pos];
-        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-        let (kind, end) = match (b, bytes.get(pos + 1).copied()) {
-            (b'/', Some(b'/')) => (None, memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i)),
-            (b'/', Some(b'*')) => (
-                None,
-                COMMENT_END.find(&bytes[pos + 2..]).map_or(bytes.len(), |i| pos + 4 + i),
-            ),
-            (b'"', _) => (Some(Kind::Str), quoted_end(bytes, pos + 1, b'"')),
-            (b'`', _) => (
-                Some(Kind::Str),
-                memchr(b'`', &bytes[pos + 1..]).map_or(bytes.len(), |i| pos + i + 2),
-            ),
-            (b'\'', _) => (None, quoted_end(bytes, pos + 1, b'\'')),
-            _ if is_ident(b) => (
-                Some(Kind::Word),
-                pos + bytes[pos..].iter().take_while(|&&b| is_ident(b)).count(),
-            ),
-            _ if b.is_ascii_whitespace() => (None, pos + 1),
-            _ => (Some(Kind::Punct(b)), pos + 1),
-        };
-        if let Some(kind) = kind {
-            tokens.push((kind, pos, end));
+/// Words, strings (interpreted and raw) and punctuation, as (kind, start, end); comments
+/// and runes dropped.
+struct Tokens<'b> {
+    bytes: &'b [u8],
+    pos: usize,
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = (Kind, usize, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.bytes;
+        while self.pos < bytes.len() {
+            let pos = self.pos;
+            let b = bytes[pos];
+            let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+            let (kind, end) = match (b, bytes.get(pos + 1).copied()) {
+                (b'/', Some(b'/')) => (None, memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i)),
+                (b'/', Some(b'*')) => (
+                    None,
+                    COMMENT_END.find(&bytes[pos + 2..]).map_or(bytes.len(), |i| pos + 4 + i),
+                ),
+                (b'"', _) => (Some(Kind::Str), quoted_end(bytes, pos + 1, b'"')),
+                (b'`', _) => (
+                    Some(Kind::Str),
+                    memchr(b'`', &bytes[pos + 1..]).map_or(bytes.len(), |i| pos + i + 2),
+                ),
+                (b'\'', _) => (None, quoted_end(bytes, pos + 1, b'\'')),
+                _ if is_ident(b) => (
+                    Some(Kind::Word),
+                    pos + bytes[pos..].iter().take_while(|&&b| is_ident(b)).count(),
+                ),
+                _ if b.is_ascii_whitespace() => (None, pos + 1),
+                _ => (Some(Kind::Punct(b)), pos + 1),
+            };
+            self.pos = end.max(pos + 1);
+            if let Some(kind) = kind {
+                return Some((kind, pos, end));
+            }
         }
-        pos = end.max(pos + 1);
+        None
     }
-    tokens
 }
 
 #[cfg(test)]
@@ -116,6 +116,7 @@ mod tests {
     fn single_and_grouped_imports() {
         let source = "package main\n\nimport \"fmt\"\nimport (\n\t\"example.com/m/a\"\n\tb \"example.com/m/b\" // c\n\t_ `example.com/m/c`\n)\n// import \"no\"\nvar s = \"import \\\"no\\\"\"\n";
         let got: Vec<_> = scan(source.as_bytes())
+            .kept
             .into_iter()
             .map(|i| match i.target {
                 Target::Go(path) => format!("{} {path} [{}]", i.line, i.text),

@@ -12,7 +12,7 @@ use super::quoted_end;
 
 use crate::model::ImportKind;
 
-use super::{statement_text, LineCounter, RawImport, Target, COMMENT_END};
+use super::{statement_text, Found, LineCounter, RawImport, Target, COMMENT_END};
 
 /// How many tokens an `import`/`export` clause may span before its `from` (longer ones
 /// are not import clauses; the bound keeps the matching linear).
@@ -33,32 +33,60 @@ struct Token {
 }
 
 /// The imports of one JavaScript/TypeScript file.
-pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
-    let tokens = tokenize(bytes);
+///
+/// Tokens are read into a window that holds the one before the current token and the
+/// [`MAX_CLAUSE_TOKENS`] after it (all a clause may need), never the whole file: a file of
+/// one-character tokens would otherwise cost 24 bytes a byte (issue 18).
+pub fn scan(bytes: &[u8]) -> Found {
+    let mut lexer = Lexer {
+        bytes,
+        pos: 0,
+        last: None,
+    };
+    let mut window: Vec<Token> = Vec::new();
     let mut lines = LineCounter::new();
-    let mut out = Vec::new();
-    for (i, token) in tokens.iter().enumerate() {
-        if token.kind != Kind::Word || (i > 0 && tokens[i - 1].kind == Kind::Punct(b'.')) {
-            continue;
+    let mut out = Found::default();
+    // `window[i]` is the current token; `window[i - 1]` the one before it, if any.
+    let mut i = 0;
+    loop {
+        while window.len() <= i + MAX_CLAUSE_TOKENS {
+            let Some(token) = lexer.next() else { break };
+            window.push(token);
         }
-        let found = match &bytes[token.start..token.end] {
-            b"import" => import_at(bytes, &tokens, i),
-            b"export" => clause_source(bytes, &tokens, i).map(|s| (s, kind_of_clause(bytes, &tokens, i))),
-            b"require" => call_argument(&tokens, i).map(|s| (s, ImportKind::Eager)),
-            _ => None,
-        };
-        if let Some((source, kind)) = found {
-            let specifier = &bytes[tokens[source].start + 1..tokens[source].end - 1];
+        let Some(&token) = window.get(i) else { break };
+        if let Some((source, kind)) = import_of(bytes, &window, i) {
+            let specifier = &bytes[window[source].start + 1..window[source].end - 1];
             out.push(RawImport {
                 line: lines.line_at(bytes, token.start),
                 kind,
                 target: Target::JavaScript(String::from_utf8_lossy(specifier).into_owned()),
-                text: statement_text(&bytes[token.start..tokens[source].end]),
+                text: statement_text(&bytes[token.start..window[source].end]),
                 guard: None,
             });
         }
+        i += 1;
+        // Drop what is behind, keeping one token of look-back; amortized, each token moves
+        // at most once.
+        if i > 2 * MAX_CLAUSE_TOKENS {
+            window.drain(..i - 1);
+            i = 1;
+        }
     }
     out
+}
+
+/// The string token of an import that starts at `tokens[i]`, and how it imports.
+fn import_of(bytes: &[u8], tokens: &[Token], i: usize) -> Option<(usize, ImportKind)> {
+    let token = tokens[i];
+    if token.kind != Kind::Word || (i > 0 && tokens[i - 1].kind == Kind::Punct(b'.')) {
+        return None;
+    }
+    match &bytes[token.start..token.end] {
+        b"import" => import_at(bytes, tokens, i),
+        b"export" => clause_source(bytes, tokens, i).map(|s| (s, kind_of_clause(bytes, tokens, i))),
+        b"require" => call_argument(tokens, i).map(|s| (s, ImportKind::Eager)),
+        _ => None,
+    }
 }
 
 /// The string token an `import` at `i` loads, and how.
@@ -108,37 +136,54 @@ fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
-fn tokenize(bytes: &[u8]) -> Vec<Token> {
-    let mut tokens: Vec<Token> = Vec::new();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let b = bytes[pos];
-        let (kind, end) = match (b, bytes.get(pos + 1).copied()) {
-            (b'/', Some(b'/')) => {
-                pos = memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-                continue;
-            }
-            (b'/', Some(b'*')) => {
-                pos = COMMENT_END.find(&bytes[pos + 2..]).map_or(bytes.len(), |i| pos + 4 + i);
-                continue;
-            }
-            (b'/', _) if expects_operand(bytes, tokens.last()) => (Kind::Punct(b'/'), regex_end(bytes, pos + 1)),
-            (b'\'' | b'"', _) => (Kind::Str, quoted_end(bytes, pos + 1, b)),
-            (b'`', _) => (Kind::Punct(b'`'), template_end(bytes, pos + 1)),
-            _ if is_ident(b) => (
-                Kind::Word,
-                pos + bytes[pos..].iter().take_while(|&&b| is_ident(b)).count(),
-            ),
-            _ if b.is_ascii_whitespace() => {
-                pos += 1;
-                continue;
-            }
-            _ => (Kind::Punct(b), pos + 1),
-        };
-        tokens.push(Token { kind, start: pos, end });
-        pos = end;
+/// Words, strings, template and regular-expression literals (as punctuation) and
+/// punctuation, one at a time; comments dropped. `last` is the token before, which tells a
+/// regular expression from a division.
+struct Lexer<'b> {
+    bytes: &'b [u8],
+    pos: usize,
+    last: Option<Token>,
+}
+
+impl Iterator for Lexer<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let bytes = self.bytes;
+        while self.pos < bytes.len() {
+            let pos = self.pos;
+            let b = bytes[pos];
+            let (kind, end) = match (b, bytes.get(pos + 1).copied()) {
+                (b'/', Some(b'/')) => {
+                    self.pos = memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+                    continue;
+                }
+                (b'/', Some(b'*')) => {
+                    self.pos = COMMENT_END.find(&bytes[pos + 2..]).map_or(bytes.len(), |i| pos + 4 + i);
+                    continue;
+                }
+                (b'/', _) if expects_operand(bytes, self.last.as_ref()) => {
+                    (Kind::Punct(b'/'), regex_end(bytes, pos + 1))
+                }
+                (b'\'' | b'"', _) => (Kind::Str, quoted_end(bytes, pos + 1, b)),
+                (b'`', _) => (Kind::Punct(b'`'), template_end(bytes, pos + 1)),
+                _ if is_ident(b) => (
+                    Kind::Word,
+                    pos + bytes[pos..].iter().take_while(|&&b| is_ident(b)).count(),
+                ),
+                _ if b.is_ascii_whitespace() => {
+                    self.pos += 1;
+                    continue;
+                }
+                _ => (Kind::Punct(b), pos + 1),
+            };
+            let token = Token { kind, start: pos, end };
+            self.pos = end;
+            self.last = Some(token);
+            return Some(token);
+        }
+        None
     }
-    tokens
 }
 
 /// Whether a `/` after `previous` starts a regular expression: after an operator, an
@@ -208,6 +253,7 @@ mod tests {
 
     fn compact(source: &str) -> Vec<String> {
         scan(source.as_bytes())
+            .kept
             .into_iter()
             .map(|import| match import.target {
                 Target::JavaScript(spec) => format!("{} {:?} {spec}", import.line, import.kind),

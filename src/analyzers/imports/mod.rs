@@ -53,6 +53,36 @@ const MAX_TEXT: usize = 160;
 /// otherwise keep each, at some 15 bytes of memory per byte of the file.
 pub const IMPORTS_PER_FILE: usize = 5_000;
 
+/// A scanner's imports of one file: the first [`IMPORTS_PER_FILE`] kept, the rest only
+/// counted. The cap sits inside the scan, not after it, so a file of nothing but imports
+/// never holds more than the cap (issue 18: a 10 MB file of `import` lines took ten times
+/// its size when the whole list was built first).
+#[derive(Debug, Default)]
+pub struct Found {
+    pub kept: Vec<RawImport>,
+    /// Imports found past the cap.
+    pub more: usize,
+}
+
+impl Found {
+    /// Keeps `import` if there is room; its index in `kept` if so.
+    pub fn push(&mut self, import: RawImport) -> Option<usize> {
+        if self.kept.len() < IMPORTS_PER_FILE {
+            self.kept.push(import);
+            Some(self.kept.len() - 1)
+        } else {
+            self.more += 1;
+            None
+        }
+    }
+
+    pub fn extend(&mut self, imports: impl IntoIterator<Item = RawImport>) {
+        for import in imports {
+            self.push(import);
+        }
+    }
+}
+
 /// The import-relevant family of a file's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Family {
@@ -260,7 +290,7 @@ impl Analyzer for ImportsAnalyzer {
         let Some(family) = file.info.language.and_then(Family::of) else {
             return;
         };
-        let mut imports = match family {
+        let Found { kept: imports, more } = match family {
             Family::Python => python::scan(file.bytes, python::own_name(file.info.name())),
             Family::Cpp => cpp::scan(
                 file.bytes,
@@ -272,14 +302,12 @@ impl Analyzer for ImportsAnalyzer {
             Family::JavaScript => javascript::scan(file.bytes),
             Family::Go => go::scan(file.bytes),
         };
-        if imports.len() > IMPORTS_PER_FILE {
+        if more > 0 {
             let detail = format!(
                 "and {} more import statements, not kept: plumb keeps at most {} per file",
-                thousands(imports.len() - IMPORTS_PER_FILE),
+                thousands(more),
                 thousands(IMPORTS_PER_FILE)
             );
-            imports.truncate(IMPORTS_PER_FILE);
-            imports.shrink_to_fit();
             out.notes
                 .push(ScanNote::new(&file.info.path, SkipReason::TooManyEntries, Some(detail)));
         }

@@ -30,7 +30,7 @@ use smallvec::SmallVec;
 
 use crate::model::{Guard, GuardReason, ImportKind};
 
-use super::{capped_text, statement_text, LineCounter, PythonImport, RawImport, Target, IMPORT};
+use super::{capped_text, statement_text, Found, LineCounter, PythonImport, RawImport, Target, IMPORT};
 
 mod conditions;
 mod structure;
@@ -46,11 +46,11 @@ const CONDITION_UNREAD: &str = "`TYPE_CHECKING` condition too long or too deep t
 /// The imports of one Python file, in file order. `own_name` is the file's module name
 /// within its folder (`None` for an `__init__.py`): an `_import_structure` names the
 /// submodules of the module it belongs to.
-pub fn scan(bytes: &[u8], own_name: Option<&str>) -> Vec<RawImport> {
+pub fn scan(bytes: &[u8], own_name: Option<&str>) -> Found {
     // Every import statement holds the keyword `import`, so none starts after the last
     // one: the scan ends there. On executorch that leaves 30 % of the Python bytes to lex.
     let Some(last_keyword) = last_import_keyword(bytes) else {
-        return Vec::new();
+        return Found::default();
     };
     let mut scanner = Scanner {
         bytes,
@@ -61,7 +61,7 @@ pub fn scan(bytes: &[u8], own_name: Option<&str>) -> Vec<RawImport> {
         structure_keys: FxHashSet::default(),
         structure_imports: Vec::new(),
         lines: LineCounter::new(),
-        out: Vec::new(),
+        out: Found::default(),
         cleaned: Vec::new(),
         targets: Vec::new(),
     };
@@ -152,7 +152,7 @@ struct Scanner<'a> {
     structure_keys: FxHashSet<Box<str>>,
     structure_imports: Vec<usize>,
     lines: LineCounter,
-    out: Vec<RawImport>,
+    out: Found,
     /// The statement being parsed, cleaned, and what it names: buffers kept between
     /// statements (executorch has 30,000 imports; allocating them was half the scan).
     cleaned: Vec<u8>,
@@ -878,7 +878,7 @@ mod tests {
     /// Each import as `line kind level:module[names]` (`line uncertain: reason` for one
     /// not read).
     pub(super) fn compact(source: &str) -> Vec<String> {
-        scan(source.as_bytes(), None).iter().map(one).collect()
+        scan(source.as_bytes(), None).kept.iter().map(one).collect()
     }
 
     fn one(import: &RawImport) -> String {
@@ -900,6 +900,7 @@ mod tests {
     /// Each import as [`compact`] writes it, then its guard: `reason `text` line`.
     pub(super) fn guarded(source: &str, own_name: Option<&str>) -> Vec<String> {
         scan(source.as_bytes(), own_name)
+            .kept
             .iter()
             .map(|import| match &import.guard {
                 Some(guard) => format!("{} <- {:?} `{}` {}", one(import), guard.reason, guard.text, guard.line),
@@ -931,7 +932,8 @@ async def load(): import other
 
     #[test]
     fn statement_text_is_collapsed_whatever_the_whitespace() {
-        let texts = |source: &[u8]| -> Vec<String> { scan(source, None).iter().map(|i| i.text.to_string()).collect() };
+        let texts =
+            |source: &[u8]| -> Vec<String> { scan(source, None).kept.iter().map(|i| i.text.to_string()).collect() };
         assert_eq!(
             texts(b"from  a \\\n  import (x,\t# c\n  y ;)\n"),
             ["from a import x, y"]
@@ -947,6 +949,7 @@ async def load(): import other
     fn invalid_utf8_in_names_is_replaced_word_by_word() {
         let targets = |source: &[u8]| -> Vec<String> {
             scan(source, None)
+                .kept
                 .into_iter()
                 .map(|import| match import.target {
                     Target::Python(target) => format!("{}:{:?}", target.module(), target.names().collect::<Vec<_>>()),
@@ -1060,7 +1063,7 @@ import e5; import e6
     #[test]
     fn deep_relative_import_is_linear_and_capped_in_text() {
         let source = format!("from {} import x\n", ".".repeat(10_000));
-        let imports = scan(source.as_bytes(), None);
+        let imports = scan(source.as_bytes(), None).kept;
         assert_eq!(imports.len(), 1);
         assert!(matches!(&imports[0].target, Target::Python(target) if target.level == 10_000));
         assert!(imports[0].text.chars().count() <= super::super::MAX_TEXT + 1);

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::model::ImportKind;
 
-use super::{statement_text, LineCounter, RawImport, Target};
+use super::{statement_text, Found, LineCounter, RawImport, Target};
 
 /// How deeply `use a::{b::{c::{…}}}` groups are followed (deeper input is left out).
 const MAX_GROUP_DEPTH: usize = 32;
@@ -20,10 +20,10 @@ const MAX_GROUP_DEPTH: usize = 32;
 /// Inline modules (`mod tests { use super::*; }`) are tracked by brace depth: a leading
 /// `super` inside one names the enclosing module of the same file, so it is rewritten to
 /// `self` (otherwise every file with inline tests would seem to import its parent).
-pub fn scan(bytes: &[u8]) -> Vec<RawImport> {
+pub fn scan(bytes: &[u8]) -> Found {
     let code = blank_comments_and_literals(bytes);
     let mut lines = LineCounter::new();
-    let mut out = Vec::new();
+    let mut out = Found::default();
     let mut depth = 0usize;
     let mut inline_modules: Vec<usize> = Vec::new();
     let mut pos = 0;
@@ -349,6 +349,7 @@ mod tests {
 
     fn compact(source: &str) -> Vec<String> {
         scan(source.as_bytes())
+            .kept
             .into_iter()
             .map(|import| match import.target {
                 Target::RustMod(name) => format!("{} mod {name}", import.line),
@@ -404,8 +405,8 @@ mod tests {
     #[test]
     fn deep_groups_and_unterminated_input() {
         let deep = format!("use a::{}b{};", "{".repeat(10_000), "}".repeat(10_000));
-        assert!(!scan(deep.as_bytes()).is_empty());
-        assert!(scan(b"/* /* unclosed */ use a::b;").is_empty());
-        assert!(scan(b"use a::b").is_empty());
+        assert!(!scan(deep.as_bytes()).kept.is_empty());
+        assert!(scan(b"/* /* unclosed */ use a::b;").kept.is_empty());
+        assert!(scan(b"use a::b").kept.is_empty());
     }
 }

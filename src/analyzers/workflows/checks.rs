@@ -713,11 +713,9 @@ fn combination(node: &Node<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A value as comparable text (scalars as written, collections by their shape).
+/// A value as comparable text (scalars as written, collections by their content).
 fn render(node: &Node<'_>) -> String {
-    yaml::text(node)
-        .map(|s| s.into_owned())
-        .unwrap_or_else(|| format!("{:?}", node.data))
+    yaml::text(node).map_or_else(|| yaml::flow_text(node), |s| s.into_owned())
 }
 
 #[cfg(test)]

@@ -101,7 +101,7 @@ pub const ALL: &[Rule] = &[
 /// ([`FileFindings`]): a finding the cap would not list is counted, not built.
 pub struct Reporter<'a> {
     pub path: &'a str,
-    lines: Vec<&'a str>,
+    lines: Lines<'a>,
     findings: FileFindings,
     /// Where the characters of the last line reported on start: findings come many to a
     /// line, and counting from the line's start for each would be quadratic.
@@ -123,7 +123,7 @@ impl<'a> Reporter<'a> {
     pub fn new(path: &'a str, text: &'a str) -> Self {
         Reporter {
             path,
-            lines: text.lines().collect(),
+            lines: Lines::new(text),
             findings: FileFindings::default(),
             offsets: None,
             ignores: ignores(text),
@@ -140,7 +140,7 @@ impl<'a> Reporter<'a> {
             severity: judgement.severity,
             suppressed,
         };
-        let (path, lines, offsets) = (self.path, &self.lines, &mut self.offsets);
+        let (path, lines, offsets) = (self.path, &mut self.lines, &mut self.offsets);
         self.findings.report(head, || {
             let excerpt = excerpt(lines, offsets, line, column);
             let fingerprint = fingerprint(&[
@@ -178,24 +178,55 @@ impl<'a> Reporter<'a> {
 
     /// The first line in `first..=last` (1-based) containing `needle`, with the 1-based
     /// column where it starts (in characters, as the model counts them).
-    pub fn find(&self, first: usize, last: usize, needle: &str) -> Option<(usize, usize)> {
-        (first.max(1)..=last.min(self.lines.len())).find_map(|line| {
-            let text = self.lines[line - 1];
-            text.find(needle).map(|byte| (line, text[..byte].chars().count() + 1))
-        })
+    pub fn find(&mut self, first: usize, last: usize, needle: &str) -> Option<(usize, usize)> {
+        (first.max(1)..=last)
+            .map_while(|line| self.lines.get(line).map(|text| (line, text)))
+            .find_map(|(line, text)| text.find(needle).map(|byte| (line, text[..byte].chars().count() + 1)))
     }
 
     /// Whether 1-based `line` has only whitespace before its first `chars` characters (or
     /// is past the end of the file).
-    pub fn blank_before(&self, line: usize, chars: usize) -> bool {
+    pub fn blank_before(&mut self, line: usize, chars: usize) -> bool {
         self.lines
-            .get(line.wrapping_sub(1))
+            .get(line)
             .is_none_or(|text| text.chars().take(chars).all(char::is_whitespace))
     }
 
     /// `# plumb: ignore[rule-a, rule-b]` on the line itself or the line above.
     pub(crate) fn suppressed(&self, rule: &str, line: usize) -> bool {
         crate::model::silenced(&self.ignores, rule, line)
+    }
+}
+
+/// The lines of a text as `str::lines` splits them, found when first asked for: most
+/// files a reporter is made for get no finding, and a hostile file of short lines would
+/// otherwise cost 16 bytes a line up front (issue 18).
+struct Lines<'a> {
+    text: &'a str,
+    /// Where each line starts, once a line is asked for.
+    starts: Option<Vec<usize>>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines { text, starts: None }
+    }
+
+    /// 1-based `line` without its line ending, if the text has it.
+    fn get(&mut self, line: usize) -> Option<&'a str> {
+        let text = self.text;
+        let starts = self.starts.get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .filter(|&start| start < text.len())
+                .collect()
+        });
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let raw = &text[start..starts.get(line).copied().unwrap_or(text.len())];
+        Some(match raw.strip_suffix('\n') {
+            Some(line) => line.strip_suffix('\r').unwrap_or(line),
+            None => raw,
+        })
     }
 }
 
@@ -217,8 +248,13 @@ pub(crate) fn file_suppressions(path: &str, text: &str) -> Option<FileSuppressio
 
 /// The snippet of 1-based `line` of `lines` around 1-based `column`, if the line exists;
 /// `offsets` caches the last long line's character offsets.
-fn excerpt(lines: &[&str], offsets: &mut Option<(usize, CharOffsets)>, line: usize, column: usize) -> Option<Excerpt> {
-    let text = *lines.get(line.wrapping_sub(1))?;
+fn excerpt(
+    lines: &mut Lines<'_>,
+    offsets: &mut Option<(usize, CharOffsets)>,
+    line: usize,
+    column: usize,
+) -> Option<Excerpt> {
+    let text = lines.get(line)?;
     if text.len() <= snippet::WIDTH {
         return Some(snippet::excerpt(text, 0, column));
     }
@@ -265,6 +301,16 @@ pub(crate) fn fingerprint(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_split_as_str_lines_does() {
+        for text in ["", "a", "a\n", "a\r\nb", "a\n\nb\n", "\r\n", "a\rb\r", "x\n\n"] {
+            let mut lines = Lines::new(text);
+            let got: Vec<&str> = (1..).map_while(|i| lines.get(i)).collect();
+            assert_eq!(got, text.lines().collect::<Vec<_>>(), "{text:?}");
+            assert_eq!(lines.get(0), None);
+        }
+    }
 
     #[test]
     fn rules_are_sorted_and_unique() {

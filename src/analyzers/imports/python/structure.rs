@@ -145,14 +145,14 @@ impl Scanner<'_> {
             None => Cow::Borrowed(key),
         };
         let line = self.lines.line_at(self.bytes, at);
-        self.structure_imports.push(self.out.len());
-        self.out.push(RawImport {
+        let kept = self.out.push(RawImport {
             line,
             kind: ImportKind::Lazy,
             target: Target::Python(PythonImport::new(1, &module, None::<&str>)),
             text: format!("_import_structure[\"{key}\"]").into(),
             guard: None,
         });
+        self.structure_imports.extend(kept);
     }
 
     /// The keys' guard: the lazy module installed in `sys.modules[__name__]`, searched in
@@ -163,13 +163,13 @@ impl Scanner<'_> {
             return;
         };
         let Some(at) = LAZY_MODULE.find(self.bytes) else {
-            let line = self.out[first].line;
-            let mut keep = vec![true; self.out.len()];
+            let line = self.out.kept[first].line;
+            let mut keep = vec![true; self.out.kept.len()];
             for &index in &self.structure_imports {
                 keep[index] = false;
             }
             let mut keep = keep.into_iter();
-            self.out.retain(|_| keep.next().unwrap_or(true));
+            self.out.kept.retain(|_| keep.next().unwrap_or(true));
             self.out.push(RawImport {
                 line,
                 kind: ImportKind::Lazy,
@@ -193,7 +193,7 @@ impl Scanner<'_> {
             line: self.lines.line_at(self.bytes, at),
         });
         for &index in &self.structure_imports {
-            self.out[index].guard = Some(Arc::clone(&guard));
+            self.out.kept[index].guard = Some(Arc::clone(&guard));
         }
     }
 }
