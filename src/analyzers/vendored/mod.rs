@@ -16,6 +16,9 @@ mod repository;
 mod version;
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 use crate::model::{Evidence, LicenseMatch, Location, Role, ScanNote, SkipReason, VendoredBy, VendoredComponent};
 use crate::scan::role::vendored_component;
@@ -165,15 +168,22 @@ fn reads_content(file: &FileInfo) -> bool {
     file.role == Role::Source || manifest::kind(file.name()).is_some() || license::is_license_file(file.name())
 }
 
+/// What a copyright line holds, in any case: one pass over a header tells whether any
+/// line may name a holder.
+static NOTICE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["copyright", "portions (c)"])
+        .expect("two literal patterns build")
+});
+
 /// A source file's header: its holders, SPDX identifier and whether it is a known
 /// library; kept only when it names a holder or is one. Reads at most
 /// [`holder::HEADER_BYTES`].
 fn read_header(file: &File<'_>, out: &mut Analysis) {
     let prefix = &file.bytes[..file.bytes.len().min(holder::HEADER_BYTES)];
     let name = file.info.name();
-    let mentions = [&b"opyright"[..], b"OPYRIGHT", b"ortions (c)", b"ortions (C)"]
-        .iter()
-        .any(|needle| memchr::memmem::find(prefix, needle).is_some());
+    let mentions = NOTICE.is_match(prefix);
     let known_name = known::could_be(name);
     if !mentions && !known_name {
         return;
