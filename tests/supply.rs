@@ -326,7 +326,7 @@ fn vendored_components_posture_and_binaries() {
         (Some(".gitmodules"), Some(4))
     );
     let md = report(repo.path(), "md", &[]);
-    assert!(md.contains("| `third_party/fmt` | 3 | 10 | `10.2.1` (`third_party/fmt/CMakeLists.txt:3`) | `MIT` (100%, `third_party/fmt/LICENSE.rst`) |"), "{md}");
+    assert!(md.contains("| `third_party/fmt` | folder name | 3 | 10 | `10.2.1` (`third_party/fmt/CMakeLists.txt:3`) | `MIT` (100%, `third_party/fmt/LICENSE.rst`) |"), "{md}");
     assert!(md.contains("| **Dependency Updates** | 🟡 **PARTIAL** | Dependabot: `pypi`; not covered by Dependabot: `github-actions` |"), "{md}");
 }
 

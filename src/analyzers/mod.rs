@@ -37,6 +37,7 @@ pub use imports::{FileImports, GoModule, RustCrate};
 pub use packages::Partition;
 pub use submodules::{GitmodulesEntry, SubmoduleEntry};
 pub use tests_inventory::TestFile;
+pub use vendored::settle as settle_vendored;
 /// For findings judged after the scan at a file's line: snippet, fingerprint, suppression.
 pub(crate) use workflows::rules::{fingerprint, Judgement, Reporter};
 

@@ -1,12 +1,12 @@
 //! The repository's security posture: a security policy, code owners, its license (SPDX
-//! id), release provenance and signing in CI, and which ecosystems Dependabot or Renovate
+//! expression, declared or from its license files), release provenance and signing in CI, and which ecosystems Dependabot or Renovate
 //! keep up to date. Each is recorded with the file that shows it; absent means no such
 //! file in the snapshot, measured, not assumed.
 
 use crate::model::{Ecosystem, Evidence, Location, Role};
 use crate::scan::{File, FileInfo};
 
-use super::vendored::best_license;
+use super::vendored::{best_license, repository_license};
 use super::{Analysis, Analyzer, Conclusion};
 
 pub struct PostureAnalyzer;
@@ -52,6 +52,7 @@ impl Analyzer for PostureAnalyzer {
         });
         let codeowners = policy_file(analysis, |name| name == "CODEOWNERS");
         let license = best_license(&analysis.supply.licenses, "");
+        let repository_license = repository_license(&analysis.supply.licenses, &analysis.supply.manifests);
         let provenance = provenance(analysis);
         let dependabot_ecosystems = dependabot_ecosystems(analysis);
         let renovate = !analysis.ci.renovate.is_empty();
@@ -60,6 +61,7 @@ impl Analyzer for PostureAnalyzer {
             posture.security_policy = security_policy;
             posture.codeowners = codeowners;
             posture.license = license;
+            posture.repository_license = repository_license;
             posture.provenance = provenance;
             posture.dependabot_ecosystems = dependabot_ecosystems;
             posture.renovate = renovate;

@@ -4,6 +4,7 @@
 
 use crate::model::{BinaryArtifact, Confidence, Evidence, Finding, LicenseMatch, Location, Rule, Severity};
 
+use super::vendored::{ContentComponent, HeaderFacts, LicenseFileFacts, ManifestFacts};
 use super::workflows::fingerprint;
 
 #[derive(Debug, Default)]
@@ -16,6 +17,14 @@ pub struct SupplyFacts {
     pub executables: Vec<BinaryArtifact>,
     /// `cosign sign` / `cosign attest` lines of workflow scripts.
     pub signing: Vec<Evidence>,
+    /// License files outside vendoring folders (the root's included), with their holders.
+    pub license_files: Vec<LicenseFileFacts>,
+    /// Package manifests outside vendoring folders.
+    pub manifests: Vec<ManifestFacts>,
+    /// Source files' headers that name a copyright holder or a known library.
+    pub headers: Vec<HeaderFacts>,
+    /// Vendored components found by content, after the scan (`vendored::settle`).
+    pub content_vendored: Vec<ContentComponent>,
 }
 
 /// A version stated inside a vendored component; several may compete, the best wins.
@@ -34,6 +43,10 @@ impl SupplyFacts {
         self.licenses.extend(other.licenses);
         self.executables.extend(other.executables);
         self.signing.extend(other.signing);
+        self.license_files.extend(other.license_files);
+        self.manifests.extend(other.manifests);
+        self.headers.extend(other.headers);
+        self.content_vendored.extend(other.content_vendored);
     }
 
     pub fn sort(&mut self) {
@@ -41,6 +54,10 @@ impl SupplyFacts {
         self.licenses.sort();
         self.executables.sort();
         self.signing.sort();
+        self.license_files.sort();
+        self.manifests.sort();
+        self.headers.sort();
+        self.content_vendored.sort();
     }
 }
 

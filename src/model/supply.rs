@@ -177,6 +177,40 @@ pub struct VendoredComponent {
     pub license: Option<LicenseMatch>,
     /// When the component is a submodule: its pinned commit.
     pub submodule_commit: Option<String>,
+    /// Which rule found it (see [`VendoredBy`]).
+    pub found_by: VendoredBy,
+    /// What the content rules read: the copyright line of its license file or header
+    /// naming another holder, or its manifest's `name`; `None` for a folder name.
+    pub evidence: Option<Evidence>,
+}
+
+/// The rule that found a vendored component.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum VendoredBy {
+    /// A child of a vendoring folder (`third_party/x`).
+    FolderName,
+    /// A folder with its own license file whose holder is not the repository's.
+    LicenseFile,
+    /// A folder with its own package manifest of another project.
+    Manifest,
+    /// Files whose license header names only another holder.
+    LicenseHeader,
+    /// A well-known single-file library (`json.hpp`, `stb_image.h`, `sqlite3.c`, ...).
+    KnownFile,
+}
+
+impl VendoredBy {
+    pub fn label(self) -> &'static str {
+        match self {
+            VendoredBy::FolderName => "folder name",
+            VendoredBy::LicenseFile => "own license file",
+            VendoredBy::Manifest => "own manifest",
+            VendoredBy::LicenseHeader => "license header",
+            VendoredBy::KnownFile => "known single file",
+        }
+    }
 }
 
 /// A value read from the tree, with where it was read.
@@ -198,6 +232,25 @@ pub struct LicenseMatch {
     pub path: String,
 }
 
+/// The repository's license. The rule: the `license` a root manifest declares
+/// (`Cargo.toml` `[package]` or `[workspace.package]`, then `pyproject.toml` `[project]` or
+/// `[tool.poetry]`, then `package.json`; the first that parses as an SPDX expression) is
+/// the expression; without one, the SPDX ids the root license files match, in path order,
+/// joined with `OR` (`LICENSE-APACHE` and `LICENSE-MIT` make `Apache-2.0 OR MIT`: a
+/// project ships several license texts to offer a choice), except that `COPYING` (GPL)
+/// with `COPYING.LESSER` (LGPL) of the same version is the LGPL alone.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct RepositoryLicense {
+    /// SPDX expression: one id (`MIT`) or a compound one (`Unlicense OR MIT`).
+    pub expression: String,
+    /// Every root manifest `license` field, with its file:line; the first that parses as
+    /// SPDX is the expression, and a different one is a disagreement worth reading.
+    pub declared: Vec<Evidence>,
+    /// The root license files whose text matches an SPDX license.
+    pub files: Vec<LicenseMatch>,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct BinaryArtifact {
@@ -214,7 +267,12 @@ pub struct BinaryArtifact {
 pub struct SecurityPosture {
     pub security_policy: Option<String>,
     pub codeowners: Option<String>,
+    /// The best-matching root license file (kept as it was; the repository's license is
+    /// `repository_license`).
     pub license: Option<LicenseMatch>,
+    /// The repository's license: the SPDX expression a root manifest declares, else the
+    /// one its root license files make together (see [`RepositoryLicense`]).
+    pub repository_license: Option<RepositoryLicense>,
     /// Release provenance and signing in workflows: SLSA generator, attest-build-provenance,
     /// sigstore / cosign.
     pub provenance: Vec<Evidence>,

@@ -39,7 +39,7 @@ use serde::Serialize;
 
 use crate::model::{
     ActionRef, Audit, Dependency, DependencyScope, Ecosystem, LicenseMatch, Location, LockedPackage, Lockfile,
-    Manifest, PinClass, PinKind, Submodule, VendoredComponent,
+    Manifest, PinClass, PinKind, Submodule, VendoredBy, VendoredComponent,
 };
 
 const SPEC_VERSION: &str = "1.6";
@@ -170,9 +170,9 @@ fn root_component(audit: &Audit) -> Component {
     root.licenses = audit
         .supply_chain
         .posture
-        .license
+        .repository_license
         .as_ref()
-        .map(license)
+        .map(|l| license_of(&l.expression))
         .into_iter()
         .collect();
     let remotes = audit
@@ -435,6 +435,9 @@ impl Inventory {
             entry.occur(&evidence.location);
         }
         entry.property("plumb:path", &component.path);
+        if component.found_by != VendoredBy::FolderName {
+            entry.property("plumb:found-by", component.found_by.label());
+        }
         entry.property("plumb:files", &component.files.to_string());
         entry.property("plumb:code-lines", &component.code_lines.to_string());
         if let Some(found) = &component.license {
@@ -786,7 +789,12 @@ fn percent_encode(text: &str) -> String {
 /// (the schema refuses any other `id`), an SPDX expression when it parses as one, else
 /// the text as a `name`.
 fn license(found: &LicenseMatch) -> LicenseChoice {
-    let text = found.spdx.trim();
+    license_of(&found.spdx)
+}
+
+/// [`license`] of an id or expression.
+fn license_of(text: &str) -> LicenseChoice {
+    let text = text.trim();
     if let Some(id) = spdx::license_id(text).filter(|id| id.name == text) {
         return LicenseChoice::License {
             license: License::Id { id: id.name },
@@ -1164,6 +1172,8 @@ mod tests {
                 path: format!("{path}/LICENSE"),
             }),
             submodule_commit: None,
+            found_by: crate::model::VendoredBy::FolderName,
+            evidence: None,
         }
     }
 
@@ -1308,10 +1318,14 @@ mod tests {
             vendored("third_party/odd", None, Some("Some Custom License")),
             vendored("vendor/bare", None, None),
         ];
-        audit.supply_chain.posture.license = Some(LicenseMatch {
-            spdx: "Apache-2.0".to_string(),
-            confidence_percent: 100,
-            path: "LICENSE".to_string(),
+        audit.supply_chain.posture.repository_license = Some(crate::model::RepositoryLicense {
+            expression: "Apache-2.0".to_string(),
+            declared: Vec::new(),
+            files: vec![LicenseMatch {
+                spdx: "Apache-2.0".to_string(),
+                confidence_percent: 100,
+                path: "LICENSE".to_string(),
+            }],
         });
         audit
     }
@@ -1659,6 +1673,19 @@ mod tests {
             .as_array()
             .expect("properties")
             .contains(&serde_json::json!({"name": "plumb:tracks-branch", "value": "main"})));
+    }
+
+    #[test]
+    fn a_compound_repository_license_is_an_expression() {
+        let mut audit = supply_sample();
+        if let Some(license) = audit.supply_chain.posture.repository_license.as_mut() {
+            license.expression = "Unlicense OR MIT".to_string();
+        }
+        let bom = json(&audit);
+        assert_eq!(
+            bom["metadata"]["component"]["licenses"],
+            serde_json::json!([{"expression": "Unlicense OR MIT"}])
+        );
     }
 
     #[test]

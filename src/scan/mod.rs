@@ -50,6 +50,9 @@ impl Pass {
         let mut analysis = self.analysis;
         classify_symlinks(&mut analysis, &self.links);
         analysis.sort();
+        // Vendored code found by its content: its files' role is settled before any
+        // analyzer finishes, so every fact sees it as vendored.
+        crate::analyzers::settle_vendored(&mut analysis);
         analysis
     }
 }

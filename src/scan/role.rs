@@ -1,7 +1,10 @@
 //! The role rule: every file gets exactly one role, the first that matches in this order.
 //!
 //! 1. **vendored**: a directory on its path is `third_party`, `third-party`, `thirdparty`,
-//!    `3rdparty`, `vendor`, `vendored`, `external`, `extern` or `node_modules`.
+//!    `3rdparty`, `vendor`, `vendored`, `external`, `extern` or `node_modules`. After the
+//!    scan, files found vendored by their content (own license file or manifest of
+//!    another project, license header naming another holder, known single-file library:
+//!    `analyzers::vendored::content`) take this role too.
 //! 2. **binary**: a known binary format by extension (images, audio and video, archives,
 //!    compiled objects, fonts, model weights; then the file is not read at all), or a NUL
 //!    byte in the first 8,000 bytes (git's own test).
@@ -262,6 +265,11 @@ pub fn classify(input: &RoleInput<'_>) -> Role {
     } else {
         Role::Other
     }
+}
+
+/// Whether folder `dir` is inside, or is, a vendoring folder (rule 1's folder names).
+pub fn is_vendoring_dir(dir: &str) -> bool {
+    !dir.is_empty() && dir.split('/').any(|d| contains_folded(VENDOR_DIRS, d))
 }
 
 /// The vendored component `path` belongs to: the first vendoring folder on the path

@@ -84,12 +84,12 @@ const CACHE: &[u8] = include_bytes!("licenses.bin.zst");
 /// repository without one pays nothing.
 static STORE: LazyLock<Option<Store>> = LazyLock::new(|| Store::from_cache(CACHE).ok());
 
-/// `LICENSE`, `LICENCE`, `COPYING`, alone or with a suffix (`LICENSE.txt`, `LICENSE-MIT`,
-/// `COPYING.LESSER`), in any case; never a source file that happens to be named so
+/// `LICENSE`, `LICENCE`, `COPYING`, `UNLICENSE`, alone or with a suffix (`LICENSE.txt`,
+/// `LICENSE-MIT`, `LICENSE_APACHE_2.0`, `COPYING.LESSER`), in any case; never a source file that happens to be named so
 /// (`license.py`).
 pub fn is_license_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    let Some(rest) = ["license", "licence", "copying"]
+    let Some(rest) = ["license", "licence", "copying", "unlicense"]
         .iter()
         .find_map(|stem| lower.strip_prefix(stem))
     else {
@@ -99,9 +99,7 @@ pub fn is_license_file(name: &str) -> bool {
         None => rest.is_empty(),
         Some(suffix) => {
             !suffix.is_empty()
-                && suffix
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+                && suffix.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
                 && !matches!(
                     suffix.rsplit('.').next().unwrap_or(suffix),
                     "py" | "rs"
@@ -196,6 +194,8 @@ mod tests {
             "COPYING.LESSER",
             "LICENSE-MIT",
             "LICENSE.APACHE2",
+            "LICENSE_APACHE_2.0",
+            "UNLICENSE",
         ] {
             assert!(is_license_file(name), "{name}");
         }

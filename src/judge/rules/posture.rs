@@ -2,7 +2,7 @@
 //! `vendored-without-license`: a vendored component whose folder has no license plumb
 //! recognises (the vendored facts).
 
-use crate::model::{Audit, Confidence, Finding, Rule, Severity};
+use crate::model::{Audit, Confidence, Finding, Rule, Severity, VendoredBy};
 
 use super::{finding, plural, Judgement};
 
@@ -17,7 +17,7 @@ pub const VENDORED_WITHOUT_LICENSE: Rule = Rule {
     group: "security",
     id: "vendored-without-license",
     title: "vendored code without a recognised license",
-    help: "Vendored code is redistributed with this repository under its own license, which has to be known and kept beside it. plumb found no `LICENSE`, `LICENCE` or `COPYING` file directly in the component's folder whose text matches a common SPDX license (a match of 80 % or more): either there is none, or its text is one plumb does not know. Until the license is known, the component can be neither updated nor removed with its obligations checked. Add the upstream license file to the folder, with the version the code was copied from; where the license is only stated in headers, copy it into a `LICENSE` file. Components that are git submodules are not judged: their files are not in the snapshot. Reported at the component's folder, line 1; medium confidence, since a license stated elsewhere is not seen.",
+    help: "Vendored code is redistributed with this repository under its own license, which has to be known and kept beside it. plumb found no `LICENSE`, `LICENCE` or `COPYING` file directly in the component's folder whose text matches a common SPDX license (a match of 80 % or more): either there is none, or its text is one plumb does not know. Until the license is known, the component can be neither updated nor removed with its obligations checked. Add the upstream license file to the folder, with the version the code was copied from; where the license is only stated in headers, copy it into a `LICENSE` file. Components that are git submodules are not judged: their files are not in the snapshot; nor are files found vendored by their license header or as a known single-file library, whose license is in their header. Reported at the component's folder, line 1; medium confidence, since a license stated elsewhere is not seen.",
 };
 
 pub fn findings(audit: &Audit) -> Vec<Finding> {
@@ -49,6 +49,9 @@ fn vendored_without_license(audit: &Audit) -> Vec<Finding> {
         .iter()
         // A submodule's files are not in the snapshot: its license cannot be looked for.
         .filter(|component| component.license.is_none() && component.files > 0)
+        // Files found by their header or name: their license is in that header, which
+        // plumb reads for an SPDX identifier only; the rule is about a folder's license file.
+        .filter(|component| !matches!(component.found_by, VendoredBy::LicenseHeader | VendoredBy::KnownFile))
         .map(|component| {
             let message = format!(
                 "vendored component `{}` ({}, {}) has no license file in its folder whose text matches a known license",

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Audit, Ecosystem, Finding, PinKind, Severity, VendoredComponent};
+use crate::model::{Audit, Ecosystem, Finding, PinKind, RepositoryLicense, Severity, VendoredComponent};
 
 use super::{ci, code, count, dependencies, int, more, plural, short, Markdown, LIST_ROWS, NOT_AUDITED};
 
@@ -125,7 +125,7 @@ fn vendored(md: &mut Markdown, audit: &Audit) {
     md.heading("Vendored Components");
     let components = &audit.supply_chain.vendored;
     if components.is_empty() {
-        md.line("None: no child folders of a vendoring folder in the tree.");
+        md.line("None: no child folders of a vendoring folder in the tree, and no folder or file vendored by its content (own license file or manifest of another holder, license header naming another holder, known single-file library).");
         md.blank();
         return;
     }
@@ -136,11 +136,12 @@ fn vendored(md: &mut Markdown, audit: &Audit) {
             .then(b.files.cmp(&a.files))
             .then(a.path.cmp(&b.path))
     });
-    md.line("Largest first. Version: as the component states it (file:line) or the commit its submodule pins; license: the SPDX id its license file matches, with the match score.");
+    md.line("Largest first. Found by: a vendoring folder's name, or the content rules of Appendix F (own license file, own manifest, license header, known single file) with what they read (file:line). Version: as the component states it (file:line) or the commit its submodule pins; license: the SPDX id its license file matches, with the match score, or the expression its manifest or header declares (100%).");
     md.blank();
     let rows = largest.iter().take(LIST_ROWS).map(|c| {
         vec![
             code(&c.path),
+            found_by_cell(c),
             count(c.files),
             int(c.code_lines),
             version_cell(c),
@@ -149,8 +150,21 @@ fn vendored(md: &mut Markdown, audit: &Audit) {
             }),
         ]
     });
-    md.table(&["Component", "Files", "Code lines", "Version", "License"], rows);
+    md.table(
+        &["Component", "Found by", "Files", "Code lines", "Version", "License"],
+        rows,
+    );
     more(md, components.len(), LIST_ROWS);
+}
+
+fn found_by_cell(component: &VendoredComponent) -> String {
+    match &component.evidence {
+        Some(e) => {
+            let place = format!("{}:{}", e.location.path, e.location.line);
+            format!("{}: {} ({})", component.found_by.label(), e.value, code(&place))
+        }
+        None => component.found_by.label().to_string(),
+    }
 }
 
 fn version_cell(component: &VendoredComponent) -> String {
@@ -294,16 +308,29 @@ fn provenance(md: &mut Markdown, audit: &Audit) {
         posture.codeowners.as_deref(),
         "no `CODEOWNERS` at the root, in `.github/` or `docs/`",
     ));
-    md.line(match &posture.license {
-        Some(l) => format!(
-            "- **License**: 🟢 {} ({}% match, {})",
-            code(&l.spdx),
-            l.confidence_percent,
-            code(&l.path)
-        ),
-        None => "- **License**: ⚠️ no root license file whose text matches a known SPDX license".to_string(),
+    md.line(match &posture.repository_license {
+        Some(l) => format!("- **License**: 🟢 {} ({})", code(&l.expression), license_sources(l)),
+        None => "- **License**: ⚠️ no root manifest declares an SPDX `license` and no root license file's text matches a known SPDX license".to_string(),
     });
     md.blank();
+}
+
+/// Where the repository's license comes from: the declaring manifest fields (file:line),
+/// then the matched license files.
+fn license_sources(license: &RepositoryLicense) -> String {
+    let declared = license.declared.iter().map(|d| {
+        let place = format!("{}:{}", d.location.path, d.location.line);
+        if d.value == license.expression {
+            format!("declared in {}", code(&place))
+        } else {
+            format!("{} declares {}", code(&place), code(&d.value))
+        }
+    });
+    let files = license
+        .files
+        .iter()
+        .map(|f| format!("{} {}% match, {}", code(&f.spdx), f.confidence_percent, code(&f.path)));
+    declared.chain(files).collect::<Vec<_>>().join("; ")
 }
 
 fn present(label: &str, path: Option<&str>, absent: &str) -> String {
