@@ -1784,10 +1784,11 @@ fn python_check(audit: &Value) -> (Vec<String>, String) {
                 .map(|l| format!("{}:{}", l["path"].as_str().unwrap_or_default(), l["line"]))
                 .collect();
             format!(
-                "{} {} {} {}",
+                "{} {} {}/{} {}",
                 v["version"].as_str().unwrap_or_default(),
                 v["status"].as_str().unwrap_or_default(),
                 v["uses"],
+                v["places"],
                 at.join(",")
             )
         })
@@ -1853,9 +1854,9 @@ fn ci_python_versions_are_compared_with_python_requires() {
     assert_eq!(
         versions,
         [
-            format!("3.8 outside 1 {WORKFLOW}:9"),
-            format!("3.9 admitted 1 {WORKFLOW}:9"),
-            format!("3.12 admitted 2 {WORKFLOW}:9,{WORKFLOW}:11"),
+            format!("3.8 outside 1/1 {WORKFLOW}:9"),
+            format!("3.9 admitted 1/1 {WORKFLOW}:9"),
+            format!("3.12 admitted 2/2 {WORKFLOW}:9,{WORKFLOW}:11"),
         ]
     );
     assert_eq!(
@@ -1913,8 +1914,8 @@ jobs:
     assert_eq!(
         versions,
         [
-            format!("3.12 admitted 1 {WORKFLOW}:11"),
-            format!("3.x not-judged 1 {WORKFLOW}:12")
+            format!("3.12 admitted 1/1 {WORKFLOW}:11"),
+            format!("3.x not-judged 1/1 {WORKFLOW}:12")
         ]
     );
     assert_eq!(
@@ -1943,7 +1944,7 @@ jobs:
         ),
     ]);
     let (versions, rest) = python_check(&audit);
-    assert_eq!(versions[0], format!("3.12 not-judged 1 {WORKFLOW}:11"));
+    assert_eq!(versions[0], format!("3.12 not-judged 1/1 {WORKFLOW}:11"));
     assert!(
         rest.ends_with(
             "not_compared=\"the requirement `>= three` (pyproject.toml:3) is not a version specifier plumb reads\""

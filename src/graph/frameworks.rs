@@ -78,6 +78,9 @@ pub fn inherit(audit: &mut Audit) {
         }
     }
     let tests = &mut audit.tests;
+    // Read once: emptied so that nothing moves a file twice.
+    tests.python_hints = Vec::new();
+    tests.undetected = Vec::new();
     for (language, code, inherited) in &found {
         move_file(&mut tests.groups, language, &inherited.framework, *code);
     }

@@ -337,10 +337,11 @@ pub struct TestInventory {
     /// class they import (the graph stage follows the import graph to it).
     pub inherited: InheritedFrameworks,
     /// What every Python test or source file's own text says (its framework marker, the
-    /// bases of its classes), for the graph stage; not written.
+    /// bases of its classes), for the graph stage, which empties it once read; not written.
     #[serde(skip)]
     pub python_hints: Vec<PythonTestHints>,
-    /// The test files counted under [`NONE_DETECTED`], for the graph stage; not written.
+    /// The test files counted under [`NONE_DETECTED`], for the graph stage (emptied with
+    /// the hints); not written.
     #[serde(skip)]
     pub undetected: Vec<UndetectedTest>,
 }
@@ -529,7 +530,9 @@ pub struct CheckedPythonVersion {
     pub status: PythonVersionStatus,
     /// How many `python-version` values ask for it.
     pub uses: usize,
-    /// Where, the first [`CheckedPythonVersion::LOCATIONS`] in path and line order.
+    /// How many distinct places write it (a matrix or `env:` value serves several inputs).
+    pub places: usize,
+    /// Those places, the first [`CheckedPythonVersion::LOCATIONS`] in path and line order.
     pub locations: Vec<Location>,
 }
 

@@ -79,6 +79,7 @@ pub fn check(audit: &Audit) -> (PythonVersionCheck, Vec<Finding>) {
     }
     let mut findings = Vec::new();
     let mut versions: Vec<(Option<Version>, CheckedPythonVersion)> = Vec::new();
+    let mut places: std::collections::HashSet<(&str, &str, usize)> = std::collections::HashSet::new();
     for value in ci.iter().filter(|v| v.source != CiValueSource::Unresolved) {
         let release = ci_release(&value.value);
         let status = match (&release, parsed.is_empty()) {
@@ -94,11 +95,15 @@ pub fn check(audit: &Audit) -> (PythonVersionCheck, Vec<Finding>) {
         if let (Some(v), Some(lowest)) = (&release, &fact.lowest_declared) {
             fact.lowest_tested |= status == PythonVersionStatus::Admitted && minor_of(v) == *lowest;
         }
+        let new_place = places.insert((value.value.as_str(), value.location.path.as_str(), value.location.line));
         match versions.iter_mut().find(|(_, c)| c.version == value.value) {
             Some((_, checked)) => {
                 checked.uses += 1;
-                if checked.locations.len() < CheckedPythonVersion::LOCATIONS {
-                    checked.locations.push(value.location.clone());
+                if new_place {
+                    checked.places += 1;
+                    if checked.locations.len() < CheckedPythonVersion::LOCATIONS {
+                        checked.locations.push(value.location.clone());
+                    }
                 }
             }
             None => versions.push((
@@ -107,6 +112,7 @@ pub fn check(audit: &Audit) -> (PythonVersionCheck, Vec<Finding>) {
                     version: value.value.clone(),
                     status,
                     uses: 1,
+                    places: 1,
                     locations: vec![value.location.clone()],
                 },
             )),

@@ -51,8 +51,8 @@ pub(super) fn python_versions(md: &mut Markdown, audit: &Audit) {
                     .iter()
                     .map(|l| code(&format!("{}:{}", l.path, l.line)))
                     .collect();
-                if v.uses > v.locations.len() {
-                    places.push(format!("… +{}", count(v.uses - v.locations.len())));
+                if v.places > v.locations.len() {
+                    places.push(format!("… +{}", count(v.places - v.locations.len())));
                 }
                 vec![
                     code(&v.version),
