@@ -271,6 +271,7 @@ fn audit_and_scan_with(
         god_modules: Default::default(),
         tests: Default::default(),
         toolchains: Vec::new(),
+        python_versions: Default::default(),
         ci: Default::default(),
         supply_chain: Default::default(),
         architecture: Default::default(),

@@ -666,3 +666,93 @@ fn a_lazy_init_keeps_its_cycle_out_of_the_load_time_cycles() {
         assert!(architecture.contains(expected), "missing {expected:?} in\n{architecture}");
     }
 }
+
+/// The test groups as `language framework files code`.
+fn test_groups(audit: &Value) -> Vec<String> {
+    audit["tests"]["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {} {} {}",
+                text(&g["language"]),
+                text(&g["framework"]),
+                g["files"],
+                g["code"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_test_file_takes_the_framework_of_the_base_class_it_imports() {
+    let repo = TestRepo::new();
+    repo.write("pkg/__init__.py", "")
+        .write("pkg/core.py", "def run():\n    return 1\n")
+        .write("tests/__init__.py", "")
+        // The base names the framework; the tests only derive from it.
+        .write("tests/base.py", "import unittest\n\n\nclass Base(unittest.TestCase):\n    pass\n")
+        .write(
+            "tests/test_relative.py",
+            "from pkg.core import run\nfrom .base import Base\n\n\nclass TestX(Base):\n    def test_run(self):\n        self.assertEqual(run(), 1)\n",
+        )
+        .write(
+            "tests/test_absolute.py",
+            "from tests.base import Base\n\n\nclass TestY(Base):\n    pass\n",
+        )
+        // Through a mixin that derives from the base, re-exported by a package.
+        .write("tests/mixins/__init__.py", "from .more import Mixin\n")
+        .write("tests/mixins/more.py", "from tests.base import Base\n\n\nclass Mixin(Base):\n    pass\n")
+        .write("tests/test_mixin.py", "from tests.mixins import Mixin\n\n\nclass TestZ(Mixin):\n    pass\n")
+        // A helper that uses pytest but gives no base class is not followed.
+        .write("tests/helpers.py", "import pytest\n\n\ndef data():\n    return 1\n")
+        .write("tests/test_plain.py", "from tests.helpers import data\n\n\ndef test_data():\n    assert data() == 1\n")
+        // A model class from a pytest file is no test base.
+        .write("tests/models.py", "import pytest\nimport torch\n\n\nclass Model(torch.nn.Module):\n    pass\n")
+        .write("tests/test_model.py", "from tests.models import Model\n\n\nclass MyModel(Model):\n    pass\n")
+        // A plain base class of a pytest module is.
+        .write("tests/pbase.py", "import pytest\n\n\nclass PBase:\n    pass\n")
+        .write("tests/test_p.py", "from tests.pbase import PBase\n\n\nclass TestP(PBase):\n    pass\n")
+        .commit("fixture");
+    let audit = audit_json(repo.path(), &[]);
+    let groups = test_groups(&audit);
+    assert_eq!(
+        groups,
+        ["Python unittest 5 17", "Python none detected 4 7", "Python pytest 4 13"],
+        "{groups:?}"
+    );
+    let inherited = &audit["tests"]["inherited"];
+    assert_eq!(inherited["files"], 5, "{inherited:#}");
+    let examples: Vec<String> = inherited["examples"]
+        .as_array()
+        .expect("examples")
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}:{} {}",
+                text(&e["path"]),
+                text(&e["framework"]),
+                e["line"],
+                text(&e["import"]),
+                text(&e["marked_by"])
+            )
+        })
+        .collect();
+    assert_eq!(
+        examples,
+        [
+            "tests/mixins/more.py unittest 1:from tests.base import Base tests/base.py",
+            "tests/test_absolute.py unittest 1:from tests.base import Base tests/base.py",
+            "tests/test_mixin.py unittest 1:from tests.mixins import Mixin tests/base.py",
+            "tests/test_p.py pytest 1:from tests.pbase import PBase tests/pbase.py",
+            "tests/test_relative.py unittest 2:from .base import Base tests/base.py",
+        ]
+    );
+    let md = report(repo.path(), "md", &[]);
+    assert!(
+        md.contains("- Python test files whose framework comes from an imported base class (they name none themselves): 5, e.g. `tests/mixins/more.py` by `from tests.base import Base` (line 1) from `tests/base.py`."),
+        "{}",
+        section(&md, 5)
+    );
+}

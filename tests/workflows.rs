@@ -1768,3 +1768,187 @@ jobs:
         ]
     );
 }
+
+/// `python_versions` as `version status uses`, and its other fields.
+fn python_check(audit: &Value) -> (Vec<String>, String) {
+    let check = &audit["python_versions"];
+    let versions = check["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .map(|v| {
+            let at: Vec<String> = v["locations"]
+                .as_array()
+                .expect("locations")
+                .iter()
+                .map(|l| format!("{}:{}", l["path"].as_str().unwrap_or_default(), l["line"]))
+                .collect();
+            format!(
+                "{} {} {}/{} {}",
+                v["version"].as_str().unwrap_or_default(),
+                v["status"].as_str().unwrap_or_default(),
+                v["uses"],
+                v["places"],
+                at.join(",")
+            )
+        })
+        .collect();
+    let requirement: Vec<String> = check["requirement"]
+        .as_array()
+        .expect("requirement")
+        .iter()
+        .map(|d| {
+            format!(
+                "{}@{}:{}",
+                d["value"].as_str().unwrap_or_default(),
+                d["path"].as_str().unwrap_or_default(),
+                d["line"]
+            )
+        })
+        .collect();
+    let rest = format!(
+        "requirement={} lowest={} tested={} unresolved={} not_compared={}",
+        requirement.join(","),
+        check["lowest_declared"],
+        check["lowest_tested"],
+        check["unresolved"],
+        check["not_compared"]
+    );
+    (versions, rest)
+}
+
+const PYTHON_MATRIX: &str = "\
+on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    strategy:
+      matrix:
+        python-version: ['3.8', '3.9', '3.12']
+    env:
+      LINT_PY: '3.12'
+    steps:
+      - uses: actions/setup-python@SHA
+        with:
+          python-version: ${{ matrix.python-version }}
+      - uses: actions/setup-python@SHA
+        with:
+          python-version: ${{ inputs.py }}
+      - uses: astral-sh/setup-uv@SHA
+        with:
+          python-version: ${{ env.LINT_PY }}
+";
+
+#[test]
+fn ci_python_versions_are_compared_with_python_requires() {
+    let setup = "from setuptools import setup\n\nsetup(\n    name='x',\n    python_requires='>=3.9',\n)\n";
+    let files = [
+        (WORKFLOW, PYTHON_MATRIX),
+        (".github/dependabot.yml", DEPENDABOT),
+        ("setup.py", setup),
+    ];
+    let audit = audit_of(&files);
+    let (versions, rest) = python_check(&audit);
+    assert_eq!(
+        versions,
+        [
+            format!("3.8 outside 1/1 {WORKFLOW}:9"),
+            format!("3.9 admitted 1/1 {WORKFLOW}:9"),
+            format!("3.12 admitted 2/2 {WORKFLOW}:9,{WORKFLOW}:11"),
+        ]
+    );
+    assert_eq!(
+        rest,
+        "requirement=>=3.9@setup.py:5 lowest=\"3.9\" tested=true unresolved=1 not_compared=null"
+    );
+    assert_eq!(of_rule(&audit, "ci-python-outside-requirement"), ["9:1 low"]);
+    let finding = findings(&audit)
+        .iter()
+        .find(|f| f["rule"] == "ci-python-outside-requirement")
+        .expect("finding");
+    assert_eq!(
+        finding["message"],
+        "CI asks `actions/setup-python` for Python `3.8`, a matrix value of the input at line 15, which the declared `>=3.9` (setup.py:5) excludes"
+    );
+    let md = audit_markdown_of(&files);
+    assert!(md.contains("**Python Version:** declared `>=3.9` (setup.py:5)"), "{md}");
+    assert!(
+        md.contains("Declared: `>=3.9` (`setup.py:5`). The lowest declared version, 3.9, is tested by CI."),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `3.8` | **outside** | 1 time | `.github/workflows/ci.yml:9` |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("1 `python-version` value not resolved (inputs, outputs, matrices computed at run time): `${{ inputs.py }}` (`.github/workflows/ci.yml:18`)."),
+        "{md}"
+    );
+}
+
+#[test]
+fn an_untested_lowest_version_is_a_fact_and_unclear_requirements_are_not_compared() {
+    let workflow = "\
+on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    steps:
+      - uses: actions/setup-python@SHA
+        with:
+          python-version: |
+            3.12
+            3.x
+";
+    let pyproject = "[project]\nname = 'x'\nrequires-python = '>=3.10,<3.14'\n";
+    let audit = audit_of(&[
+        (WORKFLOW, workflow),
+        (".github/dependabot.yml", DEPENDABOT),
+        ("pyproject.toml", pyproject),
+    ]);
+    let (versions, rest) = python_check(&audit);
+    assert_eq!(
+        versions,
+        [
+            format!("3.12 admitted 1/1 {WORKFLOW}:11"),
+            format!("3.x not-judged 1/1 {WORKFLOW}:12")
+        ]
+    );
+    assert_eq!(
+        rest,
+        "requirement=>=3.10,<3.14@pyproject.toml:3 lowest=\"3.10\" tested=false unresolved=0 not_compared=null"
+    );
+    assert!(of_rule(&audit, "ci-python-outside-requirement").is_empty());
+    // Two packages below the root that disagree: nothing to compare with; garbage is said.
+    let audit = audit_of(&[
+        (WORKFLOW, workflow),
+        (".github/dependabot.yml", DEPENDABOT),
+        ("a/pyproject.toml", pyproject),
+        ("b/pyproject.toml", "[project]\nname = 'y'\nrequires-python = '>=3.8'\n"),
+    ]);
+    let (_, rest) = python_check(&audit);
+    assert!(
+        rest.ends_with("not_compared=\"no Python requirement at the root, and the 2 declared below it differ\""),
+        "{rest}"
+    );
+    let audit = audit_of(&[
+        (WORKFLOW, workflow),
+        (".github/dependabot.yml", DEPENDABOT),
+        (
+            "pyproject.toml",
+            "[project]\nname = 'x'\nrequires-python = '>= three'\n",
+        ),
+    ]);
+    let (versions, rest) = python_check(&audit);
+    assert_eq!(versions[0], format!("3.12 not-judged 1/1 {WORKFLOW}:11"));
+    assert!(
+        rest.ends_with(
+            "not_compared=\"the requirement `>= three` (pyproject.toml:3) is not a version specifier plumb reads\""
+        ),
+        "{rest}"
+    );
+}

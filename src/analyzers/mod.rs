@@ -130,6 +130,8 @@ pub struct Analysis {
     pub submodules: Vec<SubmoduleEntry>,
     pub gitmodules: Vec<GitmodulesEntry>,
     pub test_files: Vec<TestFile>,
+    /// Python files' framework markers and class bases (the tests analyzer's).
+    pub python_hints: Vec<crate::model::PythonTestHints>,
     pub toolchains: Vec<ToolchainDecl>,
     pub ci: CiFacts,
     /// `plumb.toml` at the root, if any.
@@ -157,6 +159,7 @@ impl Analysis {
         self.submodules.extend(other.submodules);
         self.gitmodules.extend(other.gitmodules);
         self.test_files.extend(other.test_files);
+        self.python_hints.extend(other.python_hints);
         self.toolchains.extend(other.toolchains);
         self.ci.workflows.extend(other.ci.workflows);
         self.ci.actions.extend(other.ci.actions);
@@ -165,6 +168,7 @@ impl Analysis {
         self.ci.renovate.extend(other.ci.renovate);
         self.ci.actionlint.extend(other.ci.actionlint);
         self.ci.workflow_linters.extend(other.ci.workflow_linters);
+        self.ci.python_versions.extend(other.ci.python_versions);
         self.config = self.config.or(other.config);
         self.baseline = self.baseline.or(other.baseline);
         self.dependencies.merge(other.dependencies);
@@ -190,6 +194,7 @@ impl Analysis {
         self.submodules.sort();
         self.gitmodules.sort();
         self.test_files.sort();
+        self.python_hints.sort();
         self.toolchains.sort();
         self.dependencies.sort();
         self.supply.sort();

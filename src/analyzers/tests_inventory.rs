@@ -3,12 +3,23 @@
 //!
 //! Frameworks are recognised from markers in the file's bytes (imports, macros), never
 //! guessed from the directory alone; a test file with none says "none detected".
+//!
+//! A Python test file often names no framework itself: its classes derive from a base
+//! class of another file (`from tests.base import Base`, where `base.py` holds
+//! `class Base(unittest.TestCase)`). The visits note, for every Python test and source
+//! file, its own marker and its classes with their bases ([`classes`]); once the import
+//! graph is built, the graph stage (`graph::frameworks`, which states the rule) gives such
+//! a test file the framework of the module that defines the test base class its classes
+//! derive from, and moves it out of "none detected".
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tokei::LanguageType;
 
-use crate::model::{Mirroring, PathSample, Role, TestDirectory, TestGroup, TestInventory};
+use crate::model::{
+    Mirroring, PathSample, PythonClass, PythonTestHints, Role, TestDirectory, TestGroup, TestInventory, UndetectedTest,
+    NONE_DETECTED,
+};
 use crate::scan::role::{is_test_path, test_subject};
 use crate::scan::{File, FileInfo, FileRecord};
 
@@ -24,8 +35,6 @@ pub struct TestFile {
     /// A source file that carries its own tests (Rust `#[test]`).
     pub inline: bool,
 }
-
-const NONE_DETECTED: &str = "none detected";
 
 /// Markers per language family, first match wins.
 const PYTHON: &[(&str, &str)] = &[
@@ -118,7 +127,10 @@ impl Analyzer for TestsAnalyzer {
 
     fn wants(&self, file: &FileInfo) -> bool {
         match file.language {
-            Some(LanguageType::Rust) => matches!(file.role, Role::Test | Role::Source),
+            // Python sources too, for the markers and class bases of test helpers.
+            Some(LanguageType::Rust | LanguageType::Python | LanguageType::Cython) => {
+                matches!(file.role, Role::Test | Role::Source)
+            }
             Some(_) => file.role == Role::Test,
             None => false,
         }
@@ -140,6 +152,21 @@ impl Analyzer for TestsAnalyzer {
                 _ => return,
             },
             LanguageType::Go => "go test",
+            LanguageType::Python | LanguageType::Cython => {
+                let framework = markers(language).map_or(NONE_DETECTED, |family| family.framework(file.bytes));
+                let classes = classes(file.bytes);
+                if framework != NONE_DETECTED || !classes.is_empty() {
+                    out.python_hints.push(PythonTestHints {
+                        path: file.info.path.clone(),
+                        framework: (framework != NONE_DETECTED).then(|| framework.to_string()),
+                        classes,
+                    });
+                }
+                if file.info.role != Role::Test {
+                    return;
+                }
+                framework
+            }
             _ => markers(language).map_or(NONE_DETECTED, |family| family.framework(file.bytes)),
         };
         out.test_files.push(TestFile {
@@ -157,6 +184,7 @@ impl Analyzer for TestsAnalyzer {
 
         let mut groups: BTreeMap<(String, &str), (usize, u64)> = BTreeMap::new();
         let mut directories: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+        let mut undetected = Vec::new();
         for file in &tests {
             let language = file.info.language.map_or("(no language)", |l| l.name());
             let framework = match (file.info.language, frameworks.get(file.info.path.as_str())) {
@@ -164,6 +192,13 @@ impl Analyzer for TestsAnalyzer {
                 (None, None) => "test data",
                 (Some(_), None) => NONE_DETECTED,
             };
+            if framework == NONE_DETECTED {
+                undetected.push(UndetectedTest {
+                    path: file.info.path.clone(),
+                    language: language.to_string(),
+                    code: code(file),
+                });
+            }
             let group = groups.entry((language.to_string(), framework)).or_default();
             group.0 += 1;
             group.1 += code(file);
@@ -173,7 +208,7 @@ impl Analyzer for TestsAnalyzer {
                 entry.1 += code(file);
             }
         }
-        let mut groups: Vec<TestGroup> = groups
+        let groups: Vec<TestGroup> = groups
             .into_iter()
             .map(|((language, framework), (files, code))| TestGroup {
                 language,
@@ -182,7 +217,6 @@ impl Analyzer for TestsAnalyzer {
                 code,
             })
             .collect();
-        groups.sort_by(|a, b| b.files.cmp(&a.files).then_with(|| a.cmp(b)));
         let mut directories: Vec<TestDirectory> = directories
             .into_iter()
             .map(|(path, (files, code))| TestDirectory { path, files, code })
@@ -196,7 +230,7 @@ impl Analyzer for TestsAnalyzer {
             .filter(|t| t.inline)
             .map(|t| t.path.clone())
             .collect();
-        let inventory = TestInventory {
+        let mut inventory = TestInventory {
             files: tests.len(),
             code: tests.iter().map(code).sum(),
             groups,
@@ -206,7 +240,11 @@ impl Analyzer for TestsAnalyzer {
             source_files: sources.len(),
             source_code: sources.iter().map(code).sum(),
             mirroring: mirroring(&tests, &sources),
+            inherited: Default::default(),
+            python_hints: analysis.python_hints.clone(),
+            undetected,
         };
+        inventory.sort_groups();
         Box::new(move |audit| audit.tests = inventory)
     }
 }
@@ -253,6 +291,102 @@ fn mirroring(tests: &[&FileRecord], sources: &[&FileRecord]) -> Mirroring {
     }
 }
 
+/// The classes of a Python file with the bases they name, as written without spaces
+/// (`Base`, `mixins.Base`; `object`, keyword arguments such as `metaclass=`, calls and
+/// subscripts left out), at most [`PythonTestHints::MAX_CLASSES`] classes of
+/// [`PythonTestHints::MAX_BASES`] bases. A class statement is `class` at the start of a
+/// line (after indentation), a name, and an optional parenthesised list, which may span
+/// lines; a list longer than [`MAX_CLASS_HEAD`] bytes is cut there.
+pub(crate) fn classes(bytes: &[u8]) -> Vec<PythonClass> {
+    let mut classes: Vec<PythonClass> = Vec::new();
+    for start in memchr::memmem::find_iter(bytes, b"class") {
+        let line_start = bytes[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        if !bytes[line_start..start].iter().all(|b| *b == b' ' || *b == b'\t') {
+            continue;
+        }
+        let rest = &bytes[start + "class".len()..];
+        let name_start = rest.iter().position(|b| !matches!(b, b' ' | b'\t'));
+        let Some(name_start) = name_start.filter(|&i| i > 0) else {
+            continue;
+        };
+        let name_len = rest[name_start..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .unwrap_or(rest.len() - name_start);
+        let after = &rest[name_start + name_len..];
+        let after = &after[after
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t'))
+            .unwrap_or(after.len())..];
+        if name_len == 0 || !matches!(after.first(), Some(b'(' | b':')) {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&rest[name_start..name_start + name_len]).into_owned();
+        let bases = match after.first() {
+            Some(b'(') => bases(&after[1..after.len().min(MAX_CLASS_HEAD)]),
+            _ => Vec::new(),
+        };
+        classes.push(PythonClass { name, bases });
+        if classes.len() == PythonTestHints::MAX_CLASSES {
+            break;
+        }
+    }
+    classes
+}
+
+/// The names in a base list (after its `(`), up to its closing `)`.
+fn bases(head: &[u8]) -> Vec<String> {
+    let mut depth = 0usize;
+    let mut end = head.len();
+    for (i, b) in head.iter().enumerate() {
+        match b {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' if depth > 0 => depth -= 1,
+            b')' => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    // Top-level commas split the list; subscripts (`Generic[T]`) are cut off, and a call
+    // (`with_metaclass(M, B)`) is no name.
+    let mut bases: Vec<String> = Vec::new();
+    let mut depth = 0usize;
+    let mut item = Vec::new();
+    let mut called = false;
+    for &b in head[..end].iter().chain(std::iter::once(&b',')) {
+        match b {
+            b'(' => {
+                called |= depth == 0;
+                depth += 1;
+            }
+            b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
+                let base: String = String::from_utf8_lossy(&item).split_whitespace().collect();
+                item.clear();
+                let dotted_name = !std::mem::take(&mut called)
+                    && !base.is_empty()
+                    && !base.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+                    && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                if dotted_name && base != "object" && !bases.contains(&base) {
+                    bases.push(base);
+                    if bases.len() == PythonTestHints::MAX_BASES {
+                        break;
+                    }
+                }
+            }
+            _ if depth == 0 => item.push(b),
+            _ => {}
+        }
+    }
+    bases
+}
+
+/// The most bytes of a class statement's base list read.
+const MAX_CLASS_HEAD: usize = 1024;
+
 fn has(bytes: &[u8], marker: &str) -> bool {
     memchr::memmem::find(bytes, marker.as_bytes()).is_some()
 }
@@ -270,6 +404,23 @@ mod tests {
         let c = markers(LanguageType::Cpp).expect("c++");
         assert_eq!(c.framework(b"TEST(A, B) {}\n#include <gtest/gtest.h>\n"), "GoogleTest");
         assert_eq!(c.framework(b"#include \"kselftest_harness.h\"\n"), "kselftest");
+    }
+
+    #[test]
+    fn classes_are_read_across_lines_without_keywords_calls_or_subscripts() {
+        let text = b"import x\nclass A(Base, mixins.Helper):\n    class Inner(object): pass\nclass B(\n    Base,\n    Generic[T],\n    metaclass=Meta,\n):\n    pass\nsubclass(Other)\nclass C: pass\nclass D(f(x), E): pass\n";
+        let read: Vec<String> = classes(text)
+            .iter()
+            .map(|c| format!("{}({})", c.name, c.bases.join(",")))
+            .collect();
+        assert_eq!(
+            read,
+            ["A(Base,mixins.Helper)", "Inner()", "B(Base,Generic)", "C()", "D(E)"]
+        );
+        assert!(classes(b"class").is_empty());
+        assert!(classes(b"class X(").iter().all(|c| c.bases.is_empty()));
+        assert!(classes(b"  class  (A)").is_empty());
+        assert!(classes(b"classes = 1\nclass_ = 2\n").is_empty());
     }
 
     #[test]

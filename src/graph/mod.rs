@@ -1,14 +1,16 @@
 //! The graph stage ("score"): after every analyzer has finished, measures the import graph
 //! in `audit.architecture` (fan-in/out, hubs, god modules, cycles, layering,
-//! encapsulation) and the surfaces' dependencies and blast radius. It reads and writes the
-//! model only; every step is linear in the number of edges, but for one sort of the
-//! distinct edge pairs.
+//! encapsulation) and the surfaces' dependencies and blast radius, and gives Python test
+//! files the framework of the base classes they import ([`frameworks`]). It reads and
+//! writes the model only; every step is linear in the number of edges, but for one sort
+//! of the distinct edge pairs.
 
 use std::borrow::Cow;
 
 use rustc_hash::FxHashSet;
 
 mod cycles;
+pub mod frameworks;
 mod layering;
 mod scc;
 mod surfaces;
@@ -89,6 +91,7 @@ pub fn measure(audit: &mut Audit) {
     audit.architecture.measures = measures;
     surfaces::measure(audit, &surface_connections);
     audit.findings.extend(unknown_layers(audit));
+    frameworks::inherit(audit);
 }
 
 /// Sets every module's package by the rule the surfaces were derived with (see

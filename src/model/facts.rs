@@ -333,6 +333,84 @@ pub struct TestInventory {
     pub source_files: usize,
     pub source_code: u64,
     pub mirroring: Mirroring,
+    /// Python test files with no framework marker of their own that take one from a base
+    /// class they import (the graph stage follows the import graph to it).
+    pub inherited: InheritedFrameworks,
+    /// What every Python test or source file's own text says (its framework marker, the
+    /// bases of its classes), for the graph stage, which empties it once read; not written.
+    #[serde(skip)]
+    pub python_hints: Vec<PythonTestHints>,
+    /// The test files counted under [`NONE_DETECTED`], for the graph stage (emptied with
+    /// the hints); not written.
+    #[serde(skip)]
+    pub undetected: Vec<UndetectedTest>,
+}
+
+/// The framework of a test file whose text names none.
+pub const NONE_DETECTED: &str = "none detected";
+
+impl TestInventory {
+    /// Groups by files, most first, then by language and framework.
+    pub fn sort_groups(&mut self) {
+        self.groups.sort_by(|a, b| b.files.cmp(&a.files).then_with(|| a.cmp(b)));
+    }
+}
+
+/// Test files that take their framework from an imported base class: how many, and the
+/// first [`InheritedFrameworks::EXAMPLES`] by path, each with the import a reader checks.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct InheritedFrameworks {
+    pub files: usize,
+    pub examples: Vec<InheritedFramework>,
+}
+
+impl InheritedFrameworks {
+    pub const EXAMPLES: usize = 50;
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct InheritedFramework {
+    /// The test file, whose own text names no framework.
+    pub path: String,
+    pub framework: String,
+    /// 1-based line of the import of the base class in `path`.
+    pub line: usize,
+    /// That import as written.
+    pub import: String,
+    /// The module whose own text names the framework, at the end of the chain of imports.
+    pub marked_by: String,
+}
+
+/// A Python file's own framework marker and its classes with the bases they name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PythonTestHints {
+    pub path: String,
+    pub framework: Option<String>,
+    /// At most [`PythonTestHints::MAX_CLASSES`], in file order.
+    pub classes: Vec<PythonClass>,
+}
+
+impl PythonTestHints {
+    pub const MAX_CLASSES: usize = 256;
+    pub const MAX_BASES: usize = 16;
+}
+
+/// A class statement: its name and its bases as written without spaces (`Base`,
+/// `mixins.Base`), at most [`PythonTestHints::MAX_BASES`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PythonClass {
+    pub name: String,
+    pub bases: Vec<String>,
+}
+
+/// A test file counted under [`NONE_DETECTED`], with what its group counts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UndetectedTest {
+    pub path: String,
+    pub language: String,
+    pub code: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -420,6 +498,90 @@ pub struct CiFacts {
     /// Where a workflow runs a linter of workflows (actionlint, zizmor, ...): the tool's
     /// name, and the `uses:` or `run:` that runs it.
     pub workflow_linters: Vec<super::Evidence>,
+    /// The `python-version` values workflows ask setup actions and reusable workflows for,
+    /// resolved through the job's matrix and literal `env:` where they can be.
+    pub python_versions: Vec<CiPythonVersion>,
+}
+
+/// The Python versions CI workflows ask for, against the requirement the project declares.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct PythonVersionCheck {
+    /// The declarations compared against: `requires-python`, Poetry's `python` and
+    /// `python_requires` at the root, else the one value every such declaration agrees on.
+    pub requirement: Vec<ToolchainDecl>,
+    /// Why there is no comparison, when there is none.
+    pub not_compared: Option<String>,
+    /// The lowest `X.Y` the requirement admits, when it has a lower bound.
+    pub lowest_declared: Option<String>,
+    /// Whether a version CI asks for is of that `X.Y`.
+    pub lowest_tested: bool,
+    /// Every distinct version CI asks for, in version order.
+    pub versions: Vec<CheckedPythonVersion>,
+    /// `python-version` values left to expressions plumb does not resolve.
+    pub unresolved: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct CheckedPythonVersion {
+    /// As CI writes it (`3.11`, `pypy3.10`, `3.x`).
+    pub version: String,
+    pub status: PythonVersionStatus,
+    /// How many `python-version` values ask for it.
+    pub uses: usize,
+    /// How many distinct places write it (a matrix or `env:` value serves several inputs).
+    pub places: usize,
+    /// Those places, the first [`CheckedPythonVersion::LOCATIONS`] in path and line order.
+    pub locations: Vec<Location>,
+}
+
+impl CheckedPythonVersion {
+    pub const LOCATIONS: usize = 5;
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum PythonVersionStatus {
+    /// The requirement admits it.
+    Admitted,
+    /// The requirement excludes it.
+    Outside,
+    /// Not a version plumb compares (`3.x`, `latest`, a range), or nothing to compare with.
+    NotJudged,
+}
+
+/// One Python version a workflow asks for.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct CiPythonVersion {
+    /// The version as the job receives it (`3.11`, `3.x`, `pypy3.10`); the expression as
+    /// written when it is not resolved.
+    pub value: String,
+    /// Where the value is written: the input itself, or the matrix or `env:` entry that
+    /// holds it.
+    pub location: Location,
+    /// Where the `python-version:` input is.
+    pub input: Location,
+    /// The setup action (`actions/setup-python`) or the reusable workflow called.
+    pub used_by: String,
+    pub source: CiValueSource,
+}
+
+/// Where a workflow value comes from.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum CiValueSource {
+    /// Written in the input.
+    Literal,
+    /// A literal value of the job's `strategy.matrix`.
+    Matrix,
+    /// A literal `env:` value.
+    Env,
+    /// An expression plumb does not resolve (inputs, outputs, a matrix computed at run time).
+    Unresolved,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]

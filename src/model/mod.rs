@@ -57,6 +57,9 @@ pub struct Audit {
     pub god_modules: GodModules,
     pub tests: TestInventory,
     pub toolchains: Vec<ToolchainDecl>,
+    /// The Python versions CI asks for against the declared requirement (judged after the
+    /// analyzers: it reads both `toolchains` and `ci`).
+    pub python_versions: PythonVersionCheck,
     pub ci: CiFacts,
     pub supply_chain: SupplyChain,
     pub architecture: Architecture,

@@ -54,6 +54,7 @@ pub fn sample() -> Audit {
         god_modules: GodModules::default(),
         tests: TestInventory::default(),
         toolchains: Vec::new(),
+        python_versions: Default::default(),
         ci: Default::default(),
         supply_chain: Default::default(),
         architecture: Default::default(),

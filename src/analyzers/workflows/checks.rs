@@ -125,6 +125,12 @@ pub fn workflow(doc: &Node<'_>, r: &mut Reporter<'_>, ci: &mut CiFacts) {
         }
         facts.concurrency |= yaml::get(job, "concurrency").is_some();
         facts.always_runs += usize::from(silent_failure_flags(job, r, "job"));
+        let python_scope = super::python::JobScope {
+            path: r.path,
+            workflow: doc,
+            job,
+        };
+        super::python::job(&python_scope, &mut ci.python_versions);
         if let Some(uses) = yaml::get(job, "uses") {
             exposure.job(job, &JobExposure::default());
             reusable_call(key, uses, job, r, ci, &mut facts);

@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod expr;
 pub mod injection;
+pub mod python;
 pub mod rules;
 pub mod triggers;
 pub mod yaml;
@@ -81,6 +82,7 @@ impl Analyzer for WorkflowsAnalyzer {
         };
         let mut reporter = Reporter::new(path, text);
         let first_ref = out.ci.action_refs.len();
+        let first_python = out.ci.python_versions.len();
         match yaml::load(text) {
             Err(e) => parse_error(&mut reporter, (e.line.max(1), e.column.max(1)), e.message),
             Ok(docs) => match (kind, docs.first()) {
@@ -92,17 +94,22 @@ impl Analyzer for WorkflowsAnalyzer {
             },
         }
         out.findings.extend(reporter.into_findings());
-        let refs = out.ci.action_refs.len() - first_ref;
-        if refs > ACTION_REFS_PER_FILE {
-            out.ci.action_refs.truncate(first_ref + ACTION_REFS_PER_FILE);
-            let detail = format!(
-                "and {} more `uses:`, not kept: plumb keeps at most {} per file",
-                thousands(refs - ACTION_REFS_PER_FILE),
-                thousands(ACTION_REFS_PER_FILE)
-            );
-            out.notes
-                .push(ScanNote::new(path, SkipReason::TooManyEntries, Some(detail)));
-        }
+        keep_first(
+            &mut out.ci.action_refs,
+            first_ref,
+            ACTION_REFS_PER_FILE,
+            "`uses:`",
+            path,
+            &mut out.notes,
+        );
+        keep_first(
+            &mut out.ci.python_versions,
+            first_python,
+            python::PER_FILE,
+            "`python-version` values",
+            path,
+            &mut out.notes,
+        );
     }
 
     fn finish(&self, analysis: &Analysis) -> Conclusion {
@@ -115,11 +122,27 @@ impl Analyzer for WorkflowsAnalyzer {
         ci.actionlint.sort();
         count_composite_caching(&mut ci);
         ci.workflow_linters.sort();
+        ci.python_versions.sort();
         let finding = missing_update_tool(&ci);
         Box::new(move |audit| {
             audit.findings.extend(finding);
             audit.ci = ci;
         })
+    }
+}
+
+/// Keeps the first `limit` entries one file added to `list` (those from `first` on), and
+/// a scan note counting the rest.
+fn keep_first<T>(list: &mut Vec<T>, first: usize, limit: usize, what: &str, path: &str, notes: &mut Vec<ScanNote>) {
+    let added = list.len() - first;
+    if added > limit {
+        list.truncate(first + limit);
+        let detail = format!(
+            "and {} more {what}, not kept: plumb keeps at most {} per file",
+            thousands(added - limit),
+            thousands(limit)
+        );
+        notes.push(ScanNote::new(path, SkipReason::TooManyEntries, Some(detail)));
     }
 }
 

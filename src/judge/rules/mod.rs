@@ -16,6 +16,7 @@ pub use cycles::judged_cycles;
 mod encapsulation;
 mod layering;
 mod posture;
+mod python_versions;
 mod size;
 mod testing;
 
@@ -26,6 +27,7 @@ pub use size::OVERSIZED_FILE_CODE_LINES;
 
 /// Every judged rule, sorted by id.
 pub const ALL: &[Rule] = &[
+    python_versions::CI_PYTHON_OUTSIDE_REQUIREMENT,
     size::GOD_MODULE,
     cycles::IMPORT_CYCLE,
     layering::LAYER_VIOLATION,
@@ -41,6 +43,9 @@ pub const ALL: &[Rule] = &[
 /// Adds every judged rule's findings and metadata to the audit.
 pub fn apply(audit: &mut Audit) {
     let mut found = Vec::new();
+    // A fact as well as findings: written before the rules borrow the audit.
+    let (python_versions, python_outside) = python_versions::check(audit);
+    audit.python_versions = python_versions;
     // The package of every module, found once for the rules that read the edges.
     let packages = Packages::new(audit);
     found.extend(cycles::import_cycles(audit));
@@ -51,6 +56,7 @@ pub fn apply(audit: &mut Audit) {
     found.extend(size::oversized_files(audit));
     found.extend(testing::findings(audit, &packages));
     found.extend(posture::findings(audit));
+    found.extend(python_outside);
     for finding in &mut found {
         let at = &finding.location;
         finding.suppressed = audit.inline_suppressions.suppressed(&at.path, &finding.rule, at.line);

@@ -10,6 +10,7 @@ mod judgement;
 
 pub(crate) use judgement::{plan_table, scores_table};
 mod security;
+mod toolchains;
 
 use super::escape;
 use crate::model::{Audit, LineCounts, NameSource, PathSample, Role, ScanNote, Severity, SkipReason, SnapshotKind};
@@ -407,6 +408,21 @@ fn tests(md: &mut Markdown, audit: &Audit) {
             count(tests.inline_test_files)
         ));
     }
+    if tests.inherited.files > 0 {
+        let first = tests.inherited.examples.first().map_or(String::new(), |e| {
+            format!(
+                ", e.g. {} by {} (line {}) from {}",
+                code(&e.path),
+                code(&e.import),
+                e.line,
+                code(&e.marked_by)
+            )
+        });
+        md.line(format!(
+            "- Python test files whose framework comes from an imported base class (they name none themselves): {}{first}.",
+            count(tests.inherited.files)
+        ));
+    }
     let mirroring = &tests.mirroring;
     md.line(format!(
         "- Tests mirroring sources: {} of {} test files named after a subject (`test_x.py`, `x_test.go`, `x.test.ts`, ...) name an existing source module (**{}**).",
@@ -645,6 +661,7 @@ fn appendix_repository(md: &mut Markdown, audit: &Audit) {
         );
         more(md, audit.toolchains.len(), LIST_ROWS * 2);
     }
+    toolchains::python_versions(md, audit);
 }
 
 fn sample_text(sample: &PathSample) -> String {
@@ -869,6 +886,7 @@ fn appendix_method(md: &mut Markdown, audit: &Audit) {
     md.line("- Vendored code found by content, after the scan (files then take the role vendored): outside vendoring folders, a folder with its own license file naming no holder of the repository's (the holders its root license files name, its root manifests' names and authors, any holder heading 10 % of its source files) and naming another or, unnamed, a license the repository's does not hold; a folder with the `Cargo.toml`, `pyproject.toml` or `package.json` of another project (name, literal version, a declared license not the repository's; not private, not a workspace member, not under a test folder); a well-known single-file library (`json.hpp`, `catch.hpp`, `doctest.h`, `stb_*.h`, `sqlite3.c`, `cl.hpp`) whose header holds its marker; a source file whose header (first 4 KiB) names only other holders and does not refer to the root license file (off when the repository has no own holder). Folder rules need source code in the folder; the outermost folder wins.");
     md.line("- The repository's license: the first SPDX expression a root manifest declares (`Cargo.toml`, then `pyproject.toml`, then `package.json` `license`); else the SPDX ids of the root license files joined with `OR` (several license texts offer a choice; an LGPL text beside the GPL's is the LGPL).");
     md.line("- God-module candidates are files of roles source, test, build and ci; vendored and generated code is left out.");
+    md.line("- Test frameworks (section 5) are recognised from markers in a test file's first 32 KiB (`import pytest`, `unittest`, `gtest/gtest.h`, ...). A Python test file with none whose classes derive from an imported base class takes the framework named by the module that defines the test base class (one with no bases or a `*TestCase` base) at the end of the chain, following the imports that name a base (not every helper imported) at most 8 imports deep; a chain ending in another class (`torch.nn.Module`) gives nothing.");
     md.line("- Packages (the unit of surfaces, the package table, layering, encapsulation and graph.dot): from the root, descend into the subdirectory holding at least two thirds of the directory's source code lines, until none does or an import root is reached (a Python top-level package, a Rust crate's `lib.rs`/`main.rs` directory, a directory named `src`; one whose source lies in a single subdirectory is passed through). The directories descended into are package roots; a path belongs to the subdirectory of the deepest root above it, to the root for a file directly in it, else to its top-level directory (`.` at the root); a `src` directory wrapping one subdirectory is a root too. `package_roots` and `package_depth` in `plumb.toml` replace the inference.");
     md.line("- Symlinks are never followed: their targets are resolved against the snapshot's own path list.");
     judgement::rubric(md, audit);
