@@ -97,13 +97,27 @@ pub fn measure(audit: &mut Audit) {
 /// Sets every module's package by the rule the surfaces were derived with (see
 /// `analyzers::packages`); runs before [`measure`], which aggregates by it.
 pub fn assign_packages(audit: &mut Audit) {
-    use rayon::prelude::*;
     let partition = crate::analyzers::Partition::new(&audit.surfaces.package_rule);
-    audit.architecture.modules.par_iter_mut().for_each(|module| {
+    // A package depends on the module's directory only, and the modules are in path
+    // order, so a directory's modules come together: its package is found once, not once
+    // per module (each a walk up its directories and a new name).
+    let mut last: Option<(String, String)> = None;
+    for module in &mut audit.architecture.modules {
         // A Go module is a package directory, every other one a file.
         let is_dir = module.language == "Go" && !module.path.ends_with(".go");
-        module.package = partition.package(&module.path, is_dir).name;
-    });
+        let dir = match is_dir {
+            true => module.path.as_str(),
+            false => module.path.rfind('/').map_or("", |i| &module.path[..i]),
+        };
+        match &last {
+            Some((at, package)) if at == dir => module.package = package.clone(),
+            _ => {
+                let package = partition.package(&module.path, is_dir).name;
+                last = Some((dir.to_string(), package.clone()));
+                module.package = package;
+            }
+        }
+    }
 }
 
 /// Declared layers that name no package; only judged when there is a graph to name.
@@ -307,6 +321,12 @@ fn encapsulation(architecture: &Architecture, index: &PackageIndex<'_>, edges: &
 }
 
 pub(crate) fn is_private(path: &str) -> bool {
+    // Most paths have no component that starts with `_`: one search says so.
+    let bytes = path.as_bytes();
+    let starts_a_component = |i: usize| i == 0 || bytes[i - 1] == b'/';
+    if !memchr::memchr_iter(b'_', bytes).any(starts_a_component) {
+        return false;
+    }
     path.split('/').any(|component| {
         let stem = component.split('.').next().unwrap_or(component);
         let dunder = stem.len() > 4 && stem.starts_with("__") && stem.ends_with("__");

