@@ -139,7 +139,7 @@ if [[ -n ${BIG:-} ]]; then
         "npm-deps-one-line 375000" "cargo-deps 390000" "cargo-lock 190000" "globs 560000"
         "cmake-one-line 120000" "pnpm-lock 165000" "unreadable-requirements 900000"
         "includes 400000" "imports 480000" "js-tokens 5000000" "go-tokens 5000000"
-        "npm-lock 240000" "baseline 110000" "toml-dense 85000" "json-dense 85000"
+        "npm-lock 200000" "baseline 110000" "toml-dense 85000" "json-dense 85000"
         "workflow-dense 500000"
     )
 fi
