@@ -40,6 +40,8 @@ enum Hostile {
     CmakeOneLine,
     /// A pnpm lockfile of many packages (a YAML tree of it cost 35 bytes a byte).
     PnpmLock,
+    /// A package-lock.json of many packages (a map of all of them cost 20 bytes a byte).
+    NpmLock,
     /// A requirements file of lines that are not requirements, each once a scan note.
     UnreadableRequirements,
     /// A C file of many `#include` lines.
@@ -125,6 +127,13 @@ impl Hostile {
                 format!(
                     "lockfileVersion: '9.0'\n\npackages:\n{}",
                     many(&|i| format!("  p{i}@1.0.{i}:\n    resolution: {{integrity: sha512-x}}\n"), "\n")
+                ),
+            ),
+            Hostile::NpmLock => (
+                "package-lock.json",
+                format!(
+                    "{{\"lockfileVersion\":3,\"packages\":{{\"\":{{\"name\":\"many\"}},{}}}}}\n",
+                    many(&|i| format!("\"node_modules/p{i}\":{{\"version\":\"1.0.{i}\"}}"), ",")
                 ),
             ),
             Hostile::UnreadableRequirements => ("requirements.txt", many(&|i| format!("!bad{i}\n"), "")),
@@ -318,6 +327,31 @@ fn cmake_calls_on_one_line_cost_linear_time_and_memory() {
 #[test]
 fn a_pnpm_lockfile_of_many_packages_costs_linear_time_and_memory() {
     assert_linear(Hostile::PnpmLock, 10_000);
+}
+
+#[test]
+fn a_package_lock_of_many_packages_costs_linear_time_and_memory() {
+    assert_linear(Hostile::NpmLock, 4_000);
+}
+
+/// Packages past a lockfile's cap (20,000) are skipped as they are read: a lockfile of
+/// five times as many costs about what one at the cap costs (a package-lock.json read as
+/// a map of all its packages cost five times as much).
+#[test]
+fn a_lockfile_past_its_cap_costs_what_one_at_its_cap_costs() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let empty = TestRepo::plain();
+    empty.write("README.md", "# nothing\n");
+    let base = cost(empty.path()).peak_kb;
+    for hostile in [Hostile::NpmLock, Hostile::PnpmLock] {
+        let at_cap = audit_once(hostile.fixture(20_000).path()).peak_kb.saturating_sub(base);
+        let past_cap = audit_once(hostile.fixture(100_000).path()).peak_kb.saturating_sub(base);
+        eprintln!("{hostile:?}: {at_cap} KiB at the cap, {past_cap} KiB at five times it");
+        assert!(
+            past_cap <= at_cap * 3 / 2 + 4 * 1024,
+            "{hostile:?}: {past_cap} KiB past the cap against {at_cap} KiB at it"
+        );
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ use toml::Spanned;
 use crate::model::{Role, ScanNote, SkipReason, Toolchain, ToolchainDecl};
 use crate::scan::{File, FileInfo};
 
-use super::caps::too_large_for_a_tree;
+use super::caps::{thousands, too_large_for_a_tree};
 use super::{Analysis, Analyzer, Conclusion};
 
 pub struct ToolchainsAnalyzer;
@@ -41,10 +41,7 @@ impl Analyzer for ToolchainsAnalyzer {
                 .push(ScanNote::new(&file.info.path, SkipReason::TooLarge, Some(why)));
             return;
         }
-        let mut found = Found {
-            path: &file.info.path,
-            decls: &mut out.toolchains,
-        };
+        let mut found = Found::new(&file.info.path, &mut out.toolchains);
         let result = match kind {
             Declarer::PythonVersion => {
                 found.first_line(Toolchain::Python, text, ".python-version");
@@ -79,9 +76,18 @@ impl Analyzer for ToolchainsAnalyzer {
                 Ok(())
             }
         };
+        let left_out = found.left_out;
         if let Err(message) = result {
             out.notes
                 .push(ScanNote::new(&file.info.path, SkipReason::ParseError, Some(message)));
+        }
+        if left_out > 0 {
+            let detail = format!(
+                "and {} more toolchain declarations, not kept: plumb keeps at most {DECLARATIONS_PER_FILE} per file",
+                thousands(left_out)
+            );
+            out.notes
+                .push(ScanNote::new(&file.info.path, SkipReason::TooManyEntries, Some(detail)));
         }
     }
 
@@ -124,14 +130,35 @@ fn declarer(name: &str) -> Option<Declarer> {
     })
 }
 
+/// At most this many declarations of one file are kept (real files make a handful; a
+/// generated CMake file of a million `cxx_std_17` would make a million); a note counts
+/// the rest.
+const DECLARATIONS_PER_FILE: usize = 100;
+
 /// Declarations found in one file.
 struct Found<'a> {
     path: &'a str,
     decls: &'a mut Vec<ToolchainDecl>,
+    kept: usize,
+    left_out: usize,
 }
 
-impl Found<'_> {
+impl<'a> Found<'a> {
+    fn new(path: &'a str, decls: &'a mut Vec<ToolchainDecl>) -> Self {
+        Found {
+            path,
+            decls,
+            kept: 0,
+            left_out: 0,
+        }
+    }
+
     fn push(&mut self, toolchain: Toolchain, value: &str, line: usize, key: &str) {
+        if self.kept == DECLARATIONS_PER_FILE {
+            self.left_out += 1;
+            return;
+        }
+        self.kept += 1;
         self.decls.push(ToolchainDecl {
             toolchain,
             value: value.trim().to_string(),
@@ -301,14 +328,16 @@ fn package_json(text: &str, found: &mut Found<'_>) -> Result<(), String> {
 fn cmake(text: &str, found: &mut Found<'_>) {
     for (i, line) in text.lines().enumerate() {
         let code = line.split('#').next().unwrap_or_default();
-        let tokens: Vec<&str> = code
+        // Tokens one at a time with the next in view: a one-line file of 10 MiB would
+        // otherwise hold a vector of all its tokens (17 MB).
+        let mut tokens = code
             .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
             .map(|t| t.trim_matches('"'))
             .filter(|t| !t.is_empty())
-            .collect();
-        for (j, token) in tokens.iter().enumerate() {
-            let next_number = tokens.get(j + 1).filter(|t| t.bytes().all(|b| b.is_ascii_digit()));
-            let decl = match (*token, next_number) {
+            .peekable();
+        while let Some(token) = tokens.next() {
+            let next_number = tokens.peek().filter(|t| t.bytes().all(|b| b.is_ascii_digit()));
+            let decl = match (token, next_number) {
                 ("CMAKE_CXX_STANDARD" | "CXX_STANDARD", Some(n)) => Some((Toolchain::Cxx, *n)),
                 ("CMAKE_C_STANDARD" | "C_STANDARD", Some(n)) => Some((Toolchain::C, *n)),
                 _ => token
@@ -336,10 +365,7 @@ mod tests {
 
     fn run(path: &str, text: &str) -> Vec<String> {
         let mut decls = Vec::new();
-        let mut found = Found {
-            path,
-            decls: &mut decls,
-        };
+        let mut found = Found::new(path, &mut decls);
         match declarer(path).expect("declarer") {
             Declarer::Pyproject => pyproject(text, &mut found).expect("parse"),
             Declarer::SetupPy => setup_py(text, &mut found),
@@ -354,6 +380,16 @@ mod tests {
             .iter()
             .map(|d| format!("{:?} {} {}:{} {}", d.toolchain, d.value, d.path, d.line, d.key))
             .collect()
+    }
+
+    #[test]
+    fn a_file_keeps_its_first_declarations_and_counts_the_rest() {
+        let text = "target_compile_features(a PUBLIC cxx_std_17) ".repeat(DECLARATIONS_PER_FILE + 5);
+        let mut decls = Vec::new();
+        let mut found = Found::new("CMakeLists.txt", &mut decls);
+        cmake(&text, &mut found);
+        assert_eq!(found.left_out, 5);
+        assert_eq!(decls.len(), DECLARATIONS_PER_FILE);
     }
 
     #[test]

@@ -188,6 +188,7 @@ pub fn lockfile(path: &str, text: &str) -> Result<Parsed, ParseError> {
 mod tests {
     use super::super::PACKAGES_PER_LOCKFILE;
     use super::*;
+    use crate::model::ScanNote;
 
     #[test]
     fn a_lockfile_keeps_the_first_packages_and_counts_the_rest() {
@@ -197,7 +198,7 @@ mod tests {
         let Ok(Parsed::Lockfile(mut draft)) = lockfile("Cargo.lock", &text) else {
             panic!("a lockfile")
         };
-        let note = draft.cap().expect("a note");
+        let [note] = <[ScanNote; 1]>::try_from(draft.cap()).expect("one note");
         assert_eq!(draft.lockfile.packages.len(), PACKAGES_PER_LOCKFILE);
         assert_eq!(draft.lockfile.packages.last().map(|p| p.name.as_str()), Some("p19999"));
         assert_eq!(

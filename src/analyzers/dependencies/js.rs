@@ -4,13 +4,19 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::marker::PhantomData;
 
 use saphyr_parser::{Event, Parser};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
 use crate::model::{DependencyScope, Ecosystem, LockedPackage, PinClass};
 
-use super::{is_commit_sha, Declaration, Declared, LockDraft, ParseError, Parsed};
+use super::{
+    is_commit_sha, Declaration, Declared, LockDraft, ParseError, Parsed, DEPENDENCIES_PER_MANIFEST,
+    PACKAGES_PER_LOCKFILE,
+};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -204,10 +210,45 @@ fn range_pin(spec: &str) -> PinClass {
 // ---------------------------------------------------------------------------------------
 // package-lock.json
 
-#[derive(Deserialize)]
+/// The packages of a lockfile: v2 and v3's `packages`, else v1's `dependencies` (which v2
+/// repeats after `packages`, for older npm, and is then skipped unread).
 struct PackageLock {
-    packages: Option<BTreeMap<String, LockEntry>>,
-    dependencies: Option<BTreeMap<String, LockEntry>>,
+    entries: FirstEntries<LockEntry>,
+    v1: bool,
+}
+
+impl<'de> Deserialize<'de> for PackageLock {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = PackageLock;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a package-lock.json object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PackageLock, A::Error> {
+                let (mut packages, mut v1) = (None, None);
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match &*key {
+                        "packages" if packages.is_none() => packages = Some(map.next_value()?),
+                        "dependencies" if packages.is_none() && v1.is_none() => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<IgnoredAny>().map(|_| ())?,
+                    }
+                }
+                Ok(match (packages, v1) {
+                    (Some(entries), _) => PackageLock { entries, v1: false },
+                    (None, Some(entries)) => PackageLock { entries, v1: true },
+                    (None, None) => PackageLock {
+                        entries: FirstEntries {
+                            entries: BTreeMap::new(),
+                            left_out: 0,
+                        },
+                        v1: false,
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
 }
 
 #[derive(Deserialize)]
@@ -219,15 +260,98 @@ struct LockEntry {
     #[serde(default)]
     link: bool,
     #[serde(default)]
-    dependencies: BTreeMap<String, serde_json::Value>,
+    dependencies: Names,
     #[serde(default, rename = "optionalDependencies")]
-    optional_dependencies: BTreeMap<String, serde_json::Value>,
+    optional_dependencies: Names,
     /// npm 7 and later install peer dependencies, so they are edges of the tree too.
     #[serde(default, rename = "peerDependencies")]
-    peer_dependencies: BTreeMap<String, serde_json::Value>,
+    peer_dependencies: Names,
     /// v1: the dependencies of this package, as ranges.
     #[serde(default)]
-    requires: BTreeMap<String, serde_json::Value>,
+    requires: Names,
+}
+
+impl LockEntry {
+    fn names_left_out(&self) -> usize {
+        [
+            &self.dependencies,
+            &self.optional_dependencies,
+            &self.peer_dependencies,
+            &self.requires,
+        ]
+        .iter()
+        .map(|names| names.left_out)
+        .sum()
+    }
+}
+
+/// The first [`PACKAGES_PER_LOCKFILE`] entries of a JSON object, read as they stream
+/// past; the rest are skipped unread and counted. A lockfile is never held as a map of
+/// all its packages: 200,000 small ones cost 190 MB that way, 20 times the file.
+struct FirstEntries<T> {
+    entries: BTreeMap<String, T>,
+    left_out: usize,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for FirstEntries<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Visit<T> {
+            type Value = FirstEntries<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of packages")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let (mut entries, mut read, mut left_out) = (BTreeMap::new(), 0, 0);
+                while read < PACKAGES_PER_LOCKFILE {
+                    let Some((key, value)) = map.next_entry::<String, T>()? else {
+                        return Ok(FirstEntries { entries, left_out });
+                    };
+                    entries.insert(key, value);
+                    read += 1;
+                }
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+                    left_out += 1;
+                }
+                Ok(FirstEntries { entries, left_out })
+            }
+        }
+        deserializer.deserialize_map(Visit(PhantomData))
+    }
+}
+
+/// The keys of an object of dependencies (`{"name": "range"}`; in v1, `{"name": {..}}`),
+/// values skipped: the first [`DEPENDENCIES_PER_MANIFEST`], the rest counted.
+#[derive(Default)]
+struct Names {
+    kept: Vec<String>,
+    left_out: usize,
+}
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Names;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of dependencies")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Names, A::Error> {
+                let mut names = Names::default();
+                while names.kept.len() < DEPENDENCIES_PER_MANIFEST {
+                    let Some((name, IgnoredAny)) = map.next_entry::<String, IgnoredAny>()? else {
+                        return Ok(names);
+                    };
+                    names.kept.push(name);
+                }
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+                    names.left_out += 1;
+                }
+                Ok(names)
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
 }
 
 /// v2 and v3 list every installed package under `packages` keyed by its folder
@@ -236,40 +360,46 @@ struct LockEntry {
 pub fn package_lock(path: &str, text: &str) -> Result<Parsed, ParseError> {
     let lock: PackageLock = serde_json::from_str(text).map_err(|e| ParseError::json(&e))?;
     let mut draft = LockDraft::new(path, Ecosystem::Npm, "package-lock.json", Vec::new());
-    match &lock.packages {
-        Some(packages) => {
-            for (key, entry) in packages {
-                // Named by install folder, as the manifest names it (an npm alias
-                // `"x": "npm:real@1"` installs `real` under `node_modules/x`).
-                match key.rfind("node_modules/") {
-                    Some(at) if entry.link => draft.member_names.push(key[at + 13..].to_string()),
-                    Some(at) => {
-                        if let Some(version) = &entry.version {
-                            draft.installed.insert(key.clone(), version.clone());
-                        }
-                        let dependencies = resolve_in_tree(packages, key, entry);
-                        let package = locked(key[at + 13..].to_string(), entry, dependencies);
-                        draft.lockfile.packages.push(package);
-                    }
-                    None => {
-                        draft
-                            .member_dirs
-                            .push(if key.is_empty() { ".".into() } else { key.clone() });
-                        draft.member_names.extend(entry.name.clone());
-                    }
-                }
-            }
-        }
-        None => nested_v1(lock.dependencies.as_ref(), &mut draft.lockfile.packages),
+    let entries = &lock.entries.entries;
+    draft.left_out = lock.entries.left_out;
+    draft.names_left_out = entries.values().map(LockEntry::names_left_out).sum();
+    if lock.v1 {
+        nested_v1(entries, &mut draft.lockfile.packages);
+    } else {
+        installed_v2(entries, &mut draft);
     }
     draft.lockfile.packages.sort();
     draft.lockfile.packages.dedup();
     Ok(Parsed::Lockfile(draft))
 }
 
-fn nested_v1(dependencies: Option<&BTreeMap<String, LockEntry>>, out: &mut Vec<LockedPackage>) {
-    for (name, entry) in dependencies.into_iter().flatten() {
-        let required = entry.requires.keys().chain(entry.optional_dependencies.keys());
+fn installed_v2(packages: &BTreeMap<String, LockEntry>, draft: &mut LockDraft) {
+    for (key, entry) in packages {
+        // Named by install folder, as the manifest names it (an npm alias
+        // `"x": "npm:real@1"` installs `real` under `node_modules/x`).
+        match key.rfind("node_modules/") {
+            Some(at) if entry.link => draft.member_names.push(key[at + 13..].to_string()),
+            Some(at) => {
+                if let Some(version) = &entry.version {
+                    draft.installed.insert(key.clone(), version.clone());
+                }
+                let dependencies = resolve_in_tree(packages, key, entry);
+                let package = locked(key[at + 13..].to_string(), entry, dependencies);
+                draft.lockfile.packages.push(package);
+            }
+            None => {
+                draft
+                    .member_dirs
+                    .push(if key.is_empty() { ".".into() } else { key.clone() });
+                draft.member_names.extend(entry.name.clone());
+            }
+        }
+    }
+}
+
+fn nested_v1(dependencies: &BTreeMap<String, LockEntry>, out: &mut Vec<LockedPackage>) {
+    for (name, entry) in dependencies {
+        let required = entry.requires.kept.iter().chain(&entry.optional_dependencies.kept);
         out.push(locked(name.clone(), entry, required.cloned().collect()));
     }
 }
@@ -280,9 +410,10 @@ fn nested_v1(dependencies: Option<&BTreeMap<String, LockEntry>>, out: &mut Vec<L
 fn resolve_in_tree(packages: &BTreeMap<String, LockEntry>, key: &str, entry: &LockEntry) -> Vec<String> {
     let names = entry
         .dependencies
-        .keys()
-        .chain(entry.optional_dependencies.keys())
-        .chain(entry.peer_dependencies.keys());
+        .kept
+        .iter()
+        .chain(&entry.optional_dependencies.kept)
+        .chain(&entry.peer_dependencies.kept);
     names.filter_map(|name| nearest(packages, key, name)).collect()
 }
 
@@ -601,6 +732,73 @@ fn pnpm_key(key: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lockfile(text: &str) -> LockDraft {
+        match package_lock("package-lock.json", text) {
+            Ok(Parsed::Lockfile(draft)) => draft,
+            _ => panic!("a lockfile"),
+        }
+    }
+
+    #[test]
+    fn package_lock_keeps_the_first_packages_and_counts_the_rest() {
+        let packages: Vec<String> = (0..PACKAGES_PER_LOCKFILE + 3)
+            .map(|i| format!(r#""node_modules/p{i:05}":{{"version":"1.0.0","dependencies":{{"p00000":"1"}}}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"lockfileVersion":3,"packages":{{"":{{"name":"root"}},{}}}}}"#,
+            packages.join(",")
+        );
+        let mut draft = lockfile(&text);
+        let notes = draft.cap();
+        let packages = &draft.lockfile.packages;
+        // The root entry is one of the entries read, so one package fewer is kept.
+        assert_eq!(packages.len(), PACKAGES_PER_LOCKFILE - 1);
+        assert_eq!(packages.last().map(|p| p.name.as_str()), Some("p19998"));
+        assert_eq!(packages[1].dependencies, ["p00000@1.0.0"]);
+        let details: Vec<_> = notes.iter().filter_map(|n| n.detail.as_deref()).collect();
+        assert_eq!(
+            details,
+            ["and 4 more packages, not kept: plumb keeps at most 20,000 per lockfile"]
+        );
+    }
+
+    #[test]
+    fn package_lock_keeps_the_first_dependency_names_of_a_package() {
+        let names: Vec<String> = (0..DEPENDENCIES_PER_MANIFEST + 2)
+            .map(|i| format!(r#""d{i}":"1""#))
+            .collect();
+        let text = format!(
+            r#"{{"packages":{{"node_modules/d0":{{"version":"2.0.0"}},"node_modules/a":{{"version":"1.0.0","dependencies":{{{}}}}}}}}}"#,
+            names.join(",")
+        );
+        let mut draft = lockfile(&text);
+        let details: Vec<_> = draft.cap().into_iter().filter_map(|n| n.detail).collect();
+        assert_eq!(
+            details,
+            ["and 2 more dependency names, not kept: plumb keeps at most 5,000 per package"]
+        );
+        let a = draft.lockfile.packages.iter().find(|p| p.name == "a").expect("a");
+        assert_eq!(a.dependencies, ["d0@2.0.0"]);
+    }
+
+    #[test]
+    fn package_lock_v2_reads_packages_and_skips_the_v1_copy() {
+        let v2 = r#"{"lockfileVersion":2,
+            "packages":{"":{"name":"root"},"node_modules/a":{"version":"1.0.0","integrity":"sha512-x"}},
+            "dependencies":{"b":{"version":"9.9.9"}}}"#;
+        let names: Vec<_> = lockfile(v2).lockfile.packages.iter().map(|p| p.name.clone()).collect();
+        assert_eq!(names, ["a"]);
+        let v1 = r#"{"lockfileVersion":1,"dependencies":{"b":{"version":"9.9.9","requires":{"c":"^1"},
+            "dependencies":{"c":{"version":"1.0.0"}}}}}"#;
+        let v1 = lockfile(v1);
+        assert_eq!(v1.lockfile.packages.len(), 1);
+        assert_eq!(v1.lockfile.packages[0].dependencies, ["c"]);
+        assert!(matches!(
+            package_lock("package-lock.json", r#"{"packages":[]}"#),
+            Err(_)
+        ));
+    }
 
     #[test]
     fn npm_pins() {

@@ -209,8 +209,10 @@ pub struct LockDraft {
     /// Names the lockfile records without locking their code (go.sum's `/go.mod`-only
     /// lines), sorted: a requirement of one is resolved, without a version.
     pub graph_only: Vec<String>,
-    /// Packages [`LockDraft::push`] did not keep.
+    /// Packages [`LockDraft::push`] or a parser did not keep.
     left_out: usize,
+    /// Dependency names of one package past [`DEPENDENCIES_PER_MANIFEST`], not kept.
+    names_left_out: usize,
 }
 
 impl LockDraft {
@@ -224,23 +226,29 @@ impl LockDraft {
     }
 
     /// Keeps the first [`PACKAGES_PER_LOCKFILE`] packages (of those a parser gathered at
-    /// once); a note counts the rest.
-    fn cap(&mut self) -> Option<ScanNote> {
+    /// once); notes count the rest, and the dependency names a parser did not keep.
+    fn cap(&mut self) -> Vec<ScanNote> {
         let packages = &mut self.lockfile.packages;
         let kept = packages.len().min(PACKAGES_PER_LOCKFILE);
         let left_out = self.left_out + (packages.len() - kept);
-        if left_out == 0 {
-            return None;
+        if left_out > 0 {
+            packages.truncate(kept);
+            packages.shrink_to_fit();
         }
-        packages.truncate(kept);
-        packages.shrink_to_fit();
-        Some(entries_left_out(
-            &self.lockfile.path,
-            left_out,
-            "packages",
-            PACKAGES_PER_LOCKFILE,
-            "lockfile",
-        ))
+        let path = &self.lockfile.path;
+        [
+            (left_out, "packages", PACKAGES_PER_LOCKFILE, "lockfile"),
+            (
+                self.names_left_out,
+                "dependency names",
+                DEPENDENCIES_PER_MANIFEST,
+                "package",
+            ),
+        ]
+        .into_iter()
+        .filter(|(left_out, ..)| *left_out > 0)
+        .map(|(left_out, noun, cap, per)| entries_left_out(path, left_out, noun, cap, per))
+        .collect()
     }
 
     fn new(path: &str, ecosystem: Ecosystem, format: &str, packages: Vec<LockedPackage>) -> Self {
@@ -257,6 +265,7 @@ impl LockDraft {
             compiled_from: Vec::new(),
             graph_only: Vec::new(),
             left_out: 0,
+            names_left_out: 0,
         }
     }
 }
