@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # What graph extraction costs: `plumb audit` with and without the imports analyzer, side
-# by side, in alternation (issue 5: "adds at most 25 % to the audit time").
+# by side, in alternation (issue 5: "adds at most 25 % to the audit time"); with
+# `--without`, what another analyzer costs (issue 21: workflows at most 10 %).
 #
 # Usage:
-#   scripts/bench-graph.sh REPO [--runs N] [--warmup N]
+#   scripts/bench-graph.sh REPO [--runs N] [--warmup N] [--without MODULE::ANALYZER]
 #
 # Builds two release binaries of this checkout's HEAD in a scratch git worktree (under
 # target/bench-graph, kept between runs; each binary is built once per source tree): HEAD as is, and
-# HEAD with `&imports::ImportsAnalyzer` taken out of `analyzers::ALL` (no import scan, no
-# resolution, no graph measures, an empty architecture in the pack). Then runs both on
+# HEAD with `&imports::ImportsAnalyzer` (or the `--without` one, e.g.
+# `workflows::WorkflowsAnalyzer`) taken out of `analyzers::ALL` (for the imports analyzer:
+# no import scan, no resolution, no graph measures, an empty architecture in the pack). Then runs both on
 # REPO with `--out` (Markdown and JSON written, as `plumb audit` does by default), one of
 # each per round, and prints the ratio of the medians: of the wall time, the user time and
 # the user + system time.
@@ -20,15 +22,17 @@ set -euo pipefail
 REPO=""
 RUNS=20
 WARMUP=3
+WITHOUT="imports::ImportsAnalyzer"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --without) WITHOUT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) [ -z "$REPO" ] || { echo "one REPO only" >&2; exit 2; }; REPO="$1"; shift ;;
   esac
 done
-[ -n "$REPO" ] || { echo "usage: scripts/bench-graph.sh REPO [--runs N] [--warmup N]" >&2; exit 2; }
+[ -n "$REPO" ] || { echo "usage: scripts/bench-graph.sh REPO [--runs N] [--warmup N] [--without MODULE::ANALYZER]" >&2; exit 2; }
 REPO="$(cd "$REPO" && pwd)"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SCRATCH="$ROOT/target/bench-graph"
@@ -53,9 +57,11 @@ fi
 git -C "$WORKTREE" checkout --quiet --detach "$(git -C "$ROOT" rev-parse HEAD)"
 git -C "$WORKTREE" checkout --quiet -- src/analyzers/mod.rs
 build with-graph
-sed -i 's|^    &imports::ImportsAnalyzer,|    // no graph: \&imports::ImportsAnalyzer,|' "$WORKTREE/src/analyzers/mod.rs"
-grep -q 'no graph' "$WORKTREE/src/analyzers/mod.rs" || { echo "ImportsAnalyzer not found in ALL" >&2; exit 2; }
-build without-graph
+sed -i "s|^    &$WITHOUT,|    // left out: \\&$WITHOUT,|" "$WORKTREE/src/analyzers/mod.rs"
+grep -q 'left out' "$WORKTREE/src/analyzers/mod.rs" || { echo "$WITHOUT not found in ALL" >&2; exit 2; }
+WITHOUT_LABEL="without-${WITHOUT##*::}"
+[ "$WITHOUT" = "imports::ImportsAnalyzer" ] && WITHOUT_LABEL=without-graph
+build "$WITHOUT_LABEL"
 git -C "$WORKTREE" checkout --quiet -- src/analyzers/mod.rs
 
 OUT="$(mktemp -d)"
@@ -64,7 +70,7 @@ trap 'rm -rf "$OUT"' EXIT
 # command's runs before the other's, and this shared machine's speed drifts by more than
 # the difference being measured.
 python3 - "$RUNS" "$WARMUP" "$REPO" "$OUT" \
-  "$SCRATCH/plumb-without-graph-$HEAD_SHA" "$SCRATCH/plumb-with-graph-$HEAD_SHA" <<'PY'
+  "$SCRATCH/plumb-$WITHOUT_LABEL-$HEAD_SHA" "$SCRATCH/plumb-with-graph-$HEAD_SHA" <<'PY'
 import os, statistics, subprocess, sys, time
 runs, warmup, repo, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 binaries = {"without": sys.argv[5], "with": sys.argv[6]}

@@ -1306,6 +1306,19 @@ fn broken_workflows_are_reported_and_the_others_still_analysed() {
     assert!(all(&audit).contains(&"unpinned-uses .github/workflows/good.yml 6:9 high".to_string()));
 }
 
+/// GitHub runs a workflow whose flow sequence closes at its key's indentation, which
+/// YAML 1.2 forbids: it is read (the lines moved right), not reported as broken, and its
+/// findings keep their lines. A file broken otherwise is still a parse error.
+#[test]
+fn a_flow_sequence_closed_at_its_key_is_read_as_github_reads_it() {
+    let text = "on: push\njobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix:\n        python: [\n          \"3.10\",\n          \"3.11\"\n        ]\n    steps:\n      - uses: org/a@main\n";
+    let audit = audit_workflow(text);
+    assert_eq!(of_rule(&audit, "workflow-parse-error"), Vec::<String>::new());
+    assert_eq!(of_rule(&audit, "unpinned-uses"), ["12:9 high"]);
+    let broken = format!("{text}    runs-on: x: y\n");
+    assert_eq!(of_rule(&audit_workflow(&broken), "workflow-parse-error").len(), 1);
+}
+
 #[test]
 fn a_workflow_that_is_not_utf8_is_a_parse_error() {
     let repo = TestRepo::new();

@@ -8,6 +8,7 @@
 
 pub mod checks;
 pub mod expr;
+mod flow_indent;
 pub mod injection;
 pub mod python;
 pub mod rules;
@@ -83,7 +84,18 @@ impl Analyzer for WorkflowsAnalyzer {
         let mut reporter = Reporter::new(path, text);
         let first_ref = out.ci.action_refs.len();
         let first_python = out.ci.python_versions.len();
-        match yaml::load(text) {
+        let relaxed;
+        let loaded = match yaml::load(text) {
+            Err(error) => match flow_indent::relaxed(text) {
+                Some(copy) => {
+                    relaxed = copy;
+                    yaml::load(&relaxed).map_err(|_| error)
+                }
+                None => Err(error),
+            },
+            loaded => loaded,
+        };
+        match loaded {
             Err(e) => parse_error(&mut reporter, (e.line.max(1), e.column.max(1)), e.message),
             Ok(docs) => match (kind, docs.first()) {
                 (_, None) => parse_error(&mut reporter, (1, 1), "the file is empty".to_string()),
