@@ -126,7 +126,7 @@ fn read_file(file: &Path) -> Result<Baseline, UserError> {
     let text = String::from_utf8(bytes)
         .map_err(|_| UserError::Unreadable(file.to_path_buf(), "not UTF-8 text".to_string()))?;
     let shown = file.display().to_string();
-    let (baseline, problems) = read(&shown, &text, BaselineSource::File);
+    let (baseline, problems) = read(&shown, text.into(), BaselineSource::File);
     match problems.first() {
         None => Ok(baseline),
         Some(first) => {

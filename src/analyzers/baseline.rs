@@ -8,6 +8,7 @@
 //! never rewritten by the audit.
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHasher};
 
@@ -69,7 +70,7 @@ impl Analyzer for BaselineAnalyzer {
         let Some(file) = &analysis.baseline else {
             return Box::new(|_| {});
         };
-        let (baseline, findings) = read(&file.path, &file.text, BaselineSource::Snapshot);
+        let (baseline, findings) = read(&file.path, Arc::clone(&file.text), BaselineSource::Snapshot);
         Box::new(move |audit| {
             audit.findings.extend(findings);
             audit.baseline = Some(baseline);
@@ -82,30 +83,29 @@ type Spanned<T> = toml::Spanned<T>;
 
 /// Parses and validates a baseline file: the valid entries, and a `baseline-invalid`
 /// finding for every mistake (every syntax error too; the file then has no entries).
-pub fn read(path: &str, text: &str, source: BaselineSource) -> (Baseline, Vec<Finding>) {
+pub fn read(path: &str, text: Arc<str>, source: BaselineSource) -> (Baseline, Vec<Finding>) {
     let mut reader = Reader {
-        positions: Positions::new(text),
-        reporter: Reporter::new(path, text),
+        positions: Positions::new(&text),
+        reporter: Reporter::new(path, &text),
         base: 0,
     };
-    let entries = reader.document(text);
+    let entries = reader.document(&text);
+    let findings = reader.reporter.into_findings();
     let baseline = Baseline {
         path: path.to_string(),
         source,
         entries,
         new: Vec::new(),
-        text: text.to_string(),
+        text,
     };
-    (baseline, reader.reporter.into_findings())
+    (baseline, findings)
 }
 
 /// Removes the entries whose rule no rule of this plumb has (`known` says which are),
 /// and returns a `baseline-invalid` finding at each: they could never match.
 pub fn unknown_rules(baseline: &mut Baseline, known: impl Fn(&str) -> bool) -> Vec<Finding> {
-    let (kept, unknown): (Vec<_>, Vec<_>) = std::mem::take(&mut baseline.entries)
-        .into_iter()
-        .partition(|entry| known(&entry.rule));
-    baseline.entries = kept;
+    // Taken out in place: a second vector of the kept entries would double them.
+    let unknown: Vec<_> = baseline.entries.extract_if(.., |entry| !known(&entry.rule)).collect();
     let mut reporter = Reporter::new(&baseline.path, &baseline.text);
     for entry in unknown {
         let message = format!("entry for `{}`, which is no rule of this plumb", entry.rule);
@@ -442,7 +442,7 @@ mod tests {
     use super::*;
 
     fn messages(text: &str) -> (Vec<BaselineEntry>, Vec<(usize, String)>) {
-        let (baseline, findings) = read(BASELINE_PATH, text, BaselineSource::Snapshot);
+        let (baseline, findings) = read(BASELINE_PATH, text.into(), BaselineSource::Snapshot);
         let problems = findings.into_iter().map(|f| (f.location.line, f.message)).collect();
         (baseline.entries, problems)
     }
@@ -521,7 +521,7 @@ mod tests {
     #[test]
     fn unknown_rules_are_removed_and_reported_at_their_entry() {
         let text = format!("{ENTRY}\n{}", ENTRY.replace("unpinned-uses", "no-such-rule"));
-        let (mut baseline, findings) = read(BASELINE_PATH, &text, BaselineSource::Snapshot);
+        let (mut baseline, findings) = read(BASELINE_PATH, text.as_str().into(), BaselineSource::Snapshot);
         assert!(findings.is_empty());
         let unknown = unknown_rules(&mut baseline, |rule| rule == "unpinned-uses");
         assert_eq!(baseline.entries.len(), 1);

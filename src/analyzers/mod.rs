@@ -27,6 +27,8 @@ mod toolchains;
 mod vendored;
 mod workflows;
 
+use std::sync::Arc;
+
 use crate::model::{Audit, CiFacts, FileSuppressions, Finding, Rule, ScanNote, ToolchainDecl};
 use crate::scan::{File, FileInfo, FileRecord};
 
@@ -76,7 +78,9 @@ pub trait Analyzer: Sync {
 #[derive(Debug, Clone)]
 pub struct KeptText {
     pub path: String,
-    pub text: String,
+    /// Shared with what the analyzer's `finish` makes of it (the baseline keeps it for
+    /// its findings), so a file of 10 MiB is not held twice.
+    pub text: Arc<str>,
 }
 
 /// `file`'s text to keep, or `None` and a scan note saying which analyzer could not read
@@ -85,7 +89,7 @@ fn keep_text(file: &File<'_>, notes: &mut Vec<ScanNote>, analyzer: &str) -> Opti
     match file.text() {
         Some(text) => Some(KeptText {
             path: file.info.path.clone(),
-            text: text.to_string(),
+            text: Arc::from(text),
         }),
         None => {
             notes.push(ScanNote::new(

@@ -10,7 +10,7 @@ const STRIDE: usize = 256;
 pub struct Positions<'a> {
     text: &'a str,
     /// Byte offset of every line's first byte; the first is 0.
-    line_starts: Vec<usize>,
+    line_starts: LineStarts,
     /// Characters before byte `k * STRIDE`, for every `k` up to the text's end.
     chars_before_stride: Vec<usize>,
 }
@@ -18,9 +18,7 @@ pub struct Positions<'a> {
 impl<'a> Positions<'a> {
     pub fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
-            .collect();
+        let line_starts = LineStarts::of(bytes);
         let mut chars_before_stride = Vec::with_capacity(bytes.len() / STRIDE + 1);
         let mut chars = 0;
         for chunk in bytes.chunks(STRIDE) {
@@ -37,12 +35,12 @@ impl<'a> Positions<'a> {
 
     /// 1-based line of a byte offset (past the end: the last line).
     pub fn line(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset).max(1)
+        self.line_starts.lines_starting_at_or_before(offset).max(1)
     }
 
     /// Byte range of 1-based `line`, without its line break (empty past the end).
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+        let Some(start) = self.line_starts.get(line.wrapping_sub(1)) else {
             return self.text.len()..self.text.len();
         };
         let end = self.line_starts.get(line).map_or(self.text.len(), |next| next - 1);
@@ -58,7 +56,7 @@ impl<'a> Positions<'a> {
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line(offset);
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts.get(line - 1).unwrap_or_default();
         (line, self.chars_before(offset) - self.chars_before(start) + 1)
     }
 
@@ -67,6 +65,47 @@ impl<'a> Positions<'a> {
         let stride = offset / STRIDE;
         let from = stride * STRIDE;
         self.chars_before_stride[stride] + starts_of_chars(&self.text.as_bytes()[from..offset])
+    }
+}
+
+/// Line starts as 4-byte offsets when the text is under 4 GiB (every text plumb reads by
+/// default), in a vector of exactly their number: a 10 MiB file of short lines would
+/// otherwise cost 8 bytes a line and, while the vector grew, as much again.
+enum LineStarts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl LineStarts {
+    fn of(bytes: &[u8]) -> LineStarts {
+        let count = memchr::memchr_iter(b'\n', bytes).count() + 1;
+        let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        match u32::try_from(bytes.len()) {
+            Ok(_) => {
+                let mut narrow = Vec::with_capacity(count);
+                narrow.extend(starts.map(|start| start as u32));
+                LineStarts::Narrow(narrow)
+            }
+            Err(_) => {
+                let mut wide = Vec::with_capacity(count);
+                wide.extend(starts);
+                LineStarts::Wide(wide)
+            }
+        }
+    }
+
+    fn get(&self, index: usize) -> Option<usize> {
+        match self {
+            LineStarts::Narrow(starts) => starts.get(index).map(|&start| start as usize),
+            LineStarts::Wide(starts) => starts.get(index).copied(),
+        }
+    }
+
+    fn lines_starting_at_or_before(&self, offset: usize) -> usize {
+        match self {
+            LineStarts::Narrow(starts) => starts.partition_point(|&start| start as usize <= offset),
+            LineStarts::Wide(starts) => starts.partition_point(|&start| start <= offset),
+        }
     }
 }
 

@@ -376,7 +376,7 @@ mod tests {
             source: BaselineSource::Snapshot,
             entries,
             new: Vec::new(),
-            text: String::new(),
+            text: "".into(),
         }
     }
 

@@ -2,6 +2,8 @@
 //! `plumb check --baseline` names), each entry compared with this audit's open findings by
 //! [`crate::judge::baseline`]. The file's format is in README.md ("Baseline").
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::Location;
@@ -21,7 +23,7 @@ pub struct Baseline {
     pub new: Vec<NewFinding>,
     /// The file's text, kept for findings that point into it after the scan.
     #[serde(skip)]
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

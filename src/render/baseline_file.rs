@@ -136,7 +136,7 @@ mod tests {
                 "[[finding]]\nrule = {}\npath = \"p\"\nfingerprint = \"0123456789abcdef\"\n",
                 string(text)
             );
-            let (baseline, problems) = read("b.toml", &written, BaselineSource::Snapshot);
+            let (baseline, problems) = read("b.toml", written.as_str().into(), BaselineSource::Snapshot);
             assert!(problems.is_empty(), "{written}: {problems:?}");
             assert_eq!(baseline.entries[0].rule, text);
         }
@@ -146,7 +146,7 @@ mod tests {
     fn the_written_file_reads_back_with_every_entry() {
         let mut audit = crate::model::sample();
         let (text, written) = render(&audit, None);
-        let (mut baseline, problems) = read("b.toml", &text, BaselineSource::Snapshot);
+        let (mut baseline, problems) = read("b.toml", text.as_str().into(), BaselineSource::Snapshot);
         assert!(problems.is_empty(), "{text}\n{problems:?}");
         let open = audit.findings.iter().filter(|f| !f.suppressed).count();
         assert_eq!(written.entries, open);

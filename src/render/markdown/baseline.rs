@@ -153,7 +153,7 @@ mod tests {
                 entry("large-file", "d.bin", EntryStatus::Expired, Some("2025-12-31"), false),
             ],
             new: Vec::new(),
-            text: String::new(),
+            text: "".into(),
         });
         insta::assert_snapshot!(rendered(&audit));
     }
