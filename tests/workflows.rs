@@ -844,6 +844,44 @@ jobs:
     );
 }
 
+/// A workflow that runs only on pushes of tags its filter limits to digits and dots
+/// cannot be given a ref name that carries shell syntax: low, and the message says why.
+/// A filter with `*`, an `-ignore` filter or a second trigger leaves it high.
+#[test]
+fn ref_names_limited_by_push_filters_are_low() {
+    let workflow = |on: &str| {
+        format!(
+            "on:\n{on}permissions: {{}}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo ${{{{ github.ref_name }}}} ${{{{ github.head_ref }}}}\n"
+        )
+    };
+    let limited = workflow("  push:\n    tags: ['v[0-9]+.[0-9]+.[0-9]+', '!v0.0.0']\n");
+    let audit = audit_workflow(&limited);
+    let severities = |audit: &Value| -> Vec<String> {
+        let found = of_rule(audit, "template-injection");
+        found
+            .iter()
+            .map(|f| f.split(' ').nth(1).unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(severities(&audit), ["low", "high"]);
+    let low = findings(&audit)
+        .iter()
+        .find(|f| f["rule"] == "template-injection" && f["severity"] == "low")
+        .expect("the ref name's finding");
+    assert!(
+        low["message"].as_str().expect("message").contains("filters limit"),
+        "{low}"
+    );
+    for open in [
+        "  push:\n    tags: ['v*']\n",
+        "  push:\n    tags-ignore: ['x']\n",
+        "  push:\n    branches: [main]\n  workflow_dispatch:\n",
+        "  push:\n",
+    ] {
+        assert_eq!(severities(&audit_workflow(&workflow(open))), ["high", "high"], "{open}");
+    }
+}
+
 #[test]
 fn unbalanced_expressions_and_unknown_events_do_not_break_the_audit() {
     let text = "\

@@ -85,6 +85,9 @@ pub struct Scope<'n, 'a> {
     pub matrix: Option<&'n Node<'a>>,
     /// Declared inputs by lowercased name (input names are case-insensitive).
     pub inputs: Vec<(String, InputKind)>,
+    /// The workflow runs only on pushes whose branch and tag filters admit no name with
+    /// a character a shell would read ([`names_limited_by_filters`]).
+    pub ref_names_limited: bool,
 }
 
 impl<'n, 'a> Scope<'n, 'a> {
@@ -110,6 +113,7 @@ impl<'n, 'a> Scope<'n, 'a> {
         Scope {
             workflow_env: yaml::get(doc, "env"),
             inputs,
+            ref_names_limited: names_limited_by_filters(on),
             ..Scope::default()
         }
     }
@@ -275,6 +279,11 @@ impl Lookup<'_, '_, '_> {
             "secrets" => None,
             "github" if path.starts_with("github.event.inputs.") => self.input(path, raw),
             "github" if github_is_fixed(path) => None,
+            "github" if self.scope.ref_names_limited && is_pushed_ref(path) => taint(
+                Severity::Low,
+                Confidence::Medium,
+                format!("`{raw}` (a branch or tag name, but the workflow runs only on pushes its `branches:`/`tags:` filters limit to letters, digits and `._-/`)"),
+            ),
             "github" if path.ends_with("upload_url") => taint(
                 Severity::Medium,
                 Confidence::High,
@@ -407,6 +416,46 @@ fn holds_expression(node: &Node<'_>) -> bool {
                 || yaml::entries(node).iter().any(|(_, _, v)| holds_expression(v))
         }
     }
+}
+
+/// The name of the pushed ref, in the contexts that hold it.
+fn is_pushed_ref(path: &str) -> bool {
+    matches!(path, "github.ref" | "github.ref_name" | "github.event.ref")
+}
+
+/// Whether `on:` is only `push`, with `branches:`/`tags:` filters whose every pattern
+/// admits only letters, digits and `._-/` (literal characters, classes of them, and the
+/// `+`/`?` quantifiers; no `*`, which admits anything but `/`): a tag filter such as
+/// `v[0-9]+.[0-9]+.[0-9]+`. A push of any other name does not start the workflow, so its
+/// ref name cannot carry shell syntax. Negated patterns (`!…`) only take names out; the
+/// `-ignore` filters let every other name in, so they limit nothing.
+fn names_limited_by_filters(on: &Node<'_>) -> bool {
+    let events = yaml::entries(on);
+    let [(event, _, push)] = events.as_slice() else {
+        return false;
+    };
+    let filters: Vec<_> = ["branches", "tags"]
+        .iter()
+        .filter_map(|key| yaml::get(push, key))
+        .collect();
+    event == "push"
+        && !filters.is_empty()
+        && yaml::get(push, "branches-ignore").is_none()
+        && yaml::get(push, "tags-ignore").is_none()
+        && filters.iter().all(|filter| {
+            let patterns = yaml::items(filter);
+            !patterns.is_empty()
+                && patterns
+                    .iter()
+                    .all(|item| yaml::text(item).is_some_and(|pattern| admits_only_plain_names(&pattern)))
+        })
+}
+
+fn admits_only_plain_names(pattern: &str) -> bool {
+    pattern.starts_with('!')
+        || pattern
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-/[]+?".contains(&b))
 }
 
 /// `github` context fields that no outsider chooses: set by GitHub from the run and the
