@@ -98,6 +98,7 @@ pub fn check_command(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         known_rules_only(baseline, file, &audit)?;
     }
     if let Some(out) = &args.out {
+        crate::release_freed_memory();
         let files: Vec<(PathBuf, Vec<Vec<u8>>)> = CHECK_PACK
             .par_iter()
             .map(|format| (out.join(format.file_name()), render::render_parts(*format, &audit)))

@@ -10,7 +10,16 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's collection of every heap's freed pages, for [`plumb::RELEASE_FREED_MEMORY`].
+fn collect_freed_pages() {
+    // SAFETY: `mi_collect` takes no pointer and only walks mimalloc's own heaps, which
+    // are this process's global allocator.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 fn main() -> ExitCode {
+    // Set once, before anything reads it.
+    let _ = plumb::RELEASE_FREED_MEMORY.set(collect_freed_pages);
     let cli = plumb::cli::Cli::parse();
     match plumb::run(cli) {
         Ok(code) => code,
