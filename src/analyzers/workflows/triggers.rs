@@ -67,11 +67,19 @@ fn checks_actor(step: &Node<'_>, action: Option<&str>) -> bool {
     let script = yaml::get(step, "run")
         .or_else(|| yaml::get(step, "with").and_then(|w| yaml::get(w, "script")))
         .and_then(yaml::text)
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+        .unwrap_or_default();
     ["getcollaboratorpermissionlevel", "/permission", "author_association"]
         .iter()
-        .any(|needle| script.contains(needle))
+        .any(|needle| contains_ignoring_ascii_case(&script, needle))
+}
+
+/// Whether `haystack` holds `needle` (lowercase ASCII) in any case, without a lowercased
+/// copy of the script (a 1 MiB `run:` is read for every step).
+fn contains_ignoring_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// `dangerous-triggers`: one finding per workflow, at `on:`, naming every such event.
