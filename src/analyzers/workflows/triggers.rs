@@ -51,7 +51,7 @@ impl Exposure {
     pub fn job(&mut self, job: &Node<'_>, exposure: &JobExposure) {
         let condition = yaml::get(job, "if").and_then(yaml::text).unwrap_or_default();
         self.jobs += 1;
-        let gated = condition.to_ascii_lowercase().contains("author_association") || exposure.actor_checked;
+        let gated = contains_ignoring_ascii_case(&condition, "author_association") || exposure.actor_checked;
         self.gated_jobs += usize::from(gated);
         self.triage_jobs += usize::from(!exposure.runs_more_than_triage && yaml::get(job, "uses").is_none());
         self.checks_out_head |= exposure.checks_out_head;
