@@ -86,6 +86,8 @@ impl Analyzer for WorkflowsAnalyzer {
         let first_python = out.ci.python_versions.len();
         let relaxed;
         let loaded = match yaml::load(text) {
+            // A file refused for its size is refused again: not copied to find out.
+            Err(error) if text.len() > yaml::MAX_BYTES => Err(error),
             Err(error) => match flow_indent::relaxed(text) {
                 Some(copy) => {
                     relaxed = copy;
