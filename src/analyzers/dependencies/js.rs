@@ -213,7 +213,7 @@ fn range_pin(spec: &str) -> PinClass {
 /// The packages of a lockfile: v2 and v3's `packages`, else v1's `dependencies` (which v2
 /// repeats after `packages`, for older npm, and is then skipped unread).
 struct PackageLock {
-    entries: FirstEntries<LockEntry>,
+    entries: FirstEntries<LockEntry, PACKAGES_PER_LOCKFILE>,
     v1: bool,
 }
 
@@ -238,10 +238,7 @@ impl<'de> Deserialize<'de> for PackageLock {
                     (Some(entries), _) => PackageLock { entries, v1: false },
                     (None, Some(entries)) => PackageLock { entries, v1: true },
                     (None, None) => PackageLock {
-                        entries: FirstEntries {
-                            entries: BTreeMap::new(),
-                            left_out: 0,
-                        },
+                        entries: FirstEntries::default(),
                         v1: false,
                     },
                 })
@@ -285,74 +282,54 @@ impl LockEntry {
     }
 }
 
-/// The first [`PACKAGES_PER_LOCKFILE`] entries of a JSON object, read as they stream
-/// past; the rest are skipped unread and counted. A lockfile is never held as a map of
-/// all its packages: 200,000 small ones cost 190 MB that way, 20 times the file.
-struct FirstEntries<T> {
+/// The first `CAP` entries of a JSON object, read as they stream past; the rest are
+/// skipped unread and counted. A lockfile is never held as a map of all its packages
+/// (200,000 small ones cost 190 MB that way, 20 times the file), nor a package as all its
+/// dependency names.
+struct FirstEntries<T, const CAP: usize> {
     entries: BTreeMap<String, T>,
     left_out: usize,
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for FirstEntries<T> {
+impl<T, const CAP: usize> Default for FirstEntries<T, CAP> {
+    fn default() -> Self {
+        FirstEntries {
+            entries: BTreeMap::new(),
+            left_out: 0,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>, const CAP: usize> Deserialize<'de> for FirstEntries<T, CAP> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for Visit<T> {
-            type Value = FirstEntries<T>;
+        struct Visit<T, const CAP: usize>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>, const CAP: usize> Visitor<'de> for Visit<T, CAP> {
+            type Value = FirstEntries<T, CAP>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of packages")
+                f.write_str("an object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let (mut entries, mut read, mut left_out) = (BTreeMap::new(), 0, 0);
-                while read < PACKAGES_PER_LOCKFILE {
+                let (mut first, mut read) = (FirstEntries::default(), 0);
+                while read < CAP {
                     let Some((key, value)) = map.next_entry::<String, T>()? else {
-                        return Ok(FirstEntries { entries, left_out });
+                        return Ok(first);
                     };
-                    entries.insert(key, value);
+                    first.entries.insert(key, value);
                     read += 1;
                 }
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
-                    left_out += 1;
+                    first.left_out += 1;
                 }
-                Ok(FirstEntries { entries, left_out })
+                Ok(first)
             }
         }
         deserializer.deserialize_map(Visit(PhantomData))
     }
 }
 
-/// The keys of an object of dependencies (`{"name": "range"}`; in v1, `{"name": {..}}`),
+/// The names of an object of dependencies (`{"name": "range"}`; in v1, `{"name": {..}}`),
 /// values skipped: the first [`DEPENDENCIES_PER_MANIFEST`], the rest counted.
-#[derive(Default)]
-struct Names {
-    kept: Vec<String>,
-    left_out: usize,
-}
-
-impl<'de> Deserialize<'de> for Names {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = Names;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of dependencies")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Names, A::Error> {
-                let mut names = Names::default();
-                while names.kept.len() < DEPENDENCIES_PER_MANIFEST {
-                    let Some((name, IgnoredAny)) = map.next_entry::<String, IgnoredAny>()? else {
-                        return Ok(names);
-                    };
-                    names.kept.push(name);
-                }
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
-                    names.left_out += 1;
-                }
-                Ok(names)
-            }
-        }
-        deserializer.deserialize_map(Visit)
-    }
-}
+type Names = FirstEntries<IgnoredAny, DEPENDENCIES_PER_MANIFEST>;
 
 /// v2 and v3 list every installed package under `packages` keyed by its folder
 /// (`node_modules/a/node_modules/b`); keys outside `node_modules` are the root (`""`) and
@@ -399,7 +376,11 @@ fn installed_v2(packages: &BTreeMap<String, LockEntry>, draft: &mut LockDraft) {
 
 fn nested_v1(dependencies: &BTreeMap<String, LockEntry>, out: &mut Vec<LockedPackage>) {
     for (name, entry) in dependencies {
-        let required = entry.requires.kept.iter().chain(&entry.optional_dependencies.kept);
+        let required = entry
+            .requires
+            .entries
+            .keys()
+            .chain(entry.optional_dependencies.entries.keys());
         out.push(locked(name.clone(), entry, required.cloned().collect()));
     }
 }
@@ -410,10 +391,10 @@ fn nested_v1(dependencies: &BTreeMap<String, LockEntry>, out: &mut Vec<LockedPac
 fn resolve_in_tree(packages: &BTreeMap<String, LockEntry>, key: &str, entry: &LockEntry) -> Vec<String> {
     let names = entry
         .dependencies
-        .kept
-        .iter()
-        .chain(&entry.optional_dependencies.kept)
-        .chain(&entry.peer_dependencies.kept);
+        .entries
+        .keys()
+        .chain(entry.optional_dependencies.entries.keys())
+        .chain(entry.peer_dependencies.entries.keys());
     names.filter_map(|name| nearest(packages, key, name)).collect()
 }
 
